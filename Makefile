@@ -1,0 +1,58 @@
+# The habits of this project. `make run` and `make test` are all a fresh machine needs.
+PYTHON ?= python3
+VENV ?= .venv
+PY := $(VENV)/bin/python
+BIN := $(VENV)/bin
+STAMP := $(VENV)/.installed
+TEST_STAMP := $(VENV)/.installed-test
+PYTEST_WORKERS ?= auto
+
+.PHONY: install install-test run demo test test-fast lint format bench bench-scoring bench-mastery bench-server clean
+
+install: $(STAMP)
+
+$(STAMP): pyproject.toml
+	$(PYTHON) -m venv $(VENV)
+	$(PY) -m pip install --quiet --upgrade pip
+	$(PY) -m pip install --quiet -e ".[postgres]"
+	touch $@
+
+install-test: $(TEST_STAMP)
+
+$(TEST_STAMP): $(STAMP) pyproject.toml
+	$(PY) -m pip install --quiet -e ".[postgres,test,lint]"
+	touch $@
+
+# Builds the built-in catalog (cached) and starts the personal web app on 127.0.0.1.
+run: install
+	$(BIN)/trackrecord catalog build
+	$(BIN)/trackrecord serve
+
+test: install-test
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q
+
+test-fast: install-test
+	$(PY) -m pytest -n $(PYTEST_WORKERS) -q -m "not slow and not browser"
+
+lint: install-test
+	$(BIN)/ruff format --check src tests bench
+	$(BIN)/ruff check src tests bench
+	$(BIN)/mypy
+
+format: install-test
+	$(BIN)/ruff format src tests bench
+	$(BIN)/ruff check --fix src tests bench
+
+bench: bench-scoring bench-mastery bench-server
+
+bench-scoring: install
+	$(PY) bench/scoring.py
+
+bench-mastery: install
+	$(PY) bench/mastery.py --data ../shared/data/kt/assistments09
+
+bench-server: install-test
+	$(PY) bench/server.py
+
+clean:
+	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache

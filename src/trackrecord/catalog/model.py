@@ -1,0 +1,125 @@
+"""The catalog's types: a recipe's static metadata, what its build step returns, and the
+protocol every pipeline ("contender": baseline, reference, field entry) follows."""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field
+from typing import Any, Protocol
+
+import pandas as pd
+
+from trackrecord.bundle import Thresholds
+from trackrecord.metrics import InputKind
+
+DEFAULT_PUBLIC_FRACTION = 0.3
+
+
+@dataclass(frozen=True)
+class ProjectMeta:
+    """What the catalog says about a project without building it (instant)."""
+
+    id: str
+    title: str
+    task: str
+    metric: str
+    level: int
+    skills: tuple[str, ...]
+    apply_elsewhere: tuple[str, ...]
+    summary: str
+    thresholds: Thresholds
+    gold_margin: float
+
+
+@dataclass(frozen=True)
+class Brief:
+    """The recipe-specific parts of description.md; the rest is generated."""
+
+    source: str  # where the data comes from, with its citation
+    about: str  # what the rows are and how they were collected
+    target: str  # what to predict, in the learner's words
+    metric_why: str  # why this metric fits the problem
+    columns: Mapping[str, str] = field(default_factory=dict)  # column -> meaning
+
+
+@dataclass(frozen=True)
+class Spec:
+    """What a pipeline needs to know to produce a valid submission."""
+
+    id_column: str
+    target: str  # the train column a model learns from
+    target_columns: tuple[str, ...]  # submission prediction columns
+    kind: InputKind
+    labels: tuple[str, ...] | None = None
+    clip_min: float | None = None  # lowest valid prediction (e.g. 0 for RMSLE)
+    group_column: str | None = None
+
+    @property
+    def positive(self) -> str:
+        assert self.labels is not None and len(self.labels) == 2
+        return self.labels[1]
+
+
+class Contender(Protocol):
+    """A pipeline scored on the split: fit on train, return a submission for test."""
+
+    @property
+    def name(self) -> str: ...
+
+    def predict(self, train: pd.DataFrame, test: pd.DataFrame, spec: Spec) -> pd.DataFrame: ...
+
+
+@dataclass(frozen=True)
+class Project:
+    """What a recipe's build function returns: the split data, the brief and the pipelines.
+
+    `answers` holds, for every test row, the id, the solution columns (and the group column
+    for ranking) and `Usage`. `train`/`test` are exactly the public files.
+    """
+
+    train: pd.DataFrame
+    test: pd.DataFrame
+    answers: pd.DataFrame
+    spec: Spec
+    brief: Brief
+    baseline: Contender
+    reference: Contender
+    field: tuple[Contender, ...]
+    solution_columns: tuple[str, ...] | None = None  # default: the submission columns
+    metric_params: Mapping[str, Any] = field(default_factory=dict)
+    extra_public: Mapping[str, bytes] = field(default_factory=dict)
+
+
+BuildFn = Callable[[], Project]
+
+
+@dataclass(frozen=True)
+class Recipe:
+    """A registered recipe: static metadata plus the function that builds its data."""
+
+    id: str
+    title: str
+    task: str
+    metric: str
+    level: int
+    skills: tuple[str, ...]
+    apply_elsewhere: tuple[str, ...]
+    summary: str
+    gold_margin: float
+    version: str
+    build: BuildFn
+    public_fraction: float = DEFAULT_PUBLIC_FRACTION
+
+    def meta(self, thresholds: Thresholds | None = None) -> ProjectMeta:
+        return ProjectMeta(
+            id=self.id,
+            title=self.title,
+            task=self.task,
+            metric=self.metric,
+            level=self.level,
+            skills=self.skills,
+            apply_elsewhere=self.apply_elsewhere,
+            summary=self.summary,
+            thresholds=thresholds or Thresholds(),
+            gold_margin=self.gold_margin,
+        )

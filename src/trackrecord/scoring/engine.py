@@ -1,0 +1,245 @@
+"""score(bundle, file) -> public and private scores. A pure function: no database, no state
+beyond an optional cache of the parsed answer key."""
+
+from __future__ import annotations
+
+from dataclasses import asdict, dataclass
+from pathlib import Path
+from typing import Any
+
+import numpy as np
+import pandas as pd
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+from trackrecord.bundle.model import Bundle, Challenge
+from trackrecord.errors import InvalidBundle, InvalidMetricInput, InvalidSubmission, Problem
+from trackrecord.metrics import InputKind, Metric, get_metric
+from trackrecord.scoring import reader
+from trackrecord.scoring.solution import PRIVATE, PUBLIC, Solution, load_solution
+from trackrecord.scoring.validate import (
+    Locator,
+    check_columns,
+    check_floats,
+    check_labels,
+    check_row_sums,
+    match_ids,
+)
+
+FLOAT_PREDICTIONS = {
+    InputKind.PROBABILITIES,
+    InputKind.VALUES,
+    InputKind.SCORES,
+    InputKind.RISK,
+    InputKind.MULTILABEL,
+}
+
+
+@dataclass(frozen=True)
+class ScoreResult:
+    metric: str
+    public: float
+    private: float
+    rows: int
+    greater_is_better: bool
+    public_rows: int
+    private_rows: int
+
+    def to_dict(self) -> dict[str, Any]:
+        return asdict(self)
+
+
+def prediction_types(challenge: Challenge) -> dict[str, pa.DataType]:
+    kind = get_metric(challenge.metric).kind
+    dtype = pa.float64() if kind in FLOAT_PREDICTIONS else pa.string()
+    return {c: dtype for c in challenge.target_columns}
+
+
+def score(
+    bundle: Bundle,
+    submission: str | Path,
+    *,
+    max_bytes: int | None = None,
+    cache_dir: Path | None = None,
+) -> ScoreResult:
+    """Validate a submission file strictly and score it on the public and private splits.
+
+    Raises InvalidSubmission (with every problem located by line and column) or
+    PayloadTooLarge; never returns a partial score.
+    """
+    path = Path(submission)
+    reader.check_size(path, max_bytes)
+    fmt = reader.sniff_format(path)
+    ch = bundle.challenge
+    types = prediction_types(ch)
+    if fmt == "parquet":
+        table = reader.read_parquet_table(path)
+        loc = Locator(path.name, offset=1, unit="row")
+        _raise_if(check_columns(table.column_names, ch, path.name), path.name, ch)
+        table = _coerce(table, types, loc)
+    else:
+        header = reader.read_header(path, fmt)
+        _raise_if(check_columns(header, ch, path.name), path.name, ch)
+        table = reader.read_csv_table(path, fmt, header, types)
+        loc = Locator(path.name)
+    return score_table(bundle, table, loc, cache_dir=cache_dir)
+
+
+def score_frame(
+    bundle: Bundle, frame: pd.DataFrame, *, name: str = "DataFrame", cache_dir: Path | None = None
+) -> ScoreResult:
+    """Score a DataFrame exactly as if it were an uploaded file (rows are 0-based positions)."""
+    ch = bundle.challenge
+    columns = [str(c) for c in frame.columns]
+    _raise_if(check_columns(columns, ch, name), name, ch)
+    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    loc = Locator(name, offset=0, unit="row")
+    return score_table(bundle, _coerce(table, prediction_types(ch), loc), loc, cache_dir=cache_dir)
+
+
+def _coerce(table: pa.Table, types: dict[str, pa.DataType], loc: Locator) -> pa.Table:
+    """Cast prediction columns of a typed source (Parquet, DataFrame) to what the metric reads."""
+    for name, dtype in types.items():
+        col = table.column(name).combine_chunks()
+        if col.type == dtype:
+            continue
+        try:
+            cast = col.cast(dtype) if dtype == pa.string() or not pa.types.is_string(
+                col.type) else pc.cast(pc.utf8_trim_whitespace(col), dtype)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            values = col.to_pandas()
+            bad = np.flatnonzero(pd.to_numeric(values, errors="coerce").isna() & values.notna())
+            problems = loc.many(bad, lambda r: f"{values.iloc[r]!r} is not a number",
+                                "cells that are not numbers", name)
+            raise InvalidSubmission(f"{loc.file} could not be read", problems=problems) from None
+        table = table.set_column(table.column_names.index(name), name, cast)
+    return table
+
+
+def _raise_if(problems: list[Problem], name: str, ch: Challenge) -> None:
+    if problems:
+        raise InvalidSubmission(f"{name} is not a valid submission for {ch.id}", problems=problems)
+
+
+def score_table(
+    bundle: Bundle, table: pa.Table, loc: Locator, *, cache_dir: Path | None = None
+) -> ScoreResult:
+    ch = bundle.challenge
+    metric = get_metric(ch.metric)
+    if table.num_rows == 0:
+        raise InvalidSubmission(f"{loc.file} has a header but no rows")
+    solution = load_solution(bundle.solution_path, ch, cache_dir)
+    pos, problems = match_ids(table.column(ch.id_column).combine_chunks(), solution, loc,
+                              ch.id_column)
+    preds = {c: table.column(c).combine_chunks() for c in ch.target_columns}
+    problems += _check_values(preds, ch, metric, solution, loc)
+    y_pred = _prediction_matrix(preds, metric)
+    if metric.kind is InputKind.PROBABILITIES and y_pred.ndim == 2 and not problems:
+        problems += check_row_sums(y_pred, loc)
+    _raise_if(problems, loc.file, ch)
+    assert pos is not None
+    if not np.array_equal(pos, np.arange(len(pos))):
+        aligned = np.empty_like(y_pred)
+        aligned[pos] = y_pred
+        y_pred = aligned
+    if metric.kind is InputKind.PROBABILITIES and y_pred.ndim == 2:
+        y_pred = y_pred / y_pred.sum(axis=1, keepdims=True)  # documented renormalization
+    y_true = _truth(solution, ch, metric)
+    params = _params(ch, metric)
+    public = _split_score(metric, y_true, y_pred, params, solution, PUBLIC, loc.file)
+    private = _split_score(metric, y_true, y_pred, params, solution, PRIVATE, loc.file)
+    return ScoreResult(
+        metric=metric.name,
+        public=public,
+        private=private,
+        rows=table.num_rows,
+        greater_is_better=metric.greater_is_better,
+        public_rows=int((solution.usage == PUBLIC).sum()),
+        private_rows=int((solution.usage == PRIVATE).sum()),
+    )
+
+
+def _allowed_labels(ch: Challenge, solution: Solution) -> list[str]:
+    if ch.labels is not None:
+        return list(ch.labels)
+    col = solution.columns[ch.solution_columns[0]]
+    return sorted(str(v) for v in pc.unique(col.drop_null()).to_pylist())
+
+
+def _check_values(
+    preds: dict[str, pa.Array], ch: Challenge, metric: Metric, solution: Solution, loc: Locator
+) -> list[Problem]:
+    problems: list[Problem] = []
+    for name, col in preds.items():
+        if metric.kind is InputKind.LABELS:
+            problems += check_labels(col, name, _allowed_labels(ch, solution), loc)
+        elif metric.kind is InputKind.CLUSTERS:
+            problems += check_labels(col, name, None, loc)
+        else:
+            unit = metric.kind in {InputKind.PROBABILITIES, InputKind.MULTILABEL}
+            problems += check_floats(col, name, loc, unit=unit)
+    return problems
+
+
+def _prediction_matrix(preds: dict[str, pa.Array], metric: Metric) -> NDArray[Any]:
+    arrays = [_numpy(col) for col in preds.values()]
+    if len(arrays) == 1 and metric.kind is not InputKind.MULTILABEL:
+        return arrays[0]
+    return np.column_stack(arrays)
+
+
+def _numpy(col: pa.Array) -> NDArray[Any]:
+    if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
+        try:
+            return pc.cast(col, pa.int64()).to_numpy(zero_copy_only=False)
+        except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
+    return col.to_numpy(zero_copy_only=False)
+
+
+def _truth(solution: Solution, ch: Challenge, metric: Metric) -> NDArray[Any]:
+    cols = [solution.columns[c] for c in ch.solution_columns]
+    if metric.kind is InputKind.PROBABILITIES and len(ch.target_columns) == 1:
+        labels = _allowed_labels(ch, solution)
+        if len(labels) != 2:
+            raise InvalidBundle(
+                f"{ch.id}: a binary probability metric needs exactly two labels, got {labels}"
+            )
+        positive = pc.equal(cols[0], pa.scalar(labels[1], cols[0].type)
+                            if not pa.types.is_string(cols[0].type) else labels[1])
+        return positive.to_numpy(zero_copy_only=False).astype(np.int8)
+    if len(cols) == 1:
+        return _numpy(cols[0])
+    return np.column_stack([_numpy(c) for c in cols])
+
+
+def _params(ch: Challenge, metric: Metric) -> dict[str, Any]:
+    params = {k: v for k, v in ch.metric_params.items() if k in metric.params}
+    if "labels" in metric.params and metric.kind is InputKind.PROBABILITIES:
+        if len(ch.target_columns) > 1:
+            params["labels"] = list(ch.target_columns)
+    return params
+
+
+def _split_score(
+    metric: Metric,
+    y_true: NDArray[Any],
+    y_pred: NDArray[Any],
+    params: dict[str, Any],
+    solution: Solution,
+    split: int,
+    file: str,
+) -> float:
+    mask = solution.usage == split
+    if mask.all():
+        yt, yp = y_true, y_pred
+    else:
+        yt, yp = y_true[mask], y_pred[mask]
+    call = dict(params)
+    if solution.groups is not None and "groups" in metric.params:
+        call["groups"] = solution.groups.to_numpy(zero_copy_only=False)[mask]
+    try:
+        return metric(yt, yp, **call)
+    except InvalidMetricInput as exc:
+        raise InvalidSubmission(f"{file} cannot be scored: {exc.message}") from None

@@ -1,0 +1,130 @@
+"""The answer key, loaded once: typed arrays plus a Usage code per row.
+
+Parsing a large solution.csv costs as much as reading the submission, so a parsed copy is
+kept in memory and, when a cache folder is given, as an Arrow IPC file that is
+memory-mapped on later runs. The cache key is the file's path, size and mtime.
+"""
+
+from __future__ import annotations
+
+import hashlib
+import os
+from dataclasses import dataclass
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+import pyarrow.csv as pacsv
+import pyarrow.ipc as ipc
+from numpy.typing import NDArray
+
+from trackrecord.bundle.model import Challenge
+from trackrecord.bundle.writer import USAGE, USAGE_VALUES
+from trackrecord.errors import InvalidBundle, Problem
+from trackrecord.metrics import InputKind, get_metric
+
+PUBLIC, PRIVATE, IGNORED = 0, 1, 2
+CACHE_FORMAT = "1"
+
+FLOAT_TRUTH = {InputKind.VALUES, InputKind.SCORES, InputKind.RISK, InputKind.MULTILABEL}
+
+
+@dataclass(frozen=True)
+class Solution:
+    ids: pa.Array
+    usage: NDArray[np.int8]
+    columns: dict[str, pa.Array]
+    groups: pa.Array | None
+
+    def __len__(self) -> int:
+        return len(self.ids)
+
+
+def truth_type(challenge: Challenge) -> pa.DataType:
+    kind = get_metric(challenge.metric).kind
+    return pa.float64() if kind in FLOAT_TRUTH else pa.string()
+
+
+_MEMORY: dict[tuple[str, int, int, str], Solution] = {}
+
+
+def load_solution(path: Path, challenge: Challenge, cache_dir: Path | None = None) -> Solution:
+    st = path.stat()
+    key = (str(path.resolve()), st.st_size, st.st_mtime_ns, challenge.metric)
+    if key in _MEMORY:
+        return _MEMORY[key]
+    table = _read_cached(key, cache_dir) if cache_dir else None
+    if table is None:
+        table = _read_csv(path, challenge)
+        if cache_dir:
+            _write_cache(key, table, cache_dir)
+    solution = _to_solution(table, challenge, path.name)
+    _MEMORY.clear()  # one answer key at a time: they can be large
+    _MEMORY[key] = solution
+    return solution
+
+
+def _cache_file(key: tuple[str, int, int, str], cache_dir: Path) -> Path:
+    digest = hashlib.sha256(repr((CACHE_FORMAT, *key)).encode()).hexdigest()[:32]
+    return cache_dir / "solutions" / f"{digest}.arrow"
+
+
+def _read_cached(key: tuple[str, int, int, str], cache_dir: Path) -> pa.Table | None:
+    file = _cache_file(key, cache_dir)
+    if not file.is_file():
+        return None
+    try:
+        return ipc.open_file(pa.memory_map(str(file))).read_all()
+    except (pa.ArrowInvalid, OSError):
+        return None  # a torn cache file is rebuilt, never trusted
+
+
+def _write_cache(key: tuple[str, int, int, str], table: pa.Table, cache_dir: Path) -> None:
+    file = _cache_file(key, cache_dir)
+    file.parent.mkdir(parents=True, exist_ok=True)
+    tmp = file.with_suffix(f".{os.getpid()}.tmp")
+    with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+        writer.write_table(table)
+    os.replace(tmp, file)
+
+
+def _read_csv(path: Path, challenge: Challenge) -> pa.Table:
+    types: dict[str, pa.DataType] = {c: truth_type(challenge) for c in challenge.solution_columns}
+    types[USAGE] = pa.string()
+    if challenge.group_column:
+        types[challenge.group_column] = pa.string()
+    try:
+        return pacsv.read_csv(
+            str(path),
+            convert_options=pacsv.ConvertOptions(
+                column_types=types, null_values=[""], strings_can_be_null=True
+            ),
+        )
+    except (pa.ArrowInvalid, OSError) as exc:
+        raise InvalidBundle(f"private/solution.csv cannot be read: {exc}") from None
+
+
+def _to_solution(table: pa.Table, challenge: Challenge, name: str) -> Solution:
+    needed = [challenge.id_column, *challenge.solution_columns, USAGE]
+    if challenge.group_column:
+        needed.append(challenge.group_column)
+    missing = [c for c in needed if c not in table.column_names]
+    if missing:
+        raise InvalidBundle(
+            f"private/{name} lacks column(s) {', '.join(missing)}",
+            problems=[Problem(f"missing column {c!r}", file=f"private/{name}") for c in missing],
+        )
+    ids = table.column(challenge.id_column).combine_chunks()
+    if not pa.types.is_integer(ids.type):
+        ids = ids.cast(pa.string())
+    usage_col = table.column(USAGE).combine_chunks()
+    codes = pc.index_in(usage_col, value_set=pa.array(USAGE_VALUES))
+    if codes.null_count:
+        raise InvalidBundle(f"private/{name} has Usage values other than {'/'.join(USAGE_VALUES)}")
+    usage = codes.to_numpy(zero_copy_only=False).astype(np.int8)
+    columns = {c: table.column(c).combine_chunks() for c in challenge.solution_columns}
+    groups = (
+        table.column(challenge.group_column).combine_chunks() if challenge.group_column else None
+    )
+    return Solution(ids=ids, usage=usage, columns=columns, groups=groups)

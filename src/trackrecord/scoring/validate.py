@@ -1,0 +1,158 @@
+"""Strict checks of a submission table against a challenge and its answer key.
+
+Each check returns problems (at most five of a kind, plus a count) so one pass reports
+everything wrong with a file. Rows are located by `Locator`: 1-based CSV lines (the header
+is line 1) or 1-based Parquet rows.
+"""
+
+from __future__ import annotations
+
+import difflib
+from collections.abc import Callable, Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+from trackrecord.bundle.model import Challenge
+from trackrecord.errors import MAX_LISTED, Problem
+from trackrecord.scoring.solution import Solution
+
+ROW_SUM_TOLERANCE = 1e-3
+
+
+@dataclass(frozen=True)
+class Locator:
+    file: str
+    offset: int = 2  # CSV: data row i (0-based) sits on line i + 2
+    unit: str = "line"
+
+    def at(self, row: int, message: str, column: str | None = None) -> Problem:
+        if self.unit == "line":
+            return Problem(message, file=self.file, line=row + self.offset, column=column)
+        return Problem(f"row {row + self.offset}: {message}", file=self.file, column=column)
+
+    def many(
+        self,
+        rows: NDArray[np.intp],
+        message: str | Callable[[int], str],
+        what: str,
+        column: str | None = None,
+    ) -> list[Problem]:
+        """The first MAX_LISTED offending rows, then a count of the rest."""
+        found = [
+            self.at(int(r), message if isinstance(message, str) else message(int(r)), column)
+            for r in rows[:MAX_LISTED]
+        ]
+        if len(rows) > MAX_LISTED:
+            rest = len(rows) - MAX_LISTED
+            found.append(Problem(f"... and {rest} more {what}", file=self.file, column=column))
+        return found
+
+
+def check_columns(header: Sequence[str], challenge: Challenge, file: str) -> list[Problem]:
+    expected = list(challenge.submission_columns)
+    problems: list[Problem] = []
+    seen: set[str] = set()
+    for name in header:
+        if name in seen:
+            problems.append(Problem(f"column {name!r} appears more than once", file=file, line=1))
+        seen.add(name)
+    for name in header:
+        if name not in expected:
+            close = difflib.get_close_matches(name, expected, n=1)
+            hint = f"; did you mean {close[0]!r}?" if close else ""
+            problems.append(Problem(f"unexpected column {name!r}{hint}", file=file, line=1))
+    for name in expected:
+        if name not in seen:
+            problems.append(Problem(f"missing column {name!r}", file=file, line=1))
+    if problems:
+        problems.append(Problem(f"expected exactly: {', '.join(expected)}", file=file, line=1))
+    return problems
+
+
+def match_ids(
+    ids: pa.Array, solution: Solution, loc: Locator, id_column: str
+) -> tuple[NDArray[np.intp] | None, list[Problem]]:
+    """Map each submission row to its answer-key row; None with problems when ids don't fit."""
+    sol_ids = solution.ids
+    if ids.type != sol_ids.type:
+        ids, sol_ids = ids.cast(pa.string()), sol_ids.cast(pa.string())
+    problems: list[Problem] = []
+    if ids.null_count:
+        rows = np.flatnonzero(ids.is_null().to_numpy(zero_copy_only=False))
+        problems += loc.many(rows, "the id is empty", "rows with an empty id", id_column)
+    if len(ids) == len(sol_ids) and not problems and pc.all(pc.equal(ids, sol_ids)).as_py():
+        return np.arange(len(ids)), []  # the common case: rows in the order of test.csv
+    index = pc.index_in(ids, value_set=sol_ids)
+    pos = index.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
+    unknown = np.flatnonzero((pos < 0) & ~ids.is_null().to_numpy(zero_copy_only=False))
+    if len(unknown):
+        problems += loc.many(unknown, "id is not in the test set", "unknown ids", id_column)
+    known = pos[pos >= 0]
+    counts = np.bincount(known, minlength=len(sol_ids))
+    if counts.max(initial=0) > 1:
+        rows = np.flatnonzero(pos >= 0)
+        order = rows[np.argsort(pos[rows], kind="stable")]
+        same = pos[order[1:]] == pos[order[:-1]]
+        dup_rows = np.sort(order[1:][same])
+        problems += loc.many(dup_rows, "this id appeared on an earlier row", "duplicate ids",
+                             id_column)
+    missing = np.flatnonzero(counts == 0)
+    if len(missing):
+        sample = ", ".join(str(sol_ids[int(i)].as_py()) for i in missing[:5])
+        more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
+        problems.append(Problem(f"{len(missing)} test id(s) have no prediction: {sample}{more}",
+                                file=loc.file, column=id_column))
+    return (None, problems) if problems else (pos, [])
+
+
+def check_floats(col: pa.Array, name: str, loc: Locator, *, unit: bool) -> list[Problem]:
+    """Empty cells, NaN, inf, and (for probabilities) values outside [0, 1]."""
+    values = col.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    problems: list[Problem] = []
+    nulls = col.is_null().to_numpy(zero_copy_only=False) if col.null_count else None
+    if nulls is not None:
+        problems += loc.many(np.flatnonzero(nulls), "empty cell", "empty cells", name)
+    finite = np.isfinite(values)
+    if not finite.all():
+        bad = ~finite if nulls is None else ~finite & ~nulls
+        nan_rows = np.flatnonzero(bad & np.isnan(values))
+        inf_rows = np.flatnonzero(bad & np.isinf(values))
+        if len(nan_rows):
+            problems += loc.many(nan_rows, "NaN is not a prediction", "NaN cells", name)
+        if len(inf_rows):
+            problems += loc.many(inf_rows, "infinite value", "infinite cells", name)
+    if unit:
+        with np.errstate(invalid="ignore"):
+            out = np.flatnonzero(finite & ((values < 0) | (values > 1)))
+        problems += loc.many(out, lambda r: f"probability {values[r]!r} is outside [0, 1]",
+                             "probabilities outside [0, 1]", name)
+    return problems
+
+
+def check_labels(
+    col: pa.Array, name: str, allowed: Sequence[str] | None, loc: Locator
+) -> list[Problem]:
+    problems: list[Problem] = []
+    if col.null_count:
+        rows = np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))
+        problems += loc.many(rows, "empty cell", "empty cells", name)
+    if allowed is not None:
+        ok = pc.is_in(col, value_set=pa.array(list(allowed), pa.string()))
+        bad = np.flatnonzero(~ok.to_numpy(zero_copy_only=False) & ~col.is_null().to_numpy(
+            zero_copy_only=False))
+        shown = ", ".join(repr(a) for a in allowed[:10])
+        problems += loc.many(bad, lambda r: f"label {col[r].as_py()!r} is not one of {shown}",
+                             "unknown labels", name)
+    return problems
+
+
+def check_row_sums(matrix: NDArray[np.float64], loc: Locator) -> list[Problem]:
+    """Multiclass probability rows must sum to 1 within ROW_SUM_TOLERANCE."""
+    sums = matrix.sum(axis=1)
+    bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_SUM_TOLERANCE)
+    return loc.many(bad, lambda r: f"class probabilities sum to {sums[r]:.6g}, not 1",
+                    "rows that do not sum to 1")

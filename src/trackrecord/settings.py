@@ -1,0 +1,120 @@
+"""One declared settings table: it drives validation, the CLI help and docs/settings.md.
+
+Precedence: explicit overrides (CLI flags), then the environment, then defaults. Nothing is
+read at import time; call `load_settings()` when a command or app starts.
+"""
+
+from __future__ import annotations
+
+import os
+from collections.abc import Callable, Mapping
+from dataclasses import dataclass, field, fields
+from pathlib import Path
+from typing import Any
+
+import platformdirs
+
+from trackrecord.errors import ConfigError
+
+
+@dataclass(frozen=True)
+class Setting:
+    name: str
+    env: str
+    default: Callable[[], Any]
+    parse: Callable[[str], Any]
+    help: str
+
+
+def _default_home() -> Path:
+    return Path(platformdirs.user_data_dir("trackrecord", appauthor=False))
+
+
+def _parse_bool(value: str) -> bool:
+    lowered = value.strip().lower()
+    if lowered in {"1", "true", "yes", "on"}:
+        return True
+    if lowered in {"0", "false", "no", "off", ""}:
+        return False
+    raise ValueError(f"expected true or false, got {value!r}")
+
+
+SETTINGS: tuple[Setting, ...] = (
+    Setting("home", "TRACKRECORD_HOME", _default_home, lambda v: Path(v).expanduser(),
+            "Data directory: database, uploaded files, built catalog, keys."),
+    Setting("database_url", "TRACKRECORD_DATABASE_URL", lambda: None, str,
+            "SQLAlchemy database URL. Default: SQLite (WAL) at HOME/trackrecord.db."),
+    Setting("max_upload_mb", "TRACKRECORD_MAX_UPLOAD_MB", lambda: 200, int,
+            "Largest submission or bundle file accepted, in MiB."),
+    Setting("hosted", "TRACKRECORD_HOSTED", lambda: False, _parse_bool,
+            "Run the server in hosted (multi-user, accounts) mode."),
+    Setting("host", "TRACKRECORD_BIND_HOST", lambda: "127.0.0.1", str,
+            "Address the web server binds to."),
+    Setting("port", "TRACKRECORD_PORT", lambda: 8765, int, "Port the web server listens on."),
+    Setting("secret_key", "TRACKRECORD_SECRET_KEY", lambda: None, str,
+            "Secret for session cookies and CSRF tokens. Default: generated once under HOME."),
+    Setting("invite_code", "TRACKRECORD_INVITE_CODE", lambda: None, str,
+            "When set, hosted sign-up requires this invite code."),
+    Setting("server", "TRACKRECORD_SERVER", lambda: None, str,
+            "Default server URL for CLI and notebook commands that talk to a hosted server."),
+)
+
+
+@dataclass(frozen=True)
+class Settings:
+    home: Path
+    database_url: str | None = None
+    max_upload_mb: int = 200
+    hosted: bool = False
+    host: str = "127.0.0.1"
+    port: int = 8765
+    secret_key: str | None = None
+    invite_code: str | None = None
+    server: str | None = None
+    extra: Mapping[str, Any] = field(default_factory=dict)
+
+    @property
+    def max_upload_bytes(self) -> int:
+        return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def db_url(self) -> str:
+        return self.database_url or f"sqlite:///{self.home / 'trackrecord.db'}"
+
+    @property
+    def blobs_dir(self) -> Path:
+        return self.home / "blobs"
+
+    @property
+    def catalog_dir(self) -> Path:
+        return self.home / "catalog"
+
+    @property
+    def cache_dir(self) -> Path:
+        return self.home / "cache"
+
+
+def load_settings(
+    overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
+) -> Settings:
+    """Resolve every setting: overrides (not None) win, then the environment, then defaults."""
+    env = os.environ if environ is None else environ
+    given = {k: v for k, v in (overrides or {}).items() if v is not None}
+    known = {f.name for f in fields(Settings)}
+    unknown = set(given) - known
+    if unknown:
+        raise ConfigError(f"unknown setting(s): {', '.join(sorted(unknown))}")
+    values: dict[str, Any] = {}
+    for s in SETTINGS:
+        if s.name in given:
+            values[s.name] = given[s.name]
+        elif env.get(s.env) not in (None, ""):
+            try:
+                values[s.name] = s.parse(env[s.env])
+            except ValueError as exc:
+                raise ConfigError(f"{s.env}={env[s.env]!r} is not valid: {exc}") from exc
+        else:
+            values[s.name] = s.default()
+    if values["max_upload_mb"] <= 0:
+        raise ConfigError("max_upload_mb must be a positive number of MiB")
+    return Settings(**values)

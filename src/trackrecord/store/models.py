@@ -1,0 +1,237 @@
+"""The database schema as SQLAlchemy 2 typed models.
+
+One schema serves both modes. Personal mode has a single local user; the hosted server adds
+accounts, tokens, invites, deadlines and final picks on the same tables. Rows that record
+what happened (submissions, picks, finalizations) are append-only: a submission changes only
+its status, a withdrawn pick gets `withdrawn_at`, and nothing is deleted.
+
+Enumerated values are strings guarded by CHECK constraints rather than database enums, so
+adding a value later is a one-line migration on SQLite and PostgreSQL alike.
+"""
+
+from __future__ import annotations
+
+from datetime import UTC, datetime
+from typing import Any
+
+from sqlalchemy import (
+    JSON,
+    BigInteger,
+    Boolean,
+    CheckConstraint,
+    DateTime,
+    Dialect,
+    Double,
+    ForeignKey,
+    Index,
+    Integer,
+    MetaData,
+    String,
+    Text,
+    TypeDecorator,
+    UniqueConstraint,
+)
+from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
+
+ROLES = ("admin", "host", "learner")
+SOURCES = ("builtin", "uploaded")
+STATUSES = ("pending", "scored", "invalid", "error")  # this release writes scored and invalid
+MEDALS = ("bronze", "silver", "gold")
+LOCAL_USERNAME = "local"
+
+NAMING = {
+    "ix": "ix_%(column_0_label)s",
+    "uq": "uq_%(table_name)s_%(column_0_N_name)s",
+    "ck": "ck_%(table_name)s_%(constraint_name)s",
+    "fk": "fk_%(table_name)s_%(column_0_name)s_%(referred_table_name)s",
+    "pk": "pk_%(table_name)s",
+}
+
+
+def utcnow() -> datetime:
+    return datetime.now(UTC)
+
+
+class UTCDateTime(TypeDecorator[datetime]):
+    """Timezone-aware UTC datetimes on every backend (SQLite stores them naive)."""
+
+    impl = DateTime(timezone=True)
+    cache_ok = True
+
+    def process_bind_param(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        if value.tzinfo is None:
+            raise ValueError(f"naive datetime {value!r}: store timezone-aware UTC datetimes")
+        value = value.astimezone(UTC)
+        return value.replace(tzinfo=None) if dialect.name == "sqlite" else value
+
+    def process_result_value(self, value: datetime | None, dialect: Dialect) -> datetime | None:
+        if value is None:
+            return None
+        return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
+
+
+def _in(column: str, values: tuple[str, ...]) -> str:
+    return f"{column} IN ({', '.join(repr(v) for v in values)})"
+
+
+class Base(DeclarativeBase):
+    metadata = MetaData(naming_convention=NAMING)
+    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, str: String(255)}
+
+
+class User(Base):
+    __tablename__ = "users"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    username: Mapped[str] = mapped_column(String(64), unique=True)
+    email: Mapped[str | None] = mapped_column(String(320), unique=True)
+    display_name: Mapped[str | None]
+    role: Mapped[str] = mapped_column(String(16), default="learner")
+    password_hash: Mapped[str | None]  # argon2; NULL for the personal-mode local user
+    is_active: Mapped[bool] = mapped_column(Boolean, default=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_login_at: Mapped[datetime | None]
+
+
+class ApiToken(Base):
+    """A bearer token: only its sha256 is stored; `prefix` lets people tell tokens apart."""
+
+    __tablename__ = "api_tokens"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    name: Mapped[str] = mapped_column(String(100))
+    prefix: Mapped[str] = mapped_column(String(16))
+    token_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    last_used_at: Mapped[datetime | None]
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class Invite(Base):
+    """A sign-up invite; the code is shown once and stored as its sha256."""
+
+    __tablename__ = "invites"
+    __table_args__ = (CheckConstraint(_in("role", ROLES), name="role"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    code_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    role: Mapped[str] = mapped_column(String(16), default="learner")
+    challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenges.id"))
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    max_uses: Mapped[int | None] = mapped_column(Integer)
+    uses: Mapped[int] = mapped_column(Integer, default=0)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime | None]
+    revoked_at: Mapped[datetime | None]
+
+
+class Challenge(Base):
+    """A project learners submit to: a built-in catalog project or an uploaded bundle.
+
+    `bundle_ref` says where the bundle lives: `catalog:<id>` (built by the catalog under the
+    data directory) or `blob:<sha256>` (an uploaded zip in the blob store). The descriptive
+    columns are copied from the bundle when the row is created, so lists and leaderboards
+    need no bundle on disk.
+    """
+
+    __tablename__ = "challenges"
+    __table_args__ = (CheckConstraint(_in("source", SOURCES), name="source"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    slug: Mapped[str] = mapped_column(String(64), unique=True)
+    source: Mapped[str] = mapped_column(String(16))
+    bundle_ref: Mapped[str] = mapped_column(String(1024))
+    bundle_sha256: Mapped[str] = mapped_column(String(64))
+    title: Mapped[str]
+    task: Mapped[str] = mapped_column(String(64))
+    metric: Mapped[str] = mapped_column(String(64))
+    greater_is_better: Mapped[bool] = mapped_column(Boolean)
+    difficulty: Mapped[int] = mapped_column(Integer, default=3)
+    skills: Mapped[list[str]] = mapped_column(JSON, default=list)
+    summary: Mapped[str] = mapped_column(Text, default="")
+    baseline: Mapped[float | None] = mapped_column(Double)
+    reference: Mapped[float | None] = mapped_column(Double)
+    gold: Mapped[float | None] = mapped_column(Double)
+    per_day: Mapped[int] = mapped_column(Integer)
+    final_picks: Mapped[int] = mapped_column(Integer)
+    hosted: Mapped[bool] = mapped_column(Boolean, default=False)
+    opens_at: Mapped[datetime | None]
+    deadline: Mapped[datetime | None]
+    archived_at: Mapped[datetime | None]
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Enrollment(Base):
+    """A user started (or joined) a challenge."""
+
+    __tablename__ = "enrollments"
+    __table_args__ = (UniqueConstraint("user_id", "challenge_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Submission(Base):
+    """One uploaded file and its outcome. The file itself is the blob `file_sha256`."""
+
+    __tablename__ = "submissions"
+    __table_args__ = (
+        CheckConstraint(_in("status", STATUSES), name="status"),
+        Index("ix_submissions_user_challenge_created", "user_id", "challenge_id", "created_at"),
+        Index("ix_submissions_challenge_status", "challenge_id", "status"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    file_sha256: Mapped[str] = mapped_column(String(64))
+    original_filename: Mapped[str]
+    size_bytes: Mapped[int] = mapped_column(BigInteger)
+    status: Mapped[str] = mapped_column(String(16))
+    public_score: Mapped[float | None] = mapped_column(Double)
+    private_score: Mapped[float | None] = mapped_column(Double)
+    rows: Mapped[int | None] = mapped_column(Integer)
+    error: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # TrackrecordError.to_dict()
+    note: Mapped[str | None] = mapped_column(Text)
+
+
+class FinalPick(Base):
+    """A submission chosen for the private leaderboard; withdrawn picks are kept, marked."""
+
+    __tablename__ = "final_picks"
+    __table_args__ = (Index("ix_final_picks_user_challenge", "user_id", "challenge_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    withdrawn_at: Mapped[datetime | None]
+
+
+class Finalization(Base):
+    """The revealed result of a user on a challenge: at most one per user and challenge."""
+
+    __tablename__ = "finalizations"
+    __table_args__ = (
+        UniqueConstraint("user_id", "challenge_id"),
+        CheckConstraint(f"medal IS NULL OR {_in('medal', MEDALS)}", name="medal"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    submission_id: Mapped[int] = mapped_column(ForeignKey("submissions.id"))
+    public_score: Mapped[float] = mapped_column(Double)
+    private_score: Mapped[float] = mapped_column(Double)
+    medal: Mapped[str | None] = mapped_column(String(16))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
