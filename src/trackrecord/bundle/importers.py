@@ -166,6 +166,21 @@ def import_kaggle(source: Path, opts: ImportOptions) -> Path:
     return opts.dest
 
 
+def _placeholder_sample(ids: pd.DataFrame, metric_name: str, solution: pd.DataFrame
+                        ) -> pd.DataFrame:
+    """A valid sample submission that reveals nothing of the answers' values."""
+    kind = get_metric(metric_name).kind
+    sample = ids.copy()
+    for col in [c for c in solution.columns if c not in (*ids.columns, USAGE)]:
+        if kind in (InputKind.LABELS, InputKind.CLUSTERS):
+            sample[col] = sorted(str(v) for v in solution[col].dropna().unique())[0]
+        elif kind in (InputKind.PROBABILITIES, InputKind.MULTILABEL):
+            sample[col] = 0.5
+        else:
+            sample[col] = 0.0
+    return sample
+
+
 def import_hf(source: Path, opts: ImportOptions) -> Path:
     """A Hugging Face `competitions` solution.csv whose `split` column is public/private.
 
@@ -185,9 +200,7 @@ def import_hf(source: Path, opts: ImportOptions) -> Path:
     if (folder / "sample_submission.csv").is_file():
         sample = _read_csv(folder / "sample_submission.csv")
     else:
-        sample = solution.drop(columns=[USAGE]).copy()
-        for col in sample.columns[1:]:
-            sample[col] = sample[col].iloc[0]
+        sample = _placeholder_sample(solution[[id_column]], opts.metric, solution)
     test = _read_csv(folder / "test.csv") if (folder / "test.csv").is_file() else solution[[
         id_column]]
     train = (_read_csv(folder / "train.csv") if (folder / "train.csv").is_file()

@@ -8,14 +8,17 @@ import tempfile
 import zipfile
 from collections.abc import Mapping
 from pathlib import Path
+from typing import TYPE_CHECKING
 
-import pandas as pd
 import tomli_w
 
 from trackrecord.bundle import v1
 from trackrecord.bundle.model import Bundle, Challenge
 from trackrecord.bundle.reader import open_bundle
 from trackrecord.errors import InvalidBundle
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 USAGE = "Usage"
 USAGE_VALUES = ("Public", "Private", "Ignored")

@@ -108,7 +108,6 @@ class Recipe:
     gold_margin: float
     version: str
     build: BuildFn
-    public_fraction: float = DEFAULT_PUBLIC_FRACTION
 
     def meta(self, thresholds: Thresholds | None = None) -> ProjectMeta:
         return ProjectMeta(

@@ -35,7 +35,7 @@ def fit_model(model: MasteryModel, attempts: Iterable[Attempt]) -> None:
         raise ValueError("no attempts to fit on")
     item_sums = fit_difficulties(model, sequences)
     rows, ys = replay_features(model, sequences, item_sums)
-    model.params.weights = fit_logistic(rows, ys, model.params.l2)
+    model.params.weights = fit_logistic(rows, ys, model.params.l2, model.params.l2_ids)
     model.learners.clear()
     for learner, seq in sequences.items():
         state = model.learner_state(learner)
@@ -113,8 +113,13 @@ def replay_features(
     return rows, ys
 
 
-def fit_logistic(rows: list[Features], ys: list[float], l2: float) -> dict[str, float]:
-    """Weights minimizing sum of log losses + l2/2 |w|^2 (the bias is not penalized)."""
+def fit_logistic(
+    rows: list[Features], ys: list[float], l2: float, l2_ids: float
+) -> dict[str, float]:
+    """Weights minimizing the sum of log losses + L2 penalties (the bias is not penalized).
+
+    Per-item and per-skill weights (names with a ``:``) get ``l2_ids``; shared ones ``l2``.
+    """
     names = sorted({name for row in rows for name in row})
     index = {name: j for j, name in enumerate(names)}
     indptr, indices, data = [0], [], []
@@ -125,7 +130,7 @@ def fit_logistic(rows: list[Features], ys: list[float], l2: float) -> dict[str, 
         indptr.append(len(indices))
     x = sparse.csr_matrix((data, indices, indptr), shape=(len(rows), len(names)))
     y = np.asarray(ys, dtype=float)
-    penalty = np.full(len(names), l2)
+    penalty = np.array([l2_ids if ":" in name else l2 for name in names])
     if "bias" in index:
         penalty[index["bias"]] = 0.0
     w0 = np.zeros(len(names))

@@ -33,6 +33,7 @@ class MasteryParams:
     item_prior_strength: float = 10.0
     decays: tuple[float, ...] = (0.5, 0.9)
     l2: float = 1.0
+    l2_ids: float = 3.0
     base_logit: float = 0.0
     weights: dict[str, float] = field(default_factory=lambda: {"kz": 1.0})
     item_difficulty: dict[str, float] = field(default_factory=dict)

@@ -5,10 +5,9 @@ from __future__ import annotations
 
 from dataclasses import asdict, dataclass
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import numpy as np
-import pandas as pd
 import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
@@ -26,6 +25,9 @@ from trackrecord.scoring.validate import (
     check_row_sums,
     match_ids,
 )
+
+if TYPE_CHECKING:
+    import pandas as pd
 
 FLOAT_PREDICTIONS = {
     InputKind.PROBABILITIES,
@@ -93,7 +95,11 @@ def score_frame(
     ch = bundle.challenge
     columns = [str(c) for c in frame.columns]
     _raise_if(check_columns(columns, ch, name), name, ch)
-    table = pa.Table.from_pandas(frame.reset_index(drop=True), preserve_index=False)
+    frame = frame.reset_index(drop=True)
+    mixed = [c for c in ch.target_columns if frame[c].dtype == object]
+    if mixed:  # object columns may mix numbers and text: read them as text, then cast
+        frame = frame.astype({c: "string" for c in mixed})
+    table = pa.Table.from_pandas(frame, preserve_index=False)
     loc = Locator(name, offset=0, unit="row")
     return score_table(bundle, _coerce(table, prediction_types(ch), loc), loc, cache_dir=cache_dir)
 
@@ -108,6 +114,8 @@ def _coerce(table: pa.Table, types: dict[str, pa.DataType], loc: Locator) -> pa.
             cast = col.cast(dtype) if dtype == pa.string() or not pa.types.is_string(
                 col.type) else pc.cast(pc.utf8_trim_whitespace(col), dtype)
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
+            import pandas as pd  # only to explain a failed cast
+
             values = col.to_pandas()
             bad = np.flatnonzero(pd.to_numeric(values, errors="coerce").isna() & values.notna())
             problems = loc.many(bad, lambda r: f"{values.iloc[r]!r} is not a number",

@@ -40,7 +40,7 @@ def sniff_format(path: Path) -> str:
         head.decode("utf-8")
     except UnicodeDecodeError as exc:
         # A multi-byte character cut at the 4096-byte boundary is fine; anything earlier is not.
-        if exc.start < len(head) - 4:
+        if len(head) < 4096 or exc.start < len(head) - 4:
             raise InvalidSubmission(
                 f"{path.name} is not UTF-8 text (byte {exc.start + 1} is invalid); "
                 "save it as UTF-8 CSV or Parquet"

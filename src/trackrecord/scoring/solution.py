@@ -25,7 +25,7 @@ from trackrecord.errors import InvalidBundle, Problem
 from trackrecord.metrics import InputKind, get_metric
 
 PUBLIC, PRIVATE, IGNORED = 0, 1, 2
-CACHE_FORMAT = "1"
+CACHE_FORMAT = "2"
 
 FLOAT_TRUTH = {InputKind.VALUES, InputKind.SCORES, InputKind.RISK, InputKind.MULTILABEL}
 
@@ -54,15 +54,37 @@ def load_solution(path: Path, challenge: Challenge, cache_dir: Path | None = Non
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns, challenge.metric)
     if key in _MEMORY:
         return _MEMORY[key]
-    table = _read_cached(key, cache_dir) if cache_dir else None
-    if table is None:
-        table = _read_csv(path, challenge)
+    cached = _read_cached(key, cache_dir) if cache_dir else None
+    if cached is not None:
+        solution = _from_cache_table(cached)
+    else:
+        solution = _to_solution(_read_csv(path, challenge), challenge, path.name)
         if cache_dir:
-            _write_cache(key, table, cache_dir)
-    solution = _to_solution(table, challenge, path.name)
+            _write_cache(key, _to_cache_table(solution), cache_dir)
     _MEMORY.clear()  # one answer key at a time: they can be large
     _MEMORY[key] = solution
     return solution
+
+
+# The cache holds the parsed arrays (usage already as int8 codes), so a warm load is a
+# memory map and nothing else.
+def _to_cache_table(solution: Solution) -> pa.Table:
+    columns = {"__id": solution.ids, "__usage": pa.array(solution.usage, pa.int8())}
+    if solution.groups is not None:
+        columns["__group"] = solution.groups
+    columns.update(solution.columns)
+    return pa.table(columns)
+
+
+def _from_cache_table(table: pa.Table) -> Solution:
+    names = [n for n in table.column_names if not n.startswith("__")]
+    groups = table.column("__group").combine_chunks() if "__group" in table.column_names else None
+    return Solution(
+        ids=table.column("__id").combine_chunks(),
+        usage=table.column("__usage").combine_chunks().to_numpy(zero_copy_only=False),
+        columns={n: table.column(n).combine_chunks() for n in names},
+        groups=groups,
+    )
 
 
 def _cache_file(key: tuple[str, int, int, str], cache_dir: Path) -> Path:

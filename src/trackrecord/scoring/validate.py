@@ -62,7 +62,8 @@ def check_columns(header: Sequence[str], challenge: Challenge, file: str) -> lis
         seen.add(name)
     for name in header:
         if name not in expected:
-            close = difflib.get_close_matches(name, expected, n=1)
+            same_case = [e for e in expected if e.lower() == name.strip().lower()]
+            close = same_case or difflib.get_close_matches(name, expected, n=1)
             hint = f"; did you mean {close[0]!r}?" if close else ""
             problems.append(Problem(f"unexpected column {name!r}{hint}", file=file, line=1))
     for name in expected:
@@ -128,7 +129,7 @@ def check_floats(col: pa.Array, name: str, loc: Locator, *, unit: bool) -> list[
     if unit:
         with np.errstate(invalid="ignore"):
             out = np.flatnonzero(finite & ((values < 0) | (values > 1)))
-        problems += loc.many(out, lambda r: f"probability {values[r]!r} is outside [0, 1]",
+        problems += loc.many(out, lambda r: f"probability {float(values[r])!r} is outside [0, 1]",
                              "probabilities outside [0, 1]", name)
     return problems
 

@@ -64,6 +64,9 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 def session_scope(engine: Engine, *, write_lock: bool = False) -> Iterator[Session]:
     """One transaction: commit when the block ends, roll back if it raises.
 
+    Use `write_lock=True` for every transaction that may write: on SQLite a transaction
+    that reads first and writes later cannot wait for another writer (it fails at once with
+    "database is locked"); one that takes the lock up front waits its turn instead.
     `write_lock=True` starts the transaction with the database write lock on SQLite
     (`BEGIN IMMEDIATE`), so a count followed by an insert cannot interleave with another
     writer. On PostgreSQL it changes nothing: lock rows with `select(...).with_for_update()`.

@@ -12,7 +12,7 @@ adding a value later is a one-line migration on SQLite and PostgreSQL alike.
 from __future__ import annotations
 
 from datetime import UTC, datetime
-from typing import Any
+from typing import Any, ClassVar
 
 from sqlalchemy import (
     JSON,
@@ -78,7 +78,7 @@ def _in(column: str, values: tuple[str, ...]) -> str:
 
 class Base(DeclarativeBase):
     metadata = MetaData(naming_convention=NAMING)
-    type_annotation_map: dict[Any, Any] = {datetime: UTCDateTime, str: String(255)}
+    type_annotation_map: ClassVar[dict[Any, Any]] = {datetime: UTCDateTime, str: String(255)}
 
 
 class User(Base):

@@ -1,0 +1,148 @@
+"""Benchmark: `trackrecord score` end to end on a 10,000,000-row binary-probability submission.
+
+Three contenders run as separate processes in the same run, each timed (median of --repeat
+runs) with its peak resident memory read from the kernel (wait4):
+  - trackrecord: `trackrecord score BUNDLE FILE --json` (cold: first run parses the answer
+    key and caches it as Arrow; warm: later runs memory-map the cache);
+  - baseline "pandas+sklearn": pandas.read_csv of both files, merge on id, sklearn
+    roc_auc_score on each split: the usual scoring script;
+  - floor "pyarrow read": pyarrow reading the two CSV files and nothing else.
+Targets (issue 2): >= 5x faster than the baseline, within 2x of the floor, peak memory no
+higher than the baseline's.
+
+    python bench/scoring.py [--rows 10000000] [--repeat 3] [--out bench/out]
+"""
+
+from __future__ import annotations
+
+import argparse
+import json
+import os
+import platform
+import shutil
+import statistics
+import subprocess
+import sys
+import time
+from pathlib import Path
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.csv as pacsv
+
+BASELINE = """
+import sys, pandas as pd
+from sklearn.metrics import roc_auc_score
+sub = pd.read_csv(sys.argv[1]); sol = pd.read_csv(sys.argv[2])
+m = sol.merge(sub, on="id", suffixes=("_true", "_pred"))
+for split in ("Public", "Private"):
+    part = m[m["Usage"] == split]
+    print(split, roc_auc_score(part["y_true"], part["y_pred"]))
+"""
+
+FLOOR = """
+import sys, pyarrow.csv as c
+a = c.read_csv(sys.argv[1]); b = c.read_csv(sys.argv[2])
+print(a.num_rows, b.num_rows)
+"""
+
+TOML = """format_version = 1
+[challenge]
+id = "bench-binary"
+title = "Benchmark: 10M-row binary"
+task = "binary-classification"
+metric = "roc_auc"
+id_column = "id"
+target_columns = ["y"]
+labels = ["0", "1"]
+"""
+
+
+def make_data(out: Path, rows: int) -> tuple[Path, Path]:
+    bundle = out / "bundle"
+    sub_path = out / "submission.csv"
+    if sub_path.exists() and (bundle / "private/solution.csv").exists():
+        return bundle, sub_path
+    rng = np.random.default_rng(0)
+    ids = np.arange(rows, dtype=np.int64)
+    y = (rng.random(rows) < 0.3).astype(np.int8)
+    p = np.clip(y * 0.25 + rng.random(rows) * 0.75, 0, 1)
+    usage = np.where(rng.random(rows) < 0.3, "Public", "Private")
+    for d in ("public", "private"):
+        (bundle / d).mkdir(parents=True, exist_ok=True)
+    (bundle / "challenge.toml").write_text(TOML)
+    (bundle / "description.md").write_text("# Benchmark\n")
+    pacsv.write_csv(pa.table({"id": ids, "y": y, "Usage": usage}),
+                    bundle / "private/solution.csv")
+    pacsv.write_csv(pa.table({"id": ids}), bundle / "public/test.csv")
+    pacsv.write_csv(pa.table({"id": ids[:10], "y": np.full(10, 0.5)}),
+                    bundle / "public/sample_submission.csv")
+    pacsv.write_csv(pa.table({"id": ids[:10]}), bundle / "public/train.csv")
+    pacsv.write_csv(pa.table({"id": ids, "y": p}), sub_path)
+    return bundle, sub_path
+
+
+def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
+    """Wall seconds, peak RSS in MiB, stdout of one child process."""
+    start = time.perf_counter()
+    proc = subprocess.Popen(cmd, stdout=subprocess.PIPE, stderr=subprocess.PIPE, env=env)
+    _, status, usage = os.wait4(proc.pid, 0)
+    elapsed = time.perf_counter() - start
+    out = proc.stdout.read().decode() if proc.stdout else ""
+    err = proc.stderr.read().decode() if proc.stderr else ""
+    if os.waitstatus_to_exitcode(status) != 0:
+        raise SystemExit(f"{cmd[:3]} failed:\n{err}")
+    return elapsed, usage.ru_maxrss // 1024, out
+
+
+def machine() -> str:
+    cpu = "unknown CPU"
+    try:
+        for line in Path("/proc/cpuinfo").read_text().splitlines():
+            if line.startswith("model name"):
+                cpu = line.split(":", 1)[1].strip()
+                break
+        mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
+    except OSError:
+        mem = 0
+    return (f"{os.cpu_count()} cores, {cpu}, {mem} GiB RAM, Python {platform.python_version()}, "
+            f"{platform.system()} {platform.release()}")
+
+
+def main() -> None:
+    ap = argparse.ArgumentParser(description=__doc__.splitlines()[0])
+    ap.add_argument("--rows", type=int, default=10_000_000)
+    ap.add_argument("--repeat", type=int, default=3)
+    ap.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "scoring")
+    args = ap.parse_args()
+    args.out.mkdir(parents=True, exist_ok=True)
+    bundle, sub = make_data(args.out, args.rows)
+    home = args.out / "home"
+    shutil.rmtree(home, ignore_errors=True)
+    env = {**os.environ, "TRACKRECORD_HOME": str(home), "TRACKRECORD_MAX_UPLOAD_MB": "4096"}
+    exe = Path(sys.executable).with_name("trackrecord")
+    ours = [str(exe), "score", str(bundle), str(sub), "--json"]
+    sol = str(bundle / "private/solution.csv")
+    print(f"machine: {machine()}")
+    print(f"rows: {args.rows:,}; submission {sub.stat().st_size / 2**20:.0f} MiB, "
+          f"answer key {Path(sol).stat().st_size / 2**20:.0f} MiB; median of {args.repeat}")
+    cold, cold_mem, out = run(ours, env)
+    result = json.loads(out)
+    contenders = {
+        "trackrecord score (warm)": ours,
+        "baseline pandas+sklearn": [sys.executable, "-c", BASELINE, str(sub), sol],
+        "floor pyarrow read": [sys.executable, "-c", FLOOR, str(sub), sol],
+    }
+    times: dict[str, tuple[float, int]] = {"trackrecord score (cold)": (cold, cold_mem)}
+    for name, cmd in contenders.items():
+        runs = [run(cmd, env) for _ in range(args.repeat)]
+        times[name] = (statistics.median(r[0] for r in runs), max(r[1] for r in runs))
+    base, floor = times["baseline pandas+sklearn"][0], times["floor pyarrow read"][0]
+    print(f"{'contender':28} {'seconds':>8} {'peak MiB':>9} {'vs baseline':>12} {'vs floor':>9}")
+    for name, (secs, mem) in times.items():
+        print(f"{name:28} {secs:8.2f} {mem:9d} {base / secs:11.1f}x {secs / floor:8.2f}x")
+    print(f"scores: public {result['public']:.6f} private {result['private']:.6f}")
+
+
+if __name__ == "__main__":
+    main()

@@ -1,0 +1,163 @@
+"""The notebook API: `import trackrecord as tr`.
+
+Each function builds (once per data directory) the same `Service` the CLI uses and calls one
+use case, so a notebook and the command line always agree. Results print as readable
+summaries and render as HTML tables in Jupyter.
+
+`server=` is where talking to a hosted server will plug in: `_service(server)` is the one
+place that chooses between the local data directory and a remote API client.
+"""
+
+from __future__ import annotations
+
+import html
+import tempfile
+from collections.abc import Sequence
+from pathlib import Path
+from typing import TYPE_CHECKING, Any
+
+import pandas as pd
+
+from trackrecord.errors import ConfigError, InvalidSubmission
+from trackrecord.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from trackrecord.service import FinalizeResult, Service, StatusReport, SubmitResult
+    from trackrecord.service.types import ScoreLike
+
+_SERVICES: dict[tuple[str, str], Service] = {}
+
+
+def _service(server: str | None = None) -> Service:
+    """The local Service for the current settings (cached), or, later, a hosted client."""
+    if server is not None:
+        raise ConfigError(
+            f"submitting to a hosted server ({server}) is not available in this version; "
+            "leave out server= to work locally"
+        )
+    settings = load_settings()
+    key = (str(settings.home), settings.db_url)
+    if key not in _SERVICES:
+        _SERVICES[key] = _new_service(settings)
+    return _SERVICES[key]
+
+
+def _new_service(settings: Settings) -> Service:
+    """Build the Service for a data directory (tests replace this to inject a catalog)."""
+    from trackrecord.service import Service
+
+    return Service(settings)
+
+
+class Summary:
+    """A result that prints as aligned text and renders as an HTML table in Jupyter.
+
+    The underlying result's fields are available as attributes (`r.public_score`)."""
+
+    def __init__(self, title: str, rows: Sequence[tuple[str, str]], result: Any) -> None:
+        self.title = title
+        self.rows = list(rows)
+        self.result = result
+
+    def __getattr__(self, name: str) -> Any:
+        if name == "result":  # not set yet (e.g. during unpickling)
+            raise AttributeError(name)
+        return getattr(self.result, name)
+
+    def __repr__(self) -> str:
+        width = max((len(k) for k, _ in self.rows), default=0)
+        lines = [self.title, *(f"  {k.ljust(width)}  {v}" for k, v in self.rows)]
+        return "\n".join(lines)
+
+    def _repr_html_(self) -> str:
+        body = "".join(
+            f"<tr><th style='text-align:left'>{html.escape(k)}</th>"
+            f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
+            for k, v in self.rows
+        )
+        return f"<table><caption>{html.escape(self.title)}</caption>{body}</table>"
+
+
+def load(project_id: str, *, server: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
+    """The public (train, test) tables of a project."""
+    return _service(server).load(project_id)
+
+
+def _frame_file(frame: pd.DataFrame, folder: Path) -> Path:
+    path = folder / "dataframe.csv"
+    frame.to_csv(path, index=False)
+    return path
+
+
+def submit(
+    project_id: str,
+    submission: pd.DataFrame | str | Path,
+    *,
+    note: str | None = None,
+    server: str | None = None,
+) -> Summary:
+    """Score and record a submission (a DataFrame or a CSV/Parquet path), like the CLI.
+
+    A DataFrame is saved as CSV first, so what is stored is a file like any other; problems
+    then name lines of that CSV (line 2 is the DataFrame's first row).
+    """
+    from trackrecord.service.render import submit_rows
+
+    svc = _service(server)
+    user = svc.local_user_id()
+    if isinstance(submission, pd.DataFrame):
+        with tempfile.TemporaryDirectory(prefix="trackrecord-") as tmp:
+            result: SubmitResult = svc.submit(
+                user, project_id, _frame_file(submission, Path(tmp)), note=note
+            )
+    elif isinstance(submission, str | Path):
+        result = svc.submit(user, project_id, Path(submission), note=note)
+    else:
+        raise InvalidSubmission(
+            f"submit() takes a DataFrame or a file path, not {type(submission).__name__}"
+        )
+    return Summary(f"Submission to {project_id}", submit_rows(result), result)
+
+
+def submissions(project_id: str, *, server: str | None = None) -> pd.DataFrame:
+    """Your submissions to a project, oldest first, as a table."""
+    svc = _service(server)
+    views = svc.submissions(svc.local_user_id(), project_id)
+    columns = ["id", "created_at", "filename", "status", "public_score", "private_score", "picked"]
+    return pd.DataFrame([{c: getattr(v, c) for c in columns} for v in views], columns=columns)
+
+
+def finalize(project_id: str, picks: Sequence[int] = (), *, server: str | None = None) -> Summary:
+    """Finalize a project: picks (default: best public), private score, medal. Once."""
+    from trackrecord.service.render import finalize_rows
+
+    svc = _service(server)
+    result: FinalizeResult = svc.finalize(svc.local_user_id(), project_id, picks)
+    return Summary(f"Finalized {project_id}", finalize_rows(result), result)
+
+
+def status(*, server: str | None = None) -> Summary:
+    """Projects started and finalized, medals, streak."""
+    from trackrecord.service.render import num, status_rows
+
+    svc = _service(server)
+    report: StatusReport = svc.status(svc.local_user_id())
+    rows = status_rows(report) + [
+        (p.id, f"{p.state}, best public {num(p.best_public)}, medal {p.medal or '-'}")
+        for p in report.projects
+    ]
+    return Summary("Your track record", rows, report)
+
+
+def score(bundle: str | Path, submission: pd.DataFrame | str | Path) -> ScoreLike:
+    """Score a file or DataFrame against a bundle folder or zip you hold (hosts checking
+    their own bundle). Nothing is recorded; learners use `submit`."""
+    from trackrecord.bundle import open_bundle
+    from trackrecord.scoring import score as score_file
+    from trackrecord.scoring import score_frame
+
+    opened = open_bundle(bundle)
+    if isinstance(submission, pd.DataFrame):
+        result: ScoreLike = score_frame(opened, submission)
+        return result
+    return score_file(opened, Path(submission))

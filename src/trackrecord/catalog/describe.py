@@ -1,0 +1,119 @@
+"""description.md: the learner's brief, from the recipe's words and the data itself.
+
+The four learning steps and the medal thresholds are added by the workspace writer; this
+file describes the problem only.
+"""
+
+from __future__ import annotations
+
+import pandas as pd
+
+from trackrecord.bundle import USAGE
+from trackrecord.catalog.model import Project, Recipe
+from trackrecord.metrics import InputKind, get_metric
+
+MAX_COLUMN_ROWS = 40
+
+_SUBMISSION = {
+    InputKind.LABELS: "the predicted label for each test row",
+    InputKind.PROBABILITIES: "predicted probabilities",
+    InputKind.VALUES: "a predicted value for each test row",
+    InputKind.SCORES: "a score for each test row; only the order within each group matters",
+    InputKind.CLUSTERS: "a cluster number for each test row; only which rows share a cluster"
+    " matters, not the numbers themselves",
+}
+
+
+def _kind_of(series: pd.Series) -> str:
+    if pd.api.types.is_bool_dtype(series):
+        return "yes/no"
+    if pd.api.types.is_numeric_dtype(series):
+        return "number"
+    if series.astype(str).str.len().mean() > 40:
+        return "text"
+    return "category"
+
+
+def columns_table(project: Project) -> str:
+    """One line per train column: type, share missing, and the recipe's description."""
+    train = project.train
+    lines = ["| column | type | missing | meaning |", "|---|---|---|---|"]
+    described = project.brief.columns
+    shown = [c for c in train.columns if c in described] + [
+        c for c in train.columns if c not in described
+    ]
+    for column in shown[:MAX_COLUMN_ROWS]:
+        missing = f"{train[column].isna().mean():.0%}"
+        meaning = described.get(column, "")
+        lines.append(f"| `{column}` | {_kind_of(train[column])} | {missing} | {meaning} |")
+    if len(shown) > MAX_COLUMN_ROWS:
+        lines.append(f"| ... | | | and {len(shown) - MAX_COLUMN_ROWS} more columns |")
+    return "\n".join(lines)
+
+
+def _submission_section(project: Project, recipe: Recipe) -> str:
+    spec = project.spec
+    kind = get_metric(recipe.metric).kind
+    what = _SUBMISSION[kind]
+    if kind is InputKind.PROBABILITIES and spec.labels is not None:
+        if len(spec.labels) == 2:
+            what = f"the probability that `{spec.target}` is `{spec.positive}`"
+        else:
+            what = "one probability per class, in columns named after the classes"
+    cols = ", ".join(f"`{c}`" for c in (spec.id_column, *spec.target_columns))
+    return (
+        f"A CSV file with one row per test row and exactly these columns: {cols}. "
+        f"The prediction column(s) hold {what}. `sample_submission.csv` shows the format "
+        "with placeholder values."
+    )
+
+
+def _train_has(project: Project) -> str:
+    if project.spec.target in project.train.columns:
+        return f"the features and the target `{project.spec.target}`"
+    return "and the features only: there are no labels to learn from"
+
+
+def description(project: Project, recipe: Recipe) -> str:
+    """The full description.md for a built project."""
+    brief, spec = project.brief, project.spec
+    metric = get_metric(recipe.metric)
+    direction = "higher is better" if metric.greater_is_better else "lower is better"
+    n_public = int((project.answers[USAGE] == "Public").sum())
+    share = n_public / len(project.answers)
+    return f"""# {recipe.title}
+
+{recipe.summary}
+
+## The data
+
+{brief.about}
+
+Source: {brief.source}
+
+## What to predict
+
+{brief.target}
+
+## How you are scored
+
+The metric is **{recipe.metric}** ({direction}). {brief.metric_why}
+
+The test set has {len(project.test)} rows. About {share:.0%} of them score the public
+leaderboard you see after each submission; the other {1 - share:.0%} make up the private
+leaderboard, revealed when you finalize: that score decides your medal.
+
+## Files
+
+- `train.csv`: {len(project.train)} rows with the id column `{spec.id_column}`, {_train_has(project)}.
+- `test.csv`: {len(project.test)} rows with the id and the same features, without the target.
+- `sample_submission.csv`: a valid submission with placeholder values.
+
+## Submission format
+
+{_submission_section(project, recipe)}
+
+## Columns of train.csv
+
+{columns_table(project)}
+"""

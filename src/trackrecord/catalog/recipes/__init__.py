@@ -1,0 +1,1 @@
+"""The built-in recipes, one module per task family."""

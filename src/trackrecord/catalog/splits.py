@@ -1,0 +1,91 @@
+"""Deterministic splits shared by every recipe: train/test, then test into Public/Private.
+
+Every function takes an explicit seed; nothing depends on global random state, row order
+from a hash, or the number of cores.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from dataclasses import dataclass
+
+import numpy as np
+import pandas as pd
+from sklearn.model_selection import GroupShuffleSplit, train_test_split
+
+from trackrecord.bundle import USAGE
+from trackrecord.catalog.model import DEFAULT_PUBLIC_FRACTION
+
+ID = "id"
+
+
+@dataclass(frozen=True)
+class Split:
+    train: pd.DataFrame
+    test: pd.DataFrame
+
+
+def with_ids(df: pd.DataFrame, *, prefix: str = "", start: int = 1) -> pd.DataFrame:
+    """Put a stable `id` column first: the row's position in the cleaned source order."""
+    out = df.reset_index(drop=True)
+    ids = np.arange(start, start + len(out))
+    values: Sequence[object] = [f"{prefix}{i}" for i in ids] if prefix else ids
+    out.insert(0, ID, values)
+    return out
+
+
+def random_split(
+    df: pd.DataFrame, *, test_size: float | int, seed: int, stratify: str | None = None
+) -> Split:
+    """A shuffled split, stratified on a column when given; each part sorted by id."""
+    strata = df[stratify] if stratify else None
+    train, test = train_test_split(df, test_size=test_size, random_state=seed, stratify=strata)
+    return Split(train.sort_values(ID), test.sort_values(ID))
+
+
+def time_split(df: pd.DataFrame, *, order: str, test_rows: int) -> Split:
+    """The last `test_rows` rows in time order are the test set (the future)."""
+    ordered = df.sort_values([order, ID], kind="stable")
+    return Split(ordered.iloc[:-test_rows], ordered.iloc[-test_rows:])
+
+
+def group_split(df: pd.DataFrame, *, group: str, test_size: float, seed: int) -> Split:
+    """Whole groups (queries, users) go to one side."""
+    splitter = GroupShuffleSplit(n_splits=1, test_size=test_size, random_state=seed)
+    train_idx, test_idx = next(splitter.split(df, groups=df[group]))
+    return Split(df.iloc[train_idx].sort_values(ID), df.iloc[test_idx].sort_values(ID))
+
+
+def usage(
+    test: pd.DataFrame,
+    *,
+    seed: int,
+    public: float = DEFAULT_PUBLIC_FRACTION,
+    stratify: str | None = None,
+    group: str | None = None,
+    ordered: bool = False,
+) -> pd.Series:
+    """Public/Private per test row: stratified, by whole group, or the earlier rows (time)."""
+    n = len(test)
+    labels = pd.Series("Private", index=test.index, name=USAGE)
+    if ordered:
+        labels.iloc[: round(n * public)] = "Public"
+        return labels
+    if group is not None:
+        groups = test[group].drop_duplicates().sort_values()
+        chosen = groups.sample(frac=public, random_state=seed)
+        labels[test[group].isin(set(chosen))] = "Public"
+        return labels
+    strata = test[stratify] if stratify else None
+    pub, _ = train_test_split(test.index, train_size=public, random_state=seed, stratify=strata)
+    labels[pub] = "Public"
+    return labels
+
+
+def answers(
+    test: pd.DataFrame, columns: Sequence[str], usage_labels: pd.Series
+) -> pd.DataFrame:
+    """The answer key: id, solution columns and Usage, in test order."""
+    out = test[[ID, *columns]].copy()
+    out[USAGE] = usage_labels.loc[test.index].to_numpy()
+    return out.reset_index(drop=True)

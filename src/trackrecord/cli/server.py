@@ -1,0 +1,183 @@
+"""The server area: `serve`, `login`, and `token create | list | revoke`."""
+
+from __future__ import annotations
+
+from datetime import timedelta
+from pathlib import Path
+from typing import Any
+
+import typer
+from rich.table import Table
+
+from trackrecord.cli.common import (
+    HomeOption,
+    JsonOption,
+    console,
+    err_console,
+    handle_errors,
+    print_json,
+    settings_from,
+)
+from trackrecord.errors import NotFound
+
+token_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
+ServerOption = typer.Option(None, "--server", help="A trackrecord server URL "
+                            "(default: $TRACKRECORD_SERVER; none: this machine's database).")
+
+
+@handle_errors
+def serve(
+    hosted: bool = typer.Option(False, "--hosted", help="Multi-user mode: accounts, hosts."),
+    host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
+    port: int | None = typer.Option(None, "--port", help="Port (default 8765)."),
+    home: Path | None = HomeOption,
+) -> None:
+    """Start the web app: personal (this computer only, no login) or --hosted."""
+    import uvicorn
+
+    from trackrecord.store.migrate import upgrade
+    from trackrecord.web import create_app
+
+    settings = settings_from(home, hosted=hosted or None, host=host, port=port)
+    revision = upgrade(settings)
+    err_console.print(f"database at revision {revision}", highlight=False)
+    mode = "hosted" if settings.hosted else "personal (answers this computer only)"
+    err_console.print(f"trackrecord {mode} on http://{settings.host}:{settings.port}/",
+                      highlight=False)
+    app = create_app(settings)
+    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True,
+                log_level="info", server_header=False)
+
+
+@handle_errors
+def login(
+    server: str | None = ServerOption,
+    username: str | None = typer.Option(None, "--username", "-u"),
+    home: Path | None = HomeOption,
+) -> None:
+    """Sign in to a server and store an API token in HOME/credentials.json (mode 0600)."""
+    from trackrecord import client
+
+    settings = settings_from(home)
+    url = server or settings.server
+    if not url:
+        raise typer.BadParameter("give --server URL (or set TRACKRECORD_SERVER)")
+    name = username or typer.prompt("username")
+    password = typer.prompt("password", hide_input=True)
+    path = client.login(url, name, password, home=settings.home)
+    console.print(f"signed in to {client.normalize(url)} as {name}; token stored in {path}")
+
+
+def _local_user_id(session: Any, username: str) -> int:
+    from sqlalchemy import select
+
+    from trackrecord.store.models import User
+
+    uid = session.scalar(select(User.id).where(User.username == username))
+    if uid is None:
+        raise NotFound(f"no user {username!r} in this server's database")
+    return int(uid)
+
+
+@token_app.command("create")
+@handle_errors
+def token_create(
+    user: str | None = typer.Option(None, "--user", help="Local database: the token's owner."),
+    name: str = typer.Option("cli", "--name", help="A name to tell tokens apart."),
+    days: int | None = typer.Option(None, "--expires-days", min=1, help="Expire after N days."),
+    server: str | None = ServerOption,
+    json: bool = JsonOption,
+    home: Path | None = HomeOption,
+) -> None:
+    """Create a token: in this machine's database (--user) or on a server (--server)."""
+    settings = settings_from(home)
+    if server:
+        from trackrecord import client
+
+        username = user or typer.prompt("username")
+        password = typer.prompt("password", hide_input=True)
+        with client.Client(server) as c:
+            answer = c.create_token(username, password, name)
+        plain = answer["token"]
+    else:
+        if not user:
+            raise typer.BadParameter("give --user NAME (or --server URL)")
+        from trackrecord.service import Service
+        from trackrecord.store.models import utcnow
+        from trackrecord.web.accounts import new_token
+
+        with Service(settings) as svc, svc.session() as s:
+            expires = utcnow() + timedelta(days=days) if days else None
+            plain, _ = new_token(s, _local_user_id(s, user), name, expires)
+    if json:
+        print_json({"token": plain})
+    else:
+        console.print(f"token (shown once): {plain}", highlight=False)
+
+
+def _tokens_table(rows: list[dict[str, Any]]) -> Table:
+    table = Table("id", "name", "prefix", "created", "last used", "expires", "state")
+    for t in rows:
+        state = "revoked" if t.get("revoked_at") else "active"
+        table.add_row(str(t["id"]), t["name"], t["prefix"], str(t["created_at"])[:16],
+                      str(t.get("last_used_at") or "-")[:16], str(t.get("expires_at") or "-")[:16],
+                      state)
+    return table
+
+
+@token_app.command("list")
+@handle_errors
+def token_list(
+    user: str | None = typer.Option(None, "--user", help="Local database: whose tokens."),
+    server: str | None = ServerOption,
+    json: bool = JsonOption,
+    home: Path | None = HomeOption,
+) -> None:
+    """List tokens (never their values)."""
+    settings = settings_from(home)
+    if server:
+        from trackrecord import client
+
+        with client.connect(server, home=settings.home) as c:
+            rows = c.tokens()
+    else:
+        if not user:
+            raise typer.BadParameter("give --user NAME (or --server URL)")
+        from trackrecord.service import Service
+        from trackrecord.web.accounts import list_tokens
+
+        with Service(settings) as svc, svc.session() as s:
+            rows = [t.to_dict() for t in list_tokens(s, _local_user_id(s, user))]
+    if json:
+        print_json(rows)
+    else:
+        console.print(_tokens_table(rows))
+
+
+@token_app.command("revoke")
+@handle_errors
+def token_revoke(
+    token_id: int = typer.Argument(..., metavar="TOKEN_ID"),
+    server: str | None = ServerOption,
+    home: Path | None = HomeOption,
+) -> None:
+    """Revoke a token by id (it is kept, marked revoked, and refused from now on)."""
+    settings = settings_from(home)
+    if server:
+        from trackrecord import client
+
+        with client.connect(server, home=settings.home) as c:
+            c.revoke_token(token_id)
+    else:
+        from trackrecord.service import Service
+        from trackrecord.store.accounts import revoke_token
+
+        with Service(settings) as svc, svc.session() as s:
+            revoke_token(s, token_id)
+    console.print(f"revoked token {token_id}")
+
+
+def register(app: typer.Typer) -> None:
+    app.command("serve")(serve)
+    app.command("login")(login)
+    app.add_typer(token_app, name="token")

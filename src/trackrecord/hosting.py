@@ -1,0 +1,278 @@
+"""What a host does: create challenges (from an uploaded bundle or the built-in catalog),
+set deadlines and quotas, see every submission, export the results as CSV.
+
+An uploaded bundle is checked in full (zip member paths first, then content) inside a
+temporary folder before anything is stored; only a clean bundle reaches the blob store.
+Private scores appear in listings and exports only once they are due (see leaderboard).
+"""
+
+from __future__ import annotations
+
+import csv
+import io
+import re
+import tempfile
+from collections.abc import Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from pathlib import Path
+
+from sqlalchemy import func, select
+
+from trackrecord.bundle import pack_bundle
+from trackrecord.bundle.check import check_bundle
+from trackrecord.errors import Conflict, InvalidBundle, NotFound, Problem
+from trackrecord.leaderboard import private_due
+from trackrecord.service import ProjectInfo, Service
+from trackrecord.service import projects as _projects
+from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
+
+SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
+MAX_PER_DAY = 1000
+MAX_FINAL_PICKS = 20
+
+
+@dataclass(frozen=True)
+class ChallengeSettings:
+    """What a host may change; None leaves a value as it is."""
+
+    deadline: datetime | None = None
+    clear_deadline: bool = False
+    per_day: int | None = None
+    final_picks: int | None = None
+
+    def problems(self) -> list[Problem]:
+        found = []
+        if self.per_day is not None and not 1 <= self.per_day <= MAX_PER_DAY:
+            found.append(Problem(f"must be 1 to {MAX_PER_DAY}", column="per_day"))
+        if self.final_picks is not None and not 1 <= self.final_picks <= MAX_FINAL_PICKS:
+            found.append(Problem(f"must be 1 to {MAX_FINAL_PICKS}", column="final_picks"))
+        if self.deadline is not None and self.deadline.tzinfo is None:
+            found.append(Problem("must carry a time zone (UTC)", column="deadline"))
+        return found
+
+
+@dataclass(frozen=True)
+class HostedChallenge:
+    id: str
+    title: str
+    source: str
+    metric: str
+    deadline: datetime | None
+    per_day: int
+    final_picks: int
+    learners: int
+    submissions: int
+    created_at: datetime
+
+
+@dataclass(frozen=True)
+class SubmissionRecord:
+    """One submission as a host sees it; `private_score` is None until it is due."""
+
+    id: int
+    username: str
+    created_at: datetime
+    filename: str
+    size_bytes: int
+    status: str
+    public_score: float | None
+    private_score: float | None
+    picked: bool
+    final: bool
+
+
+def _check_settings(given: ChallengeSettings) -> None:
+    problems = given.problems()
+    if problems:
+        raise InvalidBundle("the challenge settings are not valid", problems=problems)
+
+
+def check_upload(path: Path) -> None:
+    """Check an uploaded bundle zip in a temporary folder; raises InvalidBundle with every
+    problem (unsafe member paths are reported before anything is unpacked)."""
+    with tempfile.TemporaryDirectory(prefix="trackrecord-check-") as tmp:
+        problems = check_bundle(path, cache_dir=Path(tmp))
+    if problems:
+        raise InvalidBundle(f"{path.name} is not a valid bundle", problems=problems)
+
+
+def create_from_upload(
+    svc: Service, path: Path, *, created_by: int | None, settings: ChallengeSettings
+) -> ProjectInfo:
+    """A hosted challenge from an uploaded bundle zip, checked before it is stored."""
+    _check_settings(settings)
+    check_upload(path)
+    return svc.add_challenge(
+        path,
+        created_by=created_by,
+        deadline=settings.deadline,
+        per_day=settings.per_day,
+        final_picks=settings.final_picks,
+    )
+
+
+def create_from_catalog(
+    svc: Service,
+    project_id: str,
+    *,
+    slug: str | None,
+    created_by: int | None,
+    settings: ChallengeSettings,
+) -> ProjectInfo:
+    """Host a built-in project: as itself (same id) or as a separate copy under `slug`."""
+    _check_settings(settings)
+    if slug and slug != project_id:
+        if not SLUG_RE.match(slug):
+            raise InvalidBundle("the new id is not valid", problems=[Problem(
+                "2 to 64 characters: lowercase letters, digits, '.', '_', '-'", column="slug")])
+        return _copy_builtin(svc, project_id, slug, created_by, settings)
+    with svc.session(write_lock=True) as s:
+        row = svc.challenge_row(s, project_id)
+        row.hosted = True
+        row.created_by = row.created_by or created_by
+        _apply(row, settings)
+    return svc.project(project_id)
+
+
+def _copy_builtin(
+    svc: Service, project_id: str, slug: str, created_by: int | None, settings: ChallengeSettings
+) -> ProjectInfo:
+    source = svc.bundle(project_id)
+    with tempfile.TemporaryDirectory(prefix="trackrecord-copy-") as tmp:
+        packed = pack_bundle(source.root, Path(tmp))
+        blob = svc.blobs.put_file(packed)
+    builtin_ids = [m.id for m in svc.catalog.list_projects()]
+    with svc.session(write_lock=True) as s:
+        _projects.check_new_slug(s, slug, builtin_ids)
+        row = _projects.hosted_row(
+            source, blob.sha256, created_by=created_by, deadline=None, per_day=None,
+            final_picks=None,
+        )  # fmt: skip
+        row.slug = slug
+        row.summary = svc.project(project_id).summary
+        _apply(row, settings)
+        s.add(row)
+    return svc.project(slug)
+
+
+def _apply(row: Challenge, settings: ChallengeSettings) -> None:
+    if settings.clear_deadline:
+        row.deadline = None
+    elif settings.deadline is not None:
+        row.deadline = settings.deadline
+    if settings.per_day is not None:
+        row.per_day = settings.per_day
+    if settings.final_picks is not None:
+        row.final_picks = settings.final_picks
+
+
+def _row(svc: Service, slug: str) -> Challenge:
+    with svc.session() as s:
+        row = _projects.find_row(s, slug)
+    if row is None or not row.hosted:
+        raise NotFound(f"no hosted challenge {slug!r}")
+    return row
+
+
+def configure(svc: Service, slug: str, settings: ChallengeSettings) -> ProjectInfo:
+    """Change a hosted challenge's deadline and quotas."""
+    _check_settings(settings)
+    _row(svc, slug)
+    with svc.session(write_lock=True) as s:
+        row = _projects.find_row(s, slug)
+        assert row is not None
+        if settings.clear_deadline and s.scalar(
+            select(func.count(Finalization.id)).where(Finalization.challenge_id == row.id)
+        ):
+            raise Conflict("learners have finalized already; the deadline can no longer go")
+        _apply(row, settings)
+    return svc.project(slug)
+
+
+def hosted_challenges(svc: Service) -> list[HostedChallenge]:
+    """Every hosted challenge with its number of learners and scored submissions."""
+    with svc.session() as s:
+        rows = s.scalars(select(Challenge).where(Challenge.hosted).order_by(Challenge.slug)).all()
+        counts: dict[int, int] = {
+            cid: int(n)
+            for cid, n in s.execute(
+                select(Submission.challenge_id, func.count(Submission.id))
+                .where(Submission.status == "scored")
+                .group_by(Submission.challenge_id)
+            )
+        }
+        learners: dict[int, int] = {
+            cid: int(n)
+            for cid, n in s.execute(
+                select(Submission.challenge_id, func.count(func.distinct(Submission.user_id)))
+                .group_by(Submission.challenge_id)
+            )
+        }
+    return [
+        HostedChallenge(r.slug, r.title, r.source, r.metric, r.deadline, r.per_day,
+                        r.final_picks, learners.get(r.id, 0), counts.get(r.id, 0), r.created_at)
+        for r in rows
+    ]  # fmt: skip
+
+
+def all_submissions(svc: Service, slug: str) -> list[SubmissionRecord]:
+    """Every submission to a hosted challenge, oldest first; private scores once due."""
+    row = _row(svc, slug)
+    due = private_due(row, svc.now())
+    with svc.session() as s:
+        subs = s.execute(
+            select(Submission, User.username)
+            .join(User, User.id == Submission.user_id)
+            .where(Submission.challenge_id == row.id)
+            .order_by(Submission.created_at, Submission.id)
+        ).all()
+        picked = set(s.scalars(select(FinalPick.submission_id).where(
+            FinalPick.challenge_id == row.id, FinalPick.withdrawn_at.is_(None))))
+        final: dict[int, int] = {
+            sid: uid
+            for sid, uid in s.execute(
+                select(Finalization.submission_id, Finalization.user_id).where(
+                    Finalization.challenge_id == row.id
+                )
+            )
+        }
+    finalized_users = set(final.values())
+
+    def visible(user_id: int) -> bool:
+        return due if row.deadline is not None else user_id in finalized_users
+
+    return [
+        SubmissionRecord(
+            sub.id, name, sub.created_at, sub.original_filename, sub.size_bytes, sub.status,
+            sub.public_score,
+            sub.private_score if visible(sub.user_id) else None,
+            sub.id in picked, sub.id in final,
+        )
+        for sub, name in subs
+    ]  # fmt: skip
+
+
+EXPORT_COLUMNS = ("submission_id", "username", "created_at", "filename", "size_bytes",
+                  "status", "public_score", "private_score", "picked", "final")
+
+
+def _cell(value: object) -> object:
+    # Spreadsheets run cells that start with these as formulas: neutralize them.
+    if isinstance(value, str) and value[:1] in ("=", "+", "-", "@", "\t", "\r"):
+        return "'" + value
+    return value
+
+
+def export_csv(records: Sequence[SubmissionRecord]) -> str:
+    """The submissions as CSV text (one row each; empty private score until due)."""
+    out = io.StringIO()
+    writer = csv.writer(out, lineterminator="\n")
+    writer.writerow(EXPORT_COLUMNS)
+    for r in records:
+        writer.writerow([_cell(v) for v in (
+            r.id, r.username, r.created_at.isoformat(), r.filename, r.size_bytes, r.status,
+            "" if r.public_score is None else repr(r.public_score),
+            "" if r.private_score is None else repr(r.private_score),
+            int(r.picked), int(r.final))])  # fmt: skip
+    return out.getvalue()

@@ -1,0 +1,310 @@
+"""Kaggle-style leaderboards: public always, private only when it is due.
+
+Ranks follow Kaggle: each learner appears once with their best score; equal scores share a
+rank ("1, 2, 2, 4") and are listed by who got there first. The project's reference models
+("the field") appear as marked rows placed by score; they take no rank.
+
+The private board is due after the deadline for a challenge that has one (then every
+learner's final submission counts: their finalized pick, else their picks, else their best
+public submissions up to the pick limit, as on Kaggle). A self-paced project (no deadline)
+reveals each learner's private score once that learner has finalized; the others do not
+appear. Before that, no private score leaves this module.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Iterable, Sequence
+from dataclasses import dataclass
+from datetime import datetime
+from typing import Literal
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trackrecord.bundle import FieldEntry
+from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
+
+Board = Literal["public", "private"]
+SCORED = "scored"
+# Scores equal to this many decimals tie: floating-point noise must not split a tie.
+TIE_DECIMALS = 12
+
+
+@dataclass(frozen=True)
+class Candidate:
+    """One learner's score on one board, before ranking."""
+
+    user_id: int
+    username: str
+    display_name: str | None
+    score: float
+    submitted_at: datetime
+    submissions: int
+    medal: str | None = None
+
+
+@dataclass(frozen=True)
+class Row:
+    """One leaderboard line: a ranked learner, or a reference model (rank None)."""
+
+    rank: int | None
+    name: str
+    score: float
+    is_reference: bool = False
+    user_id: int | None = None
+    display_name: str | None = None
+    submitted_at: datetime | None = None
+    submissions: int = 0
+    medal: str | None = None
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "rank": self.rank,
+            "name": self.name,
+            "display_name": self.display_name,
+            "score": self.score,
+            "is_reference": self.is_reference,
+            "submitted_at": self.submitted_at.isoformat() if self.submitted_at else None,
+            "submissions": self.submissions,
+            "medal": self.medal,
+        }
+
+
+@dataclass(frozen=True)
+class Leaderboard:
+    project_id: str
+    title: str
+    metric: str
+    greater_is_better: bool
+    deadline: datetime | None
+    public: tuple[Row, ...]
+    private: tuple[Row, ...] | None  # None: not due yet
+    private_note: str
+
+    def to_dict(self) -> dict[str, object]:
+        return {
+            "project_id": self.project_id,
+            "title": self.title,
+            "metric": self.metric,
+            "greater_is_better": self.greater_is_better,
+            "deadline": self.deadline.isoformat() if self.deadline else None,
+            "public": [r.to_dict() for r in self.public],
+            "private": None if self.private is None else [r.to_dict() for r in self.private],
+            "private_note": self.private_note,
+        }
+
+
+def _key(score: float, greater_is_better: bool) -> float:
+    rounded = round(score, TIE_DECIMALS)
+    return -rounded if greater_is_better else rounded
+
+
+def rank(
+    candidates: Iterable[Candidate],
+    greater_is_better: bool,
+    field: Sequence[tuple[str, float]] = (),
+) -> list[Row]:
+    """Rank learners (ties share a rank, earliest first) and place the field's rows by score.
+
+    A reference model with the same score as a learner is listed after that learner.
+    """
+    ordered = sorted(
+        candidates, key=lambda c: (_key(c.score, greater_is_better), c.submitted_at, c.user_id)
+    )
+    rows: list[Row] = []
+    previous: float | None = None
+    current = 0
+    for position, c in enumerate(ordered, start=1):
+        key = _key(c.score, greater_is_better)
+        if key != previous:
+            current, previous = position, key
+        rows.append(
+            Row(current, c.username, c.score, False, c.user_id, c.display_name,
+                c.submitted_at, c.submissions, c.medal)
+        )  # fmt: skip
+    return _with_field(rows, field, greater_is_better)
+
+
+def _with_field(
+    rows: list[Row], field: Sequence[tuple[str, float]], greater_is_better: bool
+) -> list[Row]:
+    if not field:
+        return rows
+    refs = sorted(field, key=lambda f: _key(f[1], greater_is_better))
+    merged: list[Row] = []
+    i = 0
+    for name, score in refs:
+        while i < len(rows) and _key(rows[i].score, greater_is_better) <= _key(
+            score, greater_is_better
+        ):
+            merged.append(rows[i])
+            i += 1
+        merged.append(Row(None, name, score, is_reference=True))
+    merged.extend(rows[i:])
+    return merged
+
+
+def private_due(challenge: Challenge, now: datetime) -> bool:
+    """True when the whole private board is due: the challenge has a deadline that passed."""
+    return challenge.deadline is not None and now >= challenge.deadline
+
+
+def private_visible_to(
+    session: Session, challenge: Challenge, user_id: int | None, now: datetime
+) -> bool:
+    """May this learner see their own private score on this challenge now?"""
+    if challenge.deadline is not None:
+        return now >= challenge.deadline
+    if user_id is None:
+        return False
+    found = session.scalar(
+        select(Finalization.id).where(
+            Finalization.user_id == user_id, Finalization.challenge_id == challenge.id
+        )
+    )
+    return found is not None
+
+
+def _names(session: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, str | None]]:
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    found = session.execute(
+        select(User.id, User.username, User.display_name).where(User.id.in_(ids))
+    ).all()
+    return {uid: (name, display) for uid, name, display in found}
+
+
+def public_candidates(session: Session, challenge: Challenge) -> list[Candidate]:
+    """Each learner's best public score, the time they first reached it and their count."""
+    best_fn = func.max if challenge.greater_is_better else func.min
+    scored = (Submission.challenge_id == challenge.id, Submission.status == SCORED)
+    best = (
+        select(
+            Submission.user_id.label("user_id"),
+            best_fn(Submission.public_score).label("best"),
+            func.count(Submission.id).label("n"),
+        )
+        .where(*scored)
+        .group_by(Submission.user_id)
+        .subquery()
+    )
+    query = (
+        select(best.c.user_id, best.c.best, best.c.n, func.min(Submission.created_at))
+        .join(best, (Submission.user_id == best.c.user_id)
+              & (Submission.public_score == best.c.best))  # fmt: skip
+        .where(*scored)
+        .group_by(best.c.user_id, best.c.best, best.c.n)
+    )
+    found = session.execute(query).all()
+    names = _names(session, (r[0] for r in found))
+    return [
+        Candidate(uid, *names.get(uid, (f"user {uid}", None)), float(score), first, int(n))
+        for uid, score, n, first in found
+        if score is not None
+    ]
+
+
+def _finalized(session: Session, challenge: Challenge) -> dict[int, tuple[float, str | None, int]]:
+    rows = session.execute(
+        select(
+            Finalization.user_id,
+            Finalization.private_score,
+            Finalization.medal,
+            Finalization.submission_id,
+        ).where(Finalization.challenge_id == challenge.id)
+    ).all()
+    return {uid: (float(score), medal, sid) for uid, score, medal, sid in rows}
+
+
+def _scored_subs(session: Session, challenge: Challenge) -> list[Submission]:
+    return list(
+        session.scalars(
+            select(Submission)
+            .where(Submission.challenge_id == challenge.id, Submission.status == SCORED)
+            .order_by(Submission.created_at, Submission.id)
+        )
+    )
+
+
+def _picks(session: Session, challenge: Challenge) -> dict[int, set[int]]:
+    found = session.execute(
+        select(FinalPick.user_id, FinalPick.submission_id).where(
+            FinalPick.challenge_id == challenge.id, FinalPick.withdrawn_at.is_(None)
+        )
+    ).all()
+    picks: dict[int, set[int]] = {}
+    for uid, sid in found:
+        picks.setdefault(uid, set()).add(sid)
+    return picks
+
+
+def _final_choice(subs: list[Submission], picked: set[int], challenge: Challenge) -> Submission:
+    """The submission whose private score counts: best private among the picks (or, with no
+    picks, among the best public ones up to the pick limit)."""
+    gib = challenge.greater_is_better
+    chosen = [s for s in subs if s.id in picked]
+    if not chosen:
+        by_public = sorted(subs, key=lambda s: (_key(float(s.public_score or 0), gib), s.id))
+        chosen = by_public[: max(challenge.final_picks, 1)]
+    return min(chosen, key=lambda s: (_key(float(s.private_score or 0), gib), s.id))
+
+
+def private_candidates(session: Session, challenge: Challenge, now: datetime) -> list[Candidate]:
+    """Private-board candidates, only those already due (see the module docstring)."""
+    finalized = _finalized(session, challenge)
+    subs = _scored_subs(session, challenge)
+    by_user: dict[int, list[Submission]] = {}
+    for s in subs:
+        by_user.setdefault(s.user_id, []).append(s)
+    created = {s.id: s.created_at for s in subs}
+    out: dict[int, tuple[float, datetime, str | None]] = {}
+    for uid, (score, medal, sid) in finalized.items():
+        out[uid] = (score, created.get(sid, now), medal)
+    if private_due(challenge, now):
+        picks = _picks(session, challenge)
+        for uid, user_subs in by_user.items():
+            if uid not in out:
+                pick = _final_choice(user_subs, picks.get(uid, set()), challenge)
+                out[uid] = (float(pick.private_score or 0), pick.created_at, None)
+    elif challenge.deadline is not None:
+        return []  # a deadline still ahead: even finalized learners wait for it
+    names = _names(session, out)
+    return [
+        Candidate(uid, *names.get(uid, (f"user {uid}", None)), score, at,
+                  len(by_user.get(uid, [])), medal)
+        for uid, (score, at, medal) in out.items()
+    ]  # fmt: skip
+
+
+def build(
+    session: Session,
+    challenge: Challenge,
+    field: Sequence[FieldEntry],
+    now: datetime,
+) -> Leaderboard:
+    """Both boards of a challenge as they may be shown at `now`."""
+    gib = challenge.greater_is_better
+    public = rank(public_candidates(session, challenge), gib, [(f.name, f.public) for f in field])
+    private: list[Row] | None = None
+    if challenge.deadline is not None and not private_due(challenge, now):
+        note = f"The private leaderboard opens at the deadline, {challenge.deadline:%Y-%m-%d %H:%M} UTC."
+    else:
+        private = rank(
+            private_candidates(session, challenge, now), gib, [(f.name, f.private) for f in field]
+        )
+        note = (
+            "Final results: the private split decides."
+            if challenge.deadline is not None
+            else "Self-paced: a learner appears here once they finalize the project."
+        )
+    return Leaderboard(
+        project_id=challenge.slug,
+        title=challenge.title,
+        metric=challenge.metric,
+        greater_is_better=gib,
+        deadline=challenge.deadline,
+        public=tuple(public),
+        private=None if private is None else tuple(private),
+        private_note=note,
+    )

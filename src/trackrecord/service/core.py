@@ -1,0 +1,262 @@
+"""The Service: one object holding what every use case needs (database, blobs, catalog,
+scorer, clock), with one method per use case. The CLI, the notebook API and the web app
+each build one and call it; none of them touches the database directly.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Callable, Iterator, Mapping, Sequence
+from contextlib import contextmanager
+from datetime import datetime
+from pathlib import Path
+from types import TracebackType
+
+import pandas as pd
+from sqlalchemy import Engine
+from sqlalchemy.orm import Session
+
+from trackrecord.bundle import Bundle, open_bundle
+from trackrecord.errors import NotFound
+from trackrecord.metrics import get_metric
+from trackrecord.service import finalize as _finalize
+from trackrecord.service import progress as _progress
+from trackrecord.service import projects as _projects
+from trackrecord.service import submit as _submit
+from trackrecord.service.grading import field_place
+from trackrecord.service.types import (
+    BuildProgress,
+    CatalogEntry,
+    CatalogSource,
+    FieldPlace,
+    FinalizeResult,
+    ProjectInfo,
+    ScoreLike,
+    Scorer,
+    StartResult,
+    StatusReport,
+    SubmissionView,
+    SubmitResult,
+)
+from trackrecord.settings import Settings
+from trackrecord.store.accounts import ensure_local_user
+from trackrecord.store.blobs import BlobStore
+from trackrecord.store.db import make_engine, session_scope
+from trackrecord.store.migrate import ensure_schema
+from trackrecord.store.models import Challenge, utcnow
+from trackrecord.workspace import write_workspace
+
+
+def default_scorer(settings: Settings) -> Scorer:
+    """The scoring engine, with the upload limit and the answer-key cache of these settings."""
+
+    def run(bundle: Bundle, path: Path) -> ScoreLike:
+        from trackrecord.scoring import score
+
+        return score(
+            bundle,
+            path,
+            max_bytes=settings.max_upload_bytes,
+            cache_dir=settings.cache_dir,
+        )
+
+    return run
+
+
+class Service:
+    """The use cases of trackrecord over one data directory and database.
+
+    Everything is injectable for tests and for the hosted server: `engine` (default: from
+    `settings.db_url`), `catalog` (default: the built-in catalog under the data directory),
+    `scorer` (default: trackrecord.scoring) and `clock` (default: now, in UTC).
+    """
+
+    def __init__(
+        self,
+        settings: Settings,
+        *,
+        engine: Engine | None = None,
+        catalog: CatalogSource | None = None,
+        scorer: Scorer | None = None,
+        clock: Callable[[], datetime] = utcnow,
+        migrate: bool = True,
+    ) -> None:
+        self.settings = settings
+        self._owns_engine = engine is None
+        self.engine = engine if engine is not None else make_engine(settings)
+        self.catalog: CatalogSource = catalog or _projects.BuiltinCatalog(settings.catalog_dir)
+        self.scorer = scorer or default_scorer(settings)
+        self.clock = clock
+        self.blobs = BlobStore(settings.blobs_dir)
+        self._local_user: int | None = None
+        if migrate:
+            ensure_schema(self.engine)
+
+    def close(self) -> None:
+        if self._owns_engine:
+            self.engine.dispose()
+
+    def __enter__(self) -> Service:
+        return self
+
+    def __exit__(
+        self,
+        exc_type: type[BaseException] | None,
+        exc: BaseException | None,
+        tb: TracebackType | None,
+    ) -> None:
+        self.close()
+
+    @contextmanager
+    def session(self, *, write_lock: bool = False) -> Iterator[Session]:
+        with session_scope(self.engine, write_lock=write_lock) as session:
+            yield session
+
+    def now(self) -> datetime:
+        return self.clock()
+
+    def local_user_id(self) -> int:
+        """The personal-mode user (created on first use)."""
+        if self._local_user is None:
+            with self.session(write_lock=True) as s:
+                self._local_user = ensure_local_user(s).id
+        return self._local_user
+
+    # Projects ------------------------------------------------------------------------
+
+    def _uploaded_row(self, session: Session, project_id: str) -> Challenge | None:
+        row = _projects.find_row(session, project_id)
+        return row if row is not None and row.source == "uploaded" else None
+
+    def project(self, project_id: str) -> ProjectInfo:
+        """What a project is: from its challenge row when it has one (a host may have set a
+        deadline or quotas), else from the catalog."""
+        with self.session() as s:
+            row = _projects.find_row(s, project_id)
+        if row is not None and row.source == "uploaded":
+            return _projects.info_from_row(row, self.bundle(project_id).challenge.apply_elsewhere)
+        try:
+            meta = self.catalog.get_project(project_id)
+        except NotFound:
+            raise _projects.not_found(project_id) from None
+        if row is not None:
+            return _projects.info_from_row(row, meta.apply_elsewhere)
+        return _projects.info_from_meta(meta)
+
+    def bundle(self, project_id: str) -> Bundle:
+        """The project's bundle (built-in ones are built on first use); for the scorer only."""
+        with self.session() as s:
+            row = self._uploaded_row(s, project_id)
+        cache = self.settings.cache_dir / "bundles"
+        if row is not None:
+            sha = row.bundle_ref.removeprefix(_projects.BLOB_REF)
+            return open_bundle(self.blobs.get(sha).path, cache_dir=cache)
+        self.project(project_id)  # a clear NotFound before any build starts
+        return open_bundle(self.catalog.bundle_path(project_id), cache_dir=cache)
+
+    def challenge_row(self, session: Session, project_id: str) -> Challenge:
+        """The project's challenge row, created from its bundle the first time."""
+        row = _projects.find_row(session, project_id)
+        if row is not None:
+            return row
+        info = self.project(project_id)
+        bundle = self.bundle(project_id)
+        row = _projects.row_from_bundle(
+            bundle,
+            source="builtin",
+            ref=_projects.CATALOG_REF + project_id,
+            sha256=_projects.bundle_digest(bundle.root),
+        )
+        row.summary = info.summary
+        return _projects.insert_row(session, row)
+
+    def enroll(self, session: Session, user_id: int, challenge: Challenge) -> None:
+        """Record that the user started the challenge (once)."""
+        _progress.enroll(session, user_id, challenge.id, self.now())
+
+    def add_challenge(
+        self,
+        path: Path,
+        *,
+        created_by: int | None = None,
+        deadline: datetime | None = None,
+        per_day: int | None = None,
+        final_picks: int | None = None,
+    ) -> ProjectInfo:
+        """Store an uploaded bundle (folder or zip) and make it a hosted challenge."""
+        bundle, sha = _projects.store_uploaded_bundle(
+            path, self.blobs, self.settings.cache_dir / "bundles"
+        )
+        builtin_ids = [m.id for m in self.catalog.list_projects()]
+        with self.session(write_lock=True) as s:
+            _projects.check_new_slug(s, bundle.challenge.id, builtin_ids)
+            row = _projects.hosted_row(
+                bundle,
+                sha,
+                created_by=created_by,
+                deadline=deadline,
+                per_day=per_day,
+                final_picks=final_picks,
+            )
+            s.add(row)
+        return _projects.info_from_row(row, bundle.challenge.apply_elsewhere)
+
+    def build_catalog(
+        self, ids: Sequence[str] | None = None, progress: BuildProgress | None = None
+    ) -> Mapping[str, Path]:
+        """Build (or find cached) built-in bundles; `progress(id, i, n)` after each."""
+        return self.catalog.build(ids, progress)
+
+    # Use cases -----------------------------------------------------------------------
+
+    def list_catalog(
+        self,
+        user_id: int,
+        *,
+        task: str | None = None,
+        skill: str | None = None,
+        level: int | None = None,
+    ) -> list[CatalogEntry]:
+        """Every project (built-in, then hosted) with the user's progress, filtered."""
+        return _progress.list_catalog(self, user_id, task=task, skill=skill, level=level)
+
+    def start(self, user_id: int, project_id: str, dest: Path | None = None) -> StartResult:
+        """Enroll the user and write a workspace (default: ./<project id>)."""
+        bundle = self.bundle(project_id)
+        info = self.project(project_id)
+        with self.session(write_lock=True) as s:
+            self.enroll(s, user_id, self.challenge_row(s, project_id))
+        folder = dest if dest is not None else Path.cwd() / project_id
+        written, kept = write_workspace(bundle, folder, info)
+        return StartResult(info, folder, tuple(written), tuple(kept))
+
+    def load(self, project_id: str) -> tuple[pd.DataFrame, pd.DataFrame]:
+        """The public train and test tables of a project."""
+        public = self.bundle(project_id).public_dir
+        return pd.read_csv(public / "train.csv"), pd.read_csv(public / "test.csv")
+
+    def submit(
+        self,
+        user_id: int,
+        project_id: str,
+        path: Path,
+        *,
+        filename: str | None = None,
+        note: str | None = None,
+    ) -> SubmitResult:
+        """Store, validate, score and record a submission file (see service.submit)."""
+        return _submit.submit(self, user_id, project_id, path, filename=filename, note=note)
+
+    def submissions(self, user_id: int, project_id: str) -> list[SubmissionView]:
+        return _submit.submissions(self, user_id, project_id)
+
+    def finalize(self, user_id: int, project_id: str, picks: Sequence[int] = ()) -> FinalizeResult:
+        """Choose final picks, reveal the private score and award the medal (once)."""
+        return _finalize.finalize(self, user_id, project_id, picks)
+
+    def status(self, user_id: int) -> StatusReport:
+        return _progress.status(self, user_id)
+
+    def field_place(self, project_id: str, score: float) -> FieldPlace | None:
+        """Where a public score would place among the project's reference models."""
+        gib = get_metric(self.project(project_id).metric).greater_is_better
+        return field_place(score, self.bundle(project_id).challenge.field, gib)

@@ -1,0 +1,173 @@
+"""Finalizing: choose the final picks, reveal the private score, award the medal. Once.
+
+Picks default to the picks already selected (the hosted server lets learners select them
+before a deadline), else to the best public scores, earliest first on ties. The private
+score is the best private score among the picks, as on Kaggle. A unique constraint on
+(user, challenge) makes a second finalization impossible even under concurrency.
+"""
+
+from __future__ import annotations
+
+from collections.abc import Sequence
+from datetime import datetime
+from typing import TYPE_CHECKING
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trackrecord.bundle import Thresholds
+from trackrecord.errors import Conflict, NotFound
+from trackrecord.service.grading import medal_for, medal_progress
+from trackrecord.service.submit import SCORED, view
+from trackrecord.service.types import FinalizeResult
+from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
+
+if TYPE_CHECKING:
+    from trackrecord.service.core import Service
+
+
+def _sort_key(sub: Submission, score: float | None, gib: bool) -> tuple[float, int]:
+    value = float(score if score is not None else 0.0)
+    return (-value if gib else value, sub.id)
+
+
+def _active_picks(session: Session, user_id: int, row: Challenge) -> list[int]:
+    return list(
+        session.scalars(
+            select(FinalPick.submission_id)
+            .where(
+                FinalPick.user_id == user_id,
+                FinalPick.challenge_id == row.id,
+                FinalPick.withdrawn_at.is_(None),
+            )
+            .order_by(FinalPick.id)
+        )
+    )
+
+
+def choose_picks(
+    scored: Sequence[Submission], picks: Sequence[int], row: Challenge
+) -> list[Submission]:
+    """The submissions to finalize: the ones named, or the best public ones."""
+    if not picks:
+        ranked = sorted(scored, key=lambda s: _sort_key(s, s.public_score, row.greater_is_better))
+        return ranked[: row.final_picks]
+    if len(set(picks)) != len(picks):
+        raise Conflict(f"a submission is picked twice in {list(picks)}")
+    if len(picks) > row.final_picks:
+        raise Conflict(f"{len(picks)} picks given, but {row.slug} allows at most {row.final_picks}")
+    by_id = {s.id: s for s in scored}
+    missing = [p for p in picks if p not in by_id]
+    if missing:
+        raise NotFound(
+            f"submission(s) {', '.join(map(str, missing))} are not scored submissions of "
+            f"yours to {row.slug}; see `trackrecord submissions {row.slug}`"
+        )
+    return [by_id[p] for p in picks]
+
+
+def _check_can_finalize(session: Session, svc: Service, user_id: int, row: Challenge) -> None:
+    if session.execute(select(User.id).where(User.id == user_id).with_for_update()).first() is None:
+        raise NotFound(f"no user with id {user_id}")
+    done = session.scalars(
+        select(Finalization).where(
+            Finalization.user_id == user_id, Finalization.challenge_id == row.id
+        )
+    ).first()
+    if done is not None:
+        raise Conflict(
+            f"{row.slug} was already finalized on {done.created_at:%Y-%m-%d %H:%M} UTC "
+            f"(private score {done.private_score:.6g}, medal: {done.medal or 'none'}); "
+            "a project is finalized once"
+        )
+    if row.deadline is not None and svc.now() < row.deadline:
+        raise Conflict(
+            f"{row.slug} reveals private scores at its deadline, {row.deadline:%Y-%m-%d %H:%M} UTC"
+        )
+
+
+def _scored(session: Session, user_id: int, row: Challenge) -> list[Submission]:
+    subs = session.scalars(
+        select(Submission).where(
+            Submission.user_id == user_id,
+            Submission.challenge_id == row.id,
+            Submission.status == SCORED,
+        )
+    ).all()
+    if not subs:
+        raise Conflict(f"nothing to finalize: you have no scored submission to {row.slug} yet")
+    return list(subs)
+
+
+def finalize(
+    svc: Service, user_id: int, project_id: str, picks: Sequence[int] = ()
+) -> FinalizeResult:
+    """Finalize a project for a user; raises Conflict when it was finalized before."""
+    svc.project(project_id)
+    try:
+        with svc.session(write_lock=True) as s:
+            row = svc.challenge_row(s, project_id)
+            _check_can_finalize(s, svc, user_id, row)
+            chosen = choose_picks(
+                _scored(s, user_id, row), picks or _active_picks(s, user_id, row), row
+            )
+            return _record(s, svc, user_id, row, chosen)
+    except IntegrityError:
+        raise Conflict(f"{project_id} was finalized by another request just now") from None
+
+
+def _replace_picks(
+    s: Session, user_id: int, row: Challenge, chosen: list[Submission], now: datetime
+) -> None:
+    """Make `chosen` the active picks: earlier picks not chosen are withdrawn, not deleted."""
+    keep = {c.id for c in chosen}
+    active = s.scalars(
+        select(FinalPick).where(
+            FinalPick.user_id == user_id,
+            FinalPick.challenge_id == row.id,
+            FinalPick.withdrawn_at.is_(None),
+        )
+    ).all()
+    for pick in active:
+        if pick.submission_id not in keep:
+            pick.withdrawn_at = now
+    present = {p.submission_id for p in active}
+    for sub_id in sorted(keep - present):
+        s.add(FinalPick(user_id=user_id, challenge_id=row.id, submission_id=sub_id, created_at=now))
+
+
+def _record(
+    s: Session, svc: Service, user_id: int, row: Challenge, chosen: list[Submission]
+) -> FinalizeResult:
+    gib = row.greater_is_better
+    now = svc.now()
+    best = sorted(chosen, key=lambda x: _sort_key(x, x.private_score, gib))[0]
+    private = float(best.private_score if best.private_score is not None else 0.0)
+    thresholds = Thresholds(row.baseline, row.reference, row.gold)
+    medal = medal_for(private, thresholds, gib)
+    _replace_picks(s, user_id, row, chosen, now)
+    s.add(
+        Finalization(
+            user_id=user_id,
+            challenge_id=row.id,
+            submission_id=best.id,
+            public_score=float(best.public_score or 0.0),
+            private_score=private,
+            medal=medal,
+            created_at=now,
+        )
+    )
+    s.flush()
+    return FinalizeResult(
+        project_id=row.slug,
+        metric=row.metric,
+        greater_is_better=gib,
+        picks=tuple(view(c, row.slug, picked=True, reveal=True) for c in chosen),
+        submission_id=best.id,
+        public_score=float(best.public_score or 0.0),
+        private_score=private,
+        medal=medal,
+        medal_progress=medal_progress(private, thresholds, gib),
+        finalized_at=now,
+    )

@@ -1,0 +1,183 @@
+"""A learner's progress: the catalog with progress marks, and the status report."""
+
+from __future__ import annotations
+
+from collections import Counter
+from dataclasses import dataclass
+from datetime import date, datetime, timedelta
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trackrecord.service.projects import info_from_meta, info_from_row
+from trackrecord.service.submit import SCORED, day_bounds
+from trackrecord.service.types import (
+    MEDAL_ORDER,
+    CatalogEntry,
+    Medal,
+    ProjectInfo,
+    ProjectStatus,
+    State,
+    StatusReport,
+)
+from trackrecord.service.types import Progress as ProgressMark
+from trackrecord.store.models import Challenge, Enrollment, Finalization, Submission
+
+if TYPE_CHECKING:
+    from trackrecord.service.core import Service
+
+
+def enroll(session: Session, user_id: int, challenge_id: int, now: datetime) -> None:
+    """Record that a user started a challenge; a second start changes nothing."""
+    exists = session.scalar(
+        select(Enrollment.id).where(
+            Enrollment.user_id == user_id, Enrollment.challenge_id == challenge_id
+        )
+    )
+    if exists is not None:
+        return
+    try:
+        with session.begin_nested():
+            session.add(Enrollment(user_id=user_id, challenge_id=challenge_id, started_at=now))
+    except IntegrityError:
+        pass  # enrolled concurrently
+
+
+@dataclass
+class _Row:
+    """What the database knows about one challenge for one user."""
+
+    challenge: Challenge
+    enrolled: bool = False
+    submissions: int = 0
+    best_public: float | None = None
+    last_at: datetime | None = None
+    medal: Medal | None = None
+    private: float | None = None
+    finalized: bool = False
+
+    @property
+    def state(self) -> State:
+        if self.finalized:
+            return "finalized"
+        return "started" if self.enrolled or self.submissions else "new"
+
+    def mark(self) -> ProgressMark:
+        return ProgressMark(
+            self.state, self.submissions, self.best_public, self.medal, self.private
+        )
+
+
+def _user_rows(session: Session, user_id: int) -> dict[str, _Row]:
+    """Per challenge slug: enrollment, scored submissions, best public, finalization."""
+    rows = {c.slug: _Row(c) for c in session.scalars(select(Challenge))}
+    by_id = {r.challenge.id: r for r in rows.values()}
+    for cid in session.scalars(
+        select(Enrollment.challenge_id).where(Enrollment.user_id == user_id)
+    ):
+        by_id[cid].enrolled = True
+    stats = session.execute(
+        select(
+            Submission.challenge_id,
+            func.count(Submission.id),
+            func.max(Submission.public_score),
+            func.min(Submission.public_score),
+            func.max(Submission.created_at),
+        )
+        .where(Submission.user_id == user_id, Submission.status == SCORED)
+        .group_by(Submission.challenge_id)
+    )
+    for cid, count, hi, lo, last in stats:
+        row = by_id[cid]
+        row.submissions = int(count)
+        row.best_public = hi if row.challenge.greater_is_better else lo
+        row.last_at = last
+    for fin in session.scalars(select(Finalization).where(Finalization.user_id == user_id)):
+        row = by_id[fin.challenge_id]
+        row.finalized, row.private = True, fin.private_score
+        row.medal = fin.medal if fin.medal in MEDAL_ORDER else None
+    return rows
+
+
+def _matches(info: ProjectInfo, task: str | None, skill: str | None, level: int | None) -> bool:
+    return (
+        (task is None or info.task == task)
+        and (skill is None or skill in info.skills)
+        and (level is None or info.level == level)
+    )
+
+
+def list_catalog(
+    svc: Service,
+    user_id: int,
+    *,
+    task: str | None = None,
+    skill: str | None = None,
+    level: int | None = None,
+) -> list[CatalogEntry]:
+    """Built-in projects in catalog order, then hosted ones by id, each with progress."""
+    with svc.session() as s:
+        rows = _user_rows(s, user_id)
+    infos = [
+        info_from_row(rows[m.id].challenge, m.apply_elsewhere) if m.id in rows else info_from_meta(m)
+        for m in svc.catalog.list_projects()
+    ]
+    known = {i.id for i in infos}
+    infos += sorted(
+        (info_from_row(r.challenge) for r in rows.values() if r.challenge.source == "uploaded"
+         and r.challenge.archived_at is None and r.challenge.slug not in known),
+        key=lambda i: i.id,
+    )  # fmt: skip
+    return [
+        CatalogEntry(i, rows[i.id].mark() if i.id in rows else ProgressMark("new"))
+        for i in infos
+        if _matches(i, task, skill, level)
+    ]
+
+
+def streak(days: set[date], today: date) -> int:
+    """Consecutive days with a submission, ending today (or yesterday: today isn't over)."""
+    day = today if today in days else today - timedelta(days=1)
+    count = 0
+    while day in days:
+        count += 1
+        day -= timedelta(days=1)
+    return count
+
+
+def status(svc: Service, user_id: int) -> StatusReport:
+    """Projects started and finalized, medals, per-project best, streak."""
+    now = svc.now()
+    with svc.session() as s:
+        rows = [r for r in _user_rows(s, user_id).values() if r.state != "new"]
+        times = s.scalars(
+            select(Submission.created_at).where(
+                Submission.user_id == user_id, Submission.status == SCORED
+            )
+        ).all()
+    start, end = day_bounds(now)
+    medals = Counter(r.medal for r in rows if r.medal)
+    projects = tuple(
+        ProjectStatus(
+            id=r.challenge.slug,
+            title=r.challenge.title,
+            metric=r.challenge.metric,
+            state=r.state,
+            submissions=r.submissions,
+            best_public=r.best_public,
+            medal=r.medal,
+            private_score=r.private,
+            last_submission_at=r.last_at,
+        )
+        for r in sorted(rows, key=lambda r: r.challenge.slug)
+    )
+    return StatusReport(
+        started=len(rows),
+        finalized=sum(r.finalized for r in rows),
+        medals={m: medals.get(m, 0) for m in reversed(MEDAL_ORDER)},
+        streak_days=streak({t.date() for t in times}, now.date()),
+        submissions_today=sum(start <= t < end for t in times),
+        projects=projects,
+    )

@@ -1,0 +1,267 @@
+"""Submitting: store the file, score it, record the outcome, enforce the daily quota.
+
+Order matters for what survives a crash. The file goes into the blob store first (a stray
+blob is harmless), then it is scored, then one transaction records it. The quota is checked
+twice: cheaply before scoring (so a learner over quota gets the answer at once), and again
+under a lock in the transaction that inserts the row, so concurrent submitters can never
+exceed it: `BEGIN IMMEDIATE` on SQLite, `SELECT ... FOR UPDATE` of the user row on
+PostgreSQL. Only scored submissions count; invalid ones are recorded for the history.
+"""
+
+from __future__ import annotations
+
+import os
+import shutil
+import tempfile
+from datetime import datetime, time, timedelta
+from pathlib import Path, PurePath
+from typing import TYPE_CHECKING
+
+from sqlalchemy import func, select
+from sqlalchemy.orm import Session
+
+from trackrecord.errors import (
+    Conflict,
+    InvalidMetricInput,
+    InvalidSubmission,
+    NotFound,
+    Problem,
+    QuotaExceeded,
+    TrackrecordError,
+)
+from trackrecord.service.grading import best_of, better, field_place, medal_progress
+from trackrecord.service.projects import find_row
+from trackrecord.service.types import ScoreLike, SubmissionView, SubmitResult
+from trackrecord.store.blobs import Blob
+from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
+
+if TYPE_CHECKING:
+    from trackrecord.bundle import Bundle
+    from trackrecord.service.core import Service
+
+SCORED = "scored"
+INVALID = "invalid"
+RECORDED_ERRORS = (InvalidSubmission, InvalidMetricInput)
+
+
+def day_bounds(now: datetime) -> tuple[datetime, datetime]:
+    """The UTC day containing `now`: [midnight, next midnight)."""
+    start = datetime.combine(now.date(), time(0), tzinfo=now.tzinfo)
+    return start, start + timedelta(days=1)
+
+
+def count_today(session: Session, user_id: int, challenge_id: int, now: datetime) -> int:
+    start, end = day_bounds(now)
+    query = select(func.count(Submission.id)).where(
+        Submission.user_id == user_id,
+        Submission.challenge_id == challenge_id,
+        Submission.status == SCORED,
+        Submission.created_at >= start,
+        Submission.created_at < end,
+    )
+    return int(session.scalar(query) or 0)
+
+
+def _quota_error(row: Challenge, now: datetime) -> QuotaExceeded:
+    reset = day_bounds(now)[1]
+    minutes = int((reset - now).total_seconds() // 60) + 1
+    return QuotaExceeded(
+        f"you have used all {row.per_day} submissions to {row.slug} for today (UTC); "
+        f"the next one counts from 00:00 UTC, in {minutes // 60} h {minutes % 60:02d} min"
+    )
+
+
+def check_open(row: Challenge, now: datetime) -> None:
+    if row.opens_at is not None and now < row.opens_at:
+        raise Conflict(f"{row.slug} opens for submissions at {row.opens_at:%Y-%m-%d %H:%M} UTC")
+    if row.deadline is not None and now >= row.deadline:
+        raise Conflict(f"{row.slug} closed for submissions at {row.deadline:%Y-%m-%d %H:%M} UTC")
+
+
+def _prepare(svc: Service, user_id: int, project_id: str) -> Challenge:
+    """The challenge row, with the user enrolled; refuses early when closed or over quota."""
+    with svc.session(write_lock=True) as s:
+        row = svc.challenge_row(s, project_id)
+        now = svc.now()
+        check_open(row, now)
+        if count_today(s, user_id, row.id, now) >= row.per_day:
+            raise _quota_error(row, now)
+        svc.enroll(s, user_id, row)
+    return row
+
+
+def _score_as(svc: Service, bundle: Bundle, blob: Blob, filename: str) -> ScoreLike:
+    """Score the stored bytes under the learner's file name, so messages name their file."""
+    with tempfile.TemporaryDirectory(prefix="trackrecord-submit-") as tmp:
+        named = Path(tmp) / filename
+        try:
+            os.link(blob.path, named)
+        except OSError:
+            shutil.copyfile(blob.path, named)
+        return svc.scorer(bundle, named)
+
+
+def _new_row(
+    user_id: int, row: Challenge, blob: Blob, filename: str, note: str | None, now: datetime
+) -> Submission:
+    return Submission(
+        user_id=user_id,
+        challenge_id=row.id,
+        created_at=now,
+        file_sha256=blob.sha256,
+        original_filename=filename,
+        size_bytes=blob.size,
+        note=note,
+        status=INVALID,
+    )
+
+
+def _record_invalid(
+    svc: Service, user_id: int, row: Challenge, blob: Blob, filename: str,
+    note: str | None, exc: TrackrecordError,
+) -> None:  # fmt: skip
+    with svc.session(write_lock=True) as s:
+        sub = _new_row(user_id, row, blob, filename, note, svc.now())
+        sub.error = exc.to_dict()
+        s.add(sub)
+
+
+def _record_scored(
+    svc: Service, user_id: int, row: Challenge, blob: Blob, filename: str,
+    note: str | None, result: ScoreLike,
+) -> tuple[Submission, int]:  # fmt: skip
+    """Insert the scored row if the quota allows, atomically; returns it and today's count."""
+    with svc.session(write_lock=True) as s:
+        locked = s.execute(select(User.id).where(User.id == user_id).with_for_update()).first()
+        if locked is None:
+            raise NotFound(f"no user with id {user_id}")
+        now = svc.now()
+        used = count_today(s, user_id, row.id, now)
+        if used >= row.per_day:
+            raise _quota_error(row, now)
+        sub = _new_row(user_id, row, blob, filename, note, now)
+        sub.status = SCORED
+        sub.public_score = float(result.public)
+        sub.private_score = float(result.private)
+        sub.rows = int(result.rows)
+        s.add(sub)
+        s.flush()
+        return sub, used + 1
+
+
+def submit(
+    svc: Service,
+    user_id: int,
+    project_id: str,
+    path: Path,
+    *,
+    filename: str | None = None,
+    note: str | None = None,
+) -> SubmitResult:
+    """Validate, score and record one submission file.
+
+    Invalid files are recorded with their problems (not counting against the quota) and the
+    scoring error is raised. Raises QuotaExceeded when today's scored submissions are used up.
+    """
+    if not path.is_file():
+        raise InvalidSubmission(f"no submission file at {path}")
+    name = PurePath(filename or path.name).name or "submission.csv"
+    row = _prepare(svc, user_id, project_id)
+    bundle = svc.bundle(project_id)
+    blob = svc.blobs.put_file(path, max_bytes=svc.settings.max_upload_bytes)
+    try:
+        result = _score_as(svc, bundle, blob, name)
+    except RECORDED_ERRORS as exc:
+        _record_invalid(svc, user_id, row, blob, name, note, exc)
+        raise
+    sub, used = _record_scored(svc, user_id, row, blob, name, note, result)
+    return _result(svc, user_id, row, bundle, sub, used)
+
+
+def _result(
+    svc: Service, user_id: int, row: Challenge, bundle: Bundle, sub: Submission, used: int
+) -> SubmitResult:
+    gib = row.greater_is_better
+    with svc.session() as s:
+        earlier = s.scalars(
+            select(Submission.public_score).where(
+                Submission.user_id == user_id,
+                Submission.challenge_id == row.id,
+                Submission.status == SCORED,
+                Submission.id != sub.id,
+            )
+        ).all()
+    public = float(sub.public_score or 0.0)
+    previous = best_of([float(v) for v in earlier if v is not None], gib)
+    best = public if previous is None else best_of([previous, public], gib)
+    assert best is not None
+    return SubmitResult(
+        project_id=row.slug,
+        submission=view(sub, row.slug),
+        metric=row.metric,
+        greater_is_better=gib,
+        public_score=public,
+        previous_best=previous,
+        best=best,
+        change=None if previous is None else public - previous,
+        improved=previous is None or better(public, previous, gib),
+        place=field_place(public, bundle.challenge.field, gib),
+        medal_progress=medal_progress(public, svc.project(row.slug).thresholds, gib),
+        per_day=row.per_day,
+        left_today=max(row.per_day - used, 0),
+    )
+
+
+def view(
+    sub: Submission, project_id: str, *, picked: bool = False, reveal: bool = False
+) -> SubmissionView:
+    """A submission as the learner sees it; the private score only when `reveal`."""
+    error = (sub.error or {}).get("error", {})
+    problems = tuple(str(Problem(**p)) for p in error.get("problems", []))
+    if error.get("message"):
+        problems = (str(error["message"]), *problems)
+    return SubmissionView(
+        id=sub.id,
+        project_id=project_id,
+        created_at=sub.created_at,
+        filename=sub.original_filename,
+        sha256=sub.file_sha256,
+        size_bytes=sub.size_bytes,
+        status=sub.status,
+        public_score=sub.public_score,
+        rows=sub.rows,
+        problems=problems,
+        picked=picked,
+        private_score=sub.private_score if reveal else None,
+        note=sub.note,
+    )
+
+
+def submissions(svc: Service, user_id: int, project_id: str) -> list[SubmissionView]:
+    """The user's submissions to a project, oldest first (private scores once finalized)."""
+    svc.project(project_id)  # NotFound for an unknown id
+    with svc.session() as s:
+        row = find_row(s, project_id)
+        if row is None:
+            return []
+        subs = s.scalars(
+            select(Submission)
+            .where(Submission.user_id == user_id, Submission.challenge_id == row.id)
+            .order_by(Submission.created_at, Submission.id)
+        ).all()
+        picked = set(
+            s.scalars(
+                select(FinalPick.submission_id).where(
+                    FinalPick.user_id == user_id,
+                    FinalPick.challenge_id == row.id,
+                    FinalPick.withdrawn_at.is_(None),
+                )
+            )
+        )
+        finalized = s.scalar(
+            select(Finalization.id).where(
+                Finalization.user_id == user_id, Finalization.challenge_id == row.id
+            )
+        )
+    reveal = finalized is not None
+    return [view(x, row.slug, picked=x.id in picked, reveal=reveal) for x in subs]

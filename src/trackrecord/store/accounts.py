@@ -1,0 +1,82 @@
+"""Users and API tokens: the small helpers every face needs.
+
+Tokens are random, shown once, and stored as their sha256 (a token has 256 bits of entropy,
+so a fast hash is enough; passwords are a different matter and use argon2 in the web layer).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import secrets
+from datetime import datetime
+
+from sqlalchemy import select
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trackrecord.errors import NotFound
+from trackrecord.store.models import LOCAL_USERNAME, ApiToken, User, utcnow
+
+TOKEN_PREFIX = "trk_"
+
+
+def hash_secret(secret: str) -> str:
+    return hashlib.sha256(secret.encode("utf-8")).hexdigest()
+
+
+def ensure_local_user(session: Session) -> User:
+    """The personal-mode user (no password), created on first use."""
+    user = session.scalars(select(User).where(User.username == LOCAL_USERNAME)).first()
+    if user is not None:
+        return user
+    try:
+        with session.begin_nested():
+            user = User(username=LOCAL_USERNAME, role="admin", display_name="You")
+            session.add(user)
+        return user
+    except IntegrityError:  # created by a concurrent process
+        return session.scalars(select(User).where(User.username == LOCAL_USERNAME)).one()
+
+
+def issue_token(
+    session: Session, user_id: int, name: str, *, expires_at: datetime | None = None
+) -> tuple[str, ApiToken]:
+    """Create a token for a user; returns the plain token (shown once) and its row."""
+    plain = TOKEN_PREFIX + secrets.token_urlsafe(32)
+    row = ApiToken(
+        user_id=user_id,
+        name=name,
+        prefix=plain[: len(TOKEN_PREFIX) + 6],
+        token_hash=hash_secret(plain),
+        expires_at=expires_at,
+    )
+    session.add(row)
+    session.flush()
+    return plain, row
+
+
+def user_for_token(session: Session, plain: str, *, now: datetime | None = None) -> User | None:
+    """The active user a token belongs to, or None if it is unknown, revoked or expired."""
+    now = now or utcnow()
+    token = session.scalars(
+        select(ApiToken).where(ApiToken.token_hash == hash_secret(plain))
+    ).first()
+    if token is None or token.revoked_at is not None:
+        return None
+    if token.expires_at is not None and token.expires_at <= now:
+        return None
+    user = session.get(User, token.user_id)
+    if user is None or not user.is_active:
+        return None
+    token.last_used_at = now
+    return user
+
+
+def revoke_token(session: Session, token_id: int, *, user_id: int | None = None) -> ApiToken:
+    """Mark a token revoked (kept for the record); `user_id` restricts it to its owner."""
+    token = session.get(ApiToken, token_id)
+    if token is None or (user_id is not None and token.user_id != user_id):
+        raise NotFound(f"no API token with id {token_id}")
+    if token.revoked_at is None:
+        token.revoked_at = utcnow()
+    return token

@@ -1,0 +1,74 @@
+"""The web app factory: one FastAPI application, personal or hosted.
+
+Personal mode (the default) serves the local learner on 127.0.0.1 with no login, over the
+same data directory as the CLI. Hosted mode adds accounts, roles, API tokens and host pages.
+"""
+
+from __future__ import annotations
+
+from pathlib import Path
+
+from fastapi import Depends, FastAPI
+from fastapi.staticfiles import StaticFiles
+
+from trackrecord import __version__
+from trackrecord.service import CatalogSource, Scorer, Service
+from trackrecord.settings import Settings
+from trackrecord.web import errors
+from trackrecord.web.deps import WebState, csrf_protect, make_limiters
+from trackrecord.web.middleware import BodyLimitMiddleware, LocalOnlyMiddleware, SessionMiddleware
+from trackrecord.web.render import make_templates
+from trackrecord.web.security import Sessions, secret_key
+
+STATIC = Path(__file__).with_name("static")
+# Multipart framing and the small form fields ride on top of the file itself.
+FORM_OVERHEAD = 1024 * 1024
+
+
+def create_app(
+    settings: Settings,
+    *,
+    service: Service | None = None,
+    catalog: CatalogSource | None = None,
+    scorer: Scorer | None = None,
+    rates: dict[str, str] | None = None,
+) -> FastAPI:
+    """Build the app. `service`, `catalog` and `scorer` are injectable (tests, benchmarks);
+    `rates` overrides the rate limits, e.g. {"login": "5/60"} (count per seconds)."""
+    from trackrecord.web.views import (
+        account,
+        api_v1,
+        catalog as catalog_views,
+        host,
+        leaderboard,
+        profile,
+        project,
+    )
+
+    svc = service or Service(settings, catalog=catalog, scorer=scorer)
+    app = FastAPI(
+        title="trackrecord",
+        version=__version__,
+        description="Learn machine learning by shipping real, graded projects.",
+        docs_url="/api/v1/docs",
+        redoc_url=None,
+        openapi_url="/api/v1/openapi.json",
+    )
+    app.state.web = WebState(
+        settings=settings,
+        service=svc,
+        sessions=Sessions(secret_key(settings)),
+        templates=make_templates(),
+        limiters=make_limiters(rates),
+    )
+    errors.install(app)
+    app.mount("/static", StaticFiles(directory=STATIC), name="static")
+    app.include_router(api_v1.router, prefix="/api/v1")
+    protected = [Depends(csrf_protect)]
+    for module in (catalog_views, project, leaderboard, profile, host, account):
+        app.include_router(module.router, dependencies=protected)
+    app.add_middleware(SessionMiddleware, sessions=app.state.web.sessions)
+    app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes + FORM_OVERHEAD)
+    if not settings.hosted:
+        app.add_middleware(LocalOnlyMiddleware, allowed_hosts={settings.host})
+    return app

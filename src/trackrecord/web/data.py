@@ -1,0 +1,123 @@
+"""Data builders shared by the pages and the JSON API: each returns plain values.
+
+Nothing here returns an answer-key value or a private score before it is due: submissions
+come from the service (private scores only once finalized), leaderboards from
+trackrecord.leaderboard (private board only when due).
+"""
+
+from __future__ import annotations
+
+import tempfile
+import zipfile
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from markdown_it import MarkdownIt
+
+from trackrecord import leaderboard
+from trackrecord.bundle import Bundle, FieldEntry
+from trackrecord.leaderboard import Leaderboard
+from trackrecord.service import ProjectInfo, Service
+from trackrecord.service.projects import find_row
+from trackrecord.service.submit import count_today
+from trackrecord.store.models import Challenge
+
+STEPS = (
+    ("Read the brief", "Understand the data, the target and why the metric fits."),
+    ("Run the starter and experiment", "Download the data, run the starter, try ideas."),
+    ("Reproduce the reference score", "Reach the reference (silver) without looking."),
+    ("Apply it elsewhere", "Use the technique on a sibling project."),
+)
+_markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
+
+
+def brief_html(description: str) -> str:
+    """The brief as HTML; raw HTML in it is escaped, not rendered."""
+    return _markdown.render(description)
+
+
+@dataclass(frozen=True)
+class Quota:
+    per_day: int
+    used_today: int
+    final_picks: int
+
+    @property
+    def left_today(self) -> int:
+        return max(self.per_day - self.used_today, 0)
+
+
+def quota(svc: Service, user_id: int, project_id: str, bundle: Bundle) -> Quota:
+    with svc.session() as s:
+        row = find_row(s, project_id)
+        if row is None:
+            limits = bundle.challenge.limits
+            return Quota(limits.per_day, 0, limits.final_picks)
+        return Quota(row.per_day, count_today(s, user_id, row.id, svc.now()), row.final_picks)
+
+
+def _transient_row(info: ProjectInfo, bundle: Bundle, gib: bool) -> Challenge:
+    """A row not stored: a project nobody has submitted to yet has an empty board."""
+    return Challenge(slug=info.id, title=info.title, metric=info.metric, greater_is_better=gib,
+                     deadline=None, final_picks=bundle.challenge.limits.final_picks)
+
+
+def board(svc: Service, project_id: str) -> Leaderboard:
+    """The leaderboard of a project as it may be shown now."""
+    info = svc.project(project_id)
+    bundle = svc.bundle(project_id)
+    field: tuple[FieldEntry, ...] = bundle.challenge.field
+    with svc.session() as s:
+        row = find_row(s, project_id)
+        if row is None:
+            from trackrecord.metrics import get_metric
+
+            row = _transient_row(info, bundle, get_metric(info.metric).greater_is_better)
+        return leaderboard.build(s, row, field, svc.now())
+
+
+def project_data(svc: Service, user_id: int, project_id: str) -> dict[str, Any]:
+    """Everything the project page shows (and the API's challenge endpoint returns)."""
+    info = svc.project(project_id)
+    bundle = svc.bundle(project_id)
+    subs = svc.submissions(user_id, project_id)
+    status = next((p for p in svc.status(user_id).projects if p.id == project_id), None)
+    from trackrecord.metrics import get_metric
+
+    gib = get_metric(info.metric).greater_is_better
+    q = quota(svc, user_id, project_id, bundle)
+    return {
+        "project": info,
+        "greater_is_better": gib,
+        "brief_html": brief_html(bundle.description),
+        "steps": STEPS,
+        "files": [p.relative_to(bundle.public_dir).as_posix() for p in bundle.public_files()],
+        "submissions": subs,
+        "per_day": q.per_day,
+        "left_today": q.left_today,
+        "final_picks": q.final_picks,
+        "state": status.state if status else "new",
+        "best_public": status.best_public if status else None,
+        "medal": status.medal if status else None,
+        "private_score": status.private_score if status else None,
+        "deadline_passed": info.deadline is not None and svc.now() >= info.deadline,
+    }
+
+
+def data_zip(svc: Service, project_id: str) -> Path:
+    """A zip of what a learner receives: public/ files, starter/ files and the brief.
+
+    Written to a temporary file the caller deletes; private/ is never read.
+    """
+    bundle = svc.bundle(project_id)
+    fd, name = tempfile.mkstemp(prefix=f"trackrecord-{project_id}-", suffix=".zip")
+    path = Path(name)
+    with open(fd, "wb") as fh, zipfile.ZipFile(fh, "w", zipfile.ZIP_DEFLATED) as zf:
+        zf.writestr(f"{project_id}/README.md", bundle.description)
+        for file in bundle.public_files():
+            zf.write(file, f"{project_id}/data/{file.relative_to(bundle.public_dir).as_posix()}")
+        if bundle.starter_dir.is_dir():
+            for file in sorted(p for p in bundle.starter_dir.rglob("*") if p.is_file()):
+                zf.write(file, f"{project_id}/{file.relative_to(bundle.starter_dir).as_posix()}")
+    return path

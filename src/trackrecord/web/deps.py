@@ -1,0 +1,125 @@
+"""What views depend on: the app's state, who is asking, and the CSRF check."""
+
+from __future__ import annotations
+
+from dataclasses import dataclass, field
+from typing import Any
+
+from fastapi import Depends, Request
+
+from trackrecord.errors import AuthenticationRequired, PermissionDenied
+from trackrecord.service import Service
+from trackrecord.settings import Settings
+from trackrecord.store.accounts import user_for_token
+from trackrecord.web.accounts import Account
+from trackrecord.web.accounts import account as load_account
+from trackrecord.web.middleware import API_PREFIX, UNSAFE
+from trackrecord.web.security import CSRF_FIELD, CSRF_HEADER, Rate, RateLimiter, Sessions
+
+DEFAULT_RATES = {"login": "10/60", "submit": "30/60", "signup": "10/600"}
+
+
+@dataclass
+class WebState:
+    """Everything the views share, built once by create_app."""
+
+    settings: Settings
+    service: Service
+    sessions: Sessions
+    templates: Any
+    limiters: dict[str, RateLimiter] = field(default_factory=dict)
+
+    def limit(self, what: str, key: str) -> None:
+        self.limiters[what].hit(key)
+
+
+def web(request: Request) -> WebState:
+    state: WebState = request.app.state.web
+    return state
+
+
+def client_ip(request: Request) -> str:
+    return request.client.host if request.client else "unknown"
+
+
+def _bearer(request: Request) -> str | None:
+    header = request.headers.get("authorization", "")
+    scheme, _, token = header.partition(" ")
+    return token.strip() if scheme.lower() == "bearer" and token.strip() else None
+
+
+def _local_account(state: WebState) -> Account:
+    return Account(state.service.local_user_id(), "local", "You", "admin")
+
+
+def current_account(request: Request) -> Account | None:
+    """Who is asking: the local user (personal mode), a bearer token's owner, or the
+    session's user. A bearer token that is unknown, revoked or expired is refused (401)."""
+    if hasattr(request.state, "account"):
+        return request.state.account  # type: ignore[no-any-return]
+    state = web(request)
+    found: Account | None
+    if not state.settings.hosted:
+        found = _local_account(state)
+    elif (token := _bearer(request)) is not None:
+        with state.service.session() as s:
+            user = user_for_token(s, token, now=state.service.now())
+            found = Account.of(user) if user is not None else None
+        if found is None:
+            raise AuthenticationRequired("the API token is not valid: unknown, revoked or expired")
+    elif request.url.path.startswith(API_PREFIX):
+        found = None  # the API authenticates with tokens only (no cookies, so no CSRF)
+    else:
+        uid = request.state.session.get("uid")
+        found = None
+        if isinstance(uid, int):
+            with state.service.session() as s:
+                found = load_account(s, uid)
+    request.state.account = found
+    return found
+
+
+def require_account(account: Account | None = Depends(current_account)) -> Account:
+    if account is None:
+        raise AuthenticationRequired("please sign in first")
+    return account
+
+
+def require_host(account: Account = Depends(require_account)) -> Account:
+    if not account.can_host:
+        raise PermissionDenied("only hosts and admins can do this")
+    return account
+
+
+def require_admin(account: Account = Depends(require_account)) -> Account:
+    if account.role != "admin":
+        raise PermissionDenied("only admins can do this")
+    return account
+
+
+async def csrf_protect(request: Request) -> None:
+    """Every unsafe request to a page route must carry the session's CSRF token (a hidden
+    form field or the X-CSRF-Token header)."""
+    if request.method not in UNSAFE:
+        return
+    token = request.headers.get(CSRF_HEADER)
+    if token is None:
+        ctype = request.headers.get("content-type", "")
+        if ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+            value = (await request.form()).get(CSRF_FIELD)
+            token = value if isinstance(value, str) else None
+    if not web(request).sessions.csrf_ok(request.state.session, token):
+        raise PermissionDenied("the form's security token is missing or out of date; "
+                               "reload the page and try again")
+
+
+def make_limiters(rates: dict[str, str] | None) -> dict[str, RateLimiter]:
+    merged = {**DEFAULT_RATES, **(rates or {})}
+    what = {"login": "sign-in attempts", "submit": "submissions", "signup": "sign-ups"}
+    return {k: RateLimiter(Rate.parse(v), what.get(k, k)) for k, v in merged.items()}
+
+
+def login_session(request: Request, user_id: int | None) -> None:
+    """Start a new session (a new id, so a new CSRF token) for this user, or none."""
+    request.state.session = web(request).sessions.new(user_id)
+    request.scope["state"]["session"] = request.state.session

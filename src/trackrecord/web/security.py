@@ -1,0 +1,135 @@
+"""Sessions, CSRF tokens, password hashing and rate limits: the web layer's safety kit.
+
+Sessions are signed cookies (itsdangerous) holding a random session id and the user id;
+nothing secret is in them. The CSRF token of a form is an HMAC of the session id, so it
+needs no server-side storage and changes when the session does (at login and logout).
+"""
+
+from __future__ import annotations
+
+import hashlib
+import hmac
+import os
+import secrets
+import threading
+import time
+from collections import deque
+from dataclasses import dataclass
+from pathlib import Path
+from typing import Any
+
+from argon2 import PasswordHasher
+from argon2.exceptions import InvalidHashError, VerificationError
+from itsdangerous import BadSignature, URLSafeTimedSerializer
+
+from trackrecord.errors import RateLimited
+from trackrecord.settings import Settings
+
+SESSION_COOKIE = "trackrecord_session"
+SESSION_MAX_AGE = 14 * 24 * 3600
+CSRF_FIELD = "csrf_token"
+CSRF_HEADER = "x-csrf-token"
+
+_hasher = PasswordHasher()
+
+
+def hash_password(password: str) -> str:
+    """An argon2id hash (salt and parameters included)."""
+    return _hasher.hash(password)
+
+
+def verify_password(stored: str | None, password: str) -> bool:
+    if not stored:
+        # Same cost as a real check, so timing does not tell which usernames exist.
+        _hasher.hash(password)
+        return False
+    try:
+        return _hasher.verify(stored, password)
+    except (VerificationError, InvalidHashError):
+        return False
+
+
+def secret_key(settings: Settings) -> str:
+    """The configured secret, else one generated once under HOME (mode 0600)."""
+    if settings.secret_key:
+        return settings.secret_key
+    path = settings.home / "secret_key"
+    if path.is_file():
+        return path.read_text(encoding="utf-8").strip()
+    settings.home.mkdir(parents=True, exist_ok=True)
+    key = secrets.token_urlsafe(48)
+    fd = os.open(path, os.O_WRONLY | os.O_CREAT | os.O_EXCL, 0o600)
+    with os.fdopen(fd, "w", encoding="utf-8") as fh:
+        fh.write(key)
+    return key
+
+
+class Sessions:
+    """Sign and read the session cookie; derive CSRF tokens from the session id."""
+
+    def __init__(self, secret: str) -> None:
+        self._secret = secret.encode("utf-8")
+        self._serializer = URLSafeTimedSerializer(secret, salt="trackrecord.session")
+
+    def new(self, user_id: int | None = None) -> dict[str, Any]:
+        return {"sid": secrets.token_urlsafe(24), "uid": user_id}
+
+    def dumps(self, session: dict[str, Any]) -> str:
+        return self._serializer.dumps(session)
+
+    def loads(self, cookie: str | None) -> dict[str, Any] | None:
+        if not cookie:
+            return None
+        try:
+            data = self._serializer.loads(cookie, max_age=SESSION_MAX_AGE)
+        except BadSignature:
+            return None
+        if not isinstance(data, dict) or not isinstance(data.get("sid"), str):
+            return None
+        return data
+
+    def csrf_token(self, session: dict[str, Any]) -> str:
+        sid = str(session.get("sid", ""))
+        return hmac.new(self._secret, b"csrf:" + sid.encode(), hashlib.sha256).hexdigest()
+
+    def csrf_ok(self, session: dict[str, Any] | None, token: str | None) -> bool:
+        if not session or not token:
+            return False
+        return hmac.compare_digest(self.csrf_token(session), token)
+
+
+@dataclass(frozen=True)
+class Rate:
+    """At most `count` events per `seconds` for one key."""
+
+    count: int
+    seconds: float
+
+    @classmethod
+    def parse(cls, text: str) -> Rate:
+        count, _, seconds = text.partition("/")
+        return cls(int(count), float(seconds or 60))
+
+
+class RateLimiter:
+    """A sliding-window limiter in memory (one process; enough for one server)."""
+
+    def __init__(self, rate: Rate, what: str) -> None:
+        self.rate = rate
+        self.what = what
+        self._events: dict[str, deque[float]] = {}
+        self._lock = threading.Lock()
+
+    def hit(self, key: str) -> None:
+        """Record one event for `key`; raises RateLimited when over the rate."""
+        now = time.monotonic()
+        with self._lock:
+            events = self._events.setdefault(key, deque())
+            while events and events[0] <= now - self.rate.seconds:
+                events.popleft()
+            if len(events) >= self.rate.count:
+                wait = int(events[0] + self.rate.seconds - now) + 1
+                raise RateLimited(f"too many {self.what}; try again in {wait} s")
+            events.append(now)
+            if len(self._events) > 100_000:  # keep memory bounded under abuse
+                self._events = {k: v for k, v in self._events.items() if v}

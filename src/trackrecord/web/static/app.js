@@ -1,0 +1,35 @@
+// Drag and drop onto upload forms: a dropped file fills the form's file input and shows
+// its name. Forms work the same without JavaScript.
+(function () {
+  "use strict";
+  function enhance(form) {
+    var zone = form.querySelector(".drop");
+    var input = form.querySelector("input[type=file]");
+    var text = form.querySelector(".drop-text");
+    if (!zone || !input) return;
+    function show() {
+      if (input.files && input.files.length) {
+        text.textContent = input.files[0].name + " (" + Math.ceil(input.files[0].size / 1024) + " KiB)";
+        zone.classList.add("chosen");
+      }
+    }
+    ["dragenter", "dragover"].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.add("over"); });
+    });
+    ["dragleave", "drop"].forEach(function (name) {
+      zone.addEventListener(name, function (e) { e.preventDefault(); zone.classList.remove("over"); });
+    });
+    zone.addEventListener("drop", function (e) {
+      if (e.dataTransfer && e.dataTransfer.files.length) {
+        input.files = e.dataTransfer.files;
+        show();
+      }
+    });
+    input.addEventListener("change", show);
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button");
+      if (button) { button.disabled = true; button.textContent = "Scoring…"; }
+    });
+  }
+  document.querySelectorAll("form[data-dropzone]").forEach(enhance);
+})();

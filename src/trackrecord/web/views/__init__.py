@@ -1,0 +1,1 @@
+"""The views, one module per area; each exposes `router`."""

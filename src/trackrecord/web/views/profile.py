@@ -1,0 +1,45 @@
+"""The profile page: medals, progress toward the whole ladder, per-skill progress."""
+
+from __future__ import annotations
+
+from collections import defaultdict
+
+from fastapi import APIRouter, Depends, Request
+from fastapi.responses import Response
+
+from trackrecord.web.accounts import Account
+from trackrecord.web.deps import require_account, web
+from trackrecord.web.render import page
+
+router = APIRouter()
+LADDER = 100
+
+
+def skills_table(entries: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
+    """Per skill: projects in the catalog, started, finalized and medals earned."""
+    table: dict[str, dict[str, int]] = defaultdict(
+        lambda: {"projects": 0, "started": 0, "finalized": 0, "medals": 0})
+    for e in entries:
+        for skill in e.project.skills:
+            row = table[skill]
+            row["projects"] += 1
+            row["started"] += e.progress.state != "new"
+            row["finalized"] += e.progress.state == "finalized"
+            row["medals"] += e.progress.medal is not None
+    return [{"skill": k, **v} for k, v in sorted(table.items())]
+
+
+@router.get("/profile", name="profile")
+def profile_page(request: Request, me: Account = Depends(require_account)) -> Response:
+    svc = web(request).service
+    report = svc.status(me.id)
+    entries = svc.list_catalog(me.id)
+    data = {
+        "title": "Profile",
+        "account": me,
+        "report": report,
+        "ladder": max(LADDER, len(entries)),
+        "catalog_size": len(entries),
+        "skills": skills_table(entries),
+    }
+    return page(request, "profile.html", data)
