@@ -111,7 +111,11 @@ def write_toy_bundle(dest: Path, spec: Spec, rows: int = 20) -> Bundle:
         else [round(SECRET_BASE + i, 3) for i in range(rows)]
     )
     solution = pd.DataFrame(
-        {"id": ids, "y": truth, "Usage": ["Public" if i % 2 == 0 else "Private" for i in range(rows)]}
+        {
+            "id": ids,
+            "y": truth,
+            "Usage": ["Public" if i % 2 == 0 else "Private" for i in range(rows)],
+        }
     )
     challenge = Challenge(
         id=spec.id,
@@ -170,8 +174,11 @@ class FakeCatalog:
 
     def _meta(self, b: Bundle) -> Meta:
         c = b.challenge
-        return Meta(c.id, c.title, c.task, c.metric, c.difficulty, c.skills,
-                    c.apply_elsewhere, "Predict y from x.", c.thresholds, c.gold_margin)  # fmt: skip
+        summary = "Predict y from x."
+        return Meta(
+            c.id, c.title, c.task, c.metric, c.difficulty, c.skills, c.apply_elsewhere, summary,
+            c.thresholds, c.gold_margin,
+        )  # fmt: skip
 
     def get_project(self, project_id: str) -> Meta:
         if project_id not in self.bundles:
@@ -182,7 +189,9 @@ class FakeCatalog:
         return self.get_project(project_id) and self.bundles[project_id].root
 
     def build(
-        self, ids: Sequence[str] | None = None, progress: Callable[[str, int, int], None] | None = None
+        self,
+        ids: Sequence[str] | None = None,
+        progress: Callable[[str, int, int], None] | None = None,
     ) -> Mapping[str, Path]:
         chosen = list(ids or self.bundles)
         for i, pid in enumerate(chosen, 1):

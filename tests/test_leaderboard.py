@@ -40,7 +40,11 @@ def test_float_noise_does_not_split_a_tie() -> None:
 def test_reference_rows_are_placed_by_score_and_take_no_rank() -> None:
     rows = rank([cand(1, 0.9, 0), cand(2, 0.7, 1)], True, [("tree", 0.8), ("majority", 0.5)])
     assert [(r.name, r.rank, r.is_reference) for r in rows] == [
-        ("u1", 1, False), ("tree", None, True), ("u2", 2, False), ("majority", None, True)]
+        ("u1", 1, False),
+        ("tree", None, True),
+        ("u2", 2, False),
+        ("majority", None, True),
+    ]
 
 
 def test_reference_tied_with_learner_is_listed_after() -> None:
@@ -68,7 +72,9 @@ def _board(svc: Service, bundle, now: datetime):  # type: ignore[no-untyped-def]
 
 
 def test_public_board_best_per_user_and_no_private_before_finalize(
-    service: Service, bundles, tmp_path: Path  # type: ignore[no-untyped-def]
+    service: Service,
+    bundles,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     a, b = _user(service, "ann"), _user(service, "bob")
     _submit(service, a, bundles["toy-reg"], tmp_path, 2.0)
@@ -77,7 +83,9 @@ def test_public_board_best_per_user_and_no_private_before_finalize(
     board = _board(service, bundles["toy-reg"], service.now())
     learners = [r for r in board.public if not r.is_reference]
     assert [(r.name, r.rank, r.score, r.submissions) for r in learners] == [
-        ("ann", 1, pytest.approx(0.5), 2), ("bob", 2, pytest.approx(1.0), 1)]
+        ("ann", 1, pytest.approx(0.5), 2),
+        ("bob", 2, pytest.approx(1.0), 1),
+    ]
     assert [r.name for r in board.public if r.is_reference] == ["boosting", "linear", "mean"]
     # Self-paced: nobody finalized, so the private board has only the reference models.
     assert board.private is not None
@@ -88,7 +96,9 @@ def test_public_board_best_per_user_and_no_private_before_finalize(
 
 
 def test_private_board_waits_for_the_deadline(
-    service: Service, bundles, tmp_path: Path  # type: ignore[no-untyped-def]
+    service: Service,
+    bundles,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
 ) -> None:
     a = _user(service, "ann")
     _submit(service, a, bundles["toy-reg"], tmp_path, 0.5)

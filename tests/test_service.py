@@ -69,7 +69,7 @@ def test_catalog_lists_projects_with_progress_and_filters(
 
 
 def test_unknown_project_is_a_clear_error(service: Service, tmp_path: Path) -> None:
-    with pytest.raises(NotFound, match="no project 'nope'.*trackrecord catalog"):
+    with pytest.raises(NotFound, match=r"no project 'nope'.*trackrecord catalog"):
         service.submit(service.local_user_id(), "nope", _bad_file(tmp_path))
     with pytest.raises(NotFound):
         service.start(service.local_user_id(), "nope", tmp_path / "ws")
@@ -105,7 +105,9 @@ def test_invalid_submission_is_recorded_but_does_not_count(
     assert row.original_filename == "bad.csv"
     view = service.submissions(user, "toy-reg")[0]
     assert view.status == "invalid" and view.problems
-    result = service.submit(user, "toy-reg", regression_file(tmp_path / "s.csv", bundles["toy-reg"]))
+    result = service.submit(
+        user, "toy-reg", regression_file(tmp_path / "s.csv", bundles["toy-reg"])
+    )
     assert result.left_today == result.per_day - 1
 
 
@@ -113,15 +115,21 @@ def test_submit_reports_score_best_change_place_medals_and_quota(
     service: Service, bundles: dict[str, Bundle], tmp_path: Path
 ) -> None:
     user = service.local_user_id()
-    first = service.submit(user, "toy-reg", regression_file(tmp_path / "a.csv", bundles["toy-reg"], 2.5))
+    first = service.submit(
+        user, "toy-reg", regression_file(tmp_path / "a.csv", bundles["toy-reg"], 2.5)
+    )
     assert first.public_score == pytest.approx(2.5)
     assert first.previous_best is None and first.change is None and first.improved
     assert first.place is not None and first.place.rank == 2 and first.place.total == 4
     assert first.medal_progress.medal == "bronze" and first.medal_progress.next_medal == "silver"
-    worse = service.submit(user, "toy-reg", regression_file(tmp_path / "b.csv", bundles["toy-reg"], 3.5))
+    worse = service.submit(
+        user, "toy-reg", regression_file(tmp_path / "b.csv", bundles["toy-reg"], 3.5)
+    )
     assert not worse.improved and worse.best == pytest.approx(2.5)
     assert worse.change == pytest.approx(1.0)
-    better = service.submit(user, "toy-reg", regression_file(tmp_path / "c.csv", bundles["toy-reg"], 0.5))
+    better = service.submit(
+        user, "toy-reg", regression_file(tmp_path / "c.csv", bundles["toy-reg"], 0.5)
+    )
     assert better.improved and better.change == pytest.approx(-2.0)
     assert better.place is not None and better.place.rank == 1 and better.left_today == 2
 
@@ -233,7 +241,8 @@ def test_private_scores_stay_hidden_until_finalized(
 
 
 @pytest.mark.parametrize(
-    ("offset", "medal"), [(3.5, None), (2.5, "bronze"), (2.0, "silver"), (1.5, "silver"), (0.5, "gold")]
+    ("offset", "medal"),
+    [(3.5, None), (2.5, "bronze"), (2.0, "silver"), (1.5, "silver"), (0.5, "gold")],
 )
 def test_medals_when_lower_is_better(
     service: Service, bundles: dict[str, Bundle], tmp_path: Path, offset: float, medal: str | None
@@ -275,7 +284,12 @@ def test_medal_rules_are_symmetric(gib: bool) -> None:
 def test_field_place_in_both_directions() -> None:
     field = (FieldEntry("a", 0.6, 0), FieldEntry("b", 0.8, 0), FieldEntry("c", 0.7, 0))
     up = field_place(0.75, field, True)
-    assert up is not None and (up.rank, up.total, up.behind, up.ahead_of) == (2, 4, ("b",), ("c", "a"))
+    assert up is not None and (up.rank, up.total, up.behind, up.ahead_of) == (
+        2,
+        4,
+        ("b",),
+        ("c", "a"),
+    )
     down = field_place(0.75, field, False)
     assert down is not None and down.rank == 3 and down.behind == ("a", "c")
     assert field_place(1.0, (), True) is None
@@ -287,7 +301,7 @@ def test_finalize_twice_is_a_clear_error(
     user = service.local_user_id()
     service.submit(user, "toy-reg", regression_file(tmp_path / "s.csv", bundles["toy-reg"], 1.5))
     service.finalize(user, "toy-reg")
-    with pytest.raises(Conflict, match="already finalized.*finalized once"):
+    with pytest.raises(Conflict, match=r"already finalized.*finalized once"):
         service.finalize(user, "toy-reg")
 
 
@@ -304,7 +318,9 @@ def test_finalize_default_picks_best_public_and_counts_best_private(
 ) -> None:
     user = service.local_user_id()
     for i, offset in enumerate([3.0, 1.0, 2.0]):
-        service.submit(user, "toy-reg", regression_file(tmp_path / f"{i}.csv", bundles["toy-reg"], offset))
+        service.submit(
+            user, "toy-reg", regression_file(tmp_path / f"{i}.csv", bundles["toy-reg"], offset)
+        )
     result = service.finalize(user, "toy-reg")  # final_picks = 2: the 1.0 and the 2.0
     assert sorted(p.public_score or 0 for p in result.picks) == [1.0, 2.0]
     assert result.private_score == pytest.approx(1.0) and result.submission_id == 2
@@ -315,7 +331,9 @@ def test_explicit_picks_are_checked(
 ) -> None:
     user = service.local_user_id()
     for i, offset in enumerate([3.0, 1.0, 2.0]):
-        service.submit(user, "toy-reg", regression_file(tmp_path / f"{i}.csv", bundles["toy-reg"], offset))
+        service.submit(
+            user, "toy-reg", regression_file(tmp_path / f"{i}.csv", bundles["toy-reg"], offset)
+        )
     with pytest.raises(Conflict, match="at most 2"):
         service.finalize(user, "toy-reg", [1, 2, 3])
     with pytest.raises(NotFound, match="99"):

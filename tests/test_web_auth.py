@@ -1,6 +1,8 @@
 """Accounts, sessions, CSRF, tokens, roles and rate limits in hosted mode; the personal
 mode's local-only guard."""
 
+# ruff: noqa: F811 (pytest fixtures imported from test_web_support)
+
 from __future__ import annotations
 
 from datetime import timedelta
@@ -31,7 +33,7 @@ def _service(client: TestClient):  # type: ignore[no-untyped-def]
     return client.app.state.web.service  # type: ignore[attr-defined]
 
 
-def test_signup_needs_the_invite_code(server: TestClient) -> None:  # noqa: F811
+def test_signup_needs_the_invite_code(server: TestClient) -> None:
     for invite in (None, "wrong"):
         data = {"username": "eve", "password": PASSWORD, "csrf_token": csrf(server, "/signup")}
         if invite:
@@ -43,7 +45,7 @@ def test_signup_needs_the_invite_code(server: TestClient) -> None:  # noqa: F811
     assert server.get("/").status_code == 200
 
 
-def test_passwords_are_argon2_hashes_and_first_user_is_admin(server: TestClient) -> None:  # noqa: F811
+def test_passwords_are_argon2_hashes_and_first_user_is_admin(server: TestClient) -> None:
     signup(server, "ada")
     server.cookies.clear()
     signup(server, "bob")
@@ -63,27 +65,42 @@ def test_session_cookie_flags(settings: Settings, catalog: FakeCatalog) -> None:
     assert "Secure" in secure.get("/login").headers["set-cookie"]
 
 
-def test_login_logout_and_a_new_session_id(server: TestClient) -> None:  # noqa: F811
+def test_login_logout_and_a_new_session_id(server: TestClient) -> None:
     signup(server, "ada")
     before = csrf(server, "/account")
     server.post("/logout", data={"csrf_token": before})
     assert server.get("/", follow_redirects=False).status_code == 303
     token = csrf(server, "/login")
-    wrong = server.post("/login", data={"username": "ada", "password": "nope-nope",
-                                        "csrf_token": token})
+    wrong = server.post(
+        "/login", data={"username": "ada", "password": "nope-nope", "csrf_token": token}
+    )
     assert wrong.status_code == 401 and "wrong username or password" in wrong.text
-    ok = server.post("/login", data={"username": "ada", "password": PASSWORD,
-                                     "csrf_token": token, "next": "//evil.example/"},
-                     follow_redirects=False)
+    ok = server.post(
+        "/login",
+        data={
+            "username": "ada",
+            "password": PASSWORD,
+            "csrf_token": token,
+            "next": "//evil.example/",
+        },
+        follow_redirects=False,
+    )
     assert ok.status_code == 303 and ok.headers["location"] == "/"
     assert csrf(server, "/account") != before
 
 
-def test_every_form_post_needs_the_csrf_token(server: TestClient) -> None:  # noqa: F811
+def test_every_form_post_needs_the_csrf_token(server: TestClient) -> None:
     signup(server, "ada")
-    posts = ["/logout", "/account/tokens", "/projects/toy-reg/submit",
-             "/projects/toy-reg/finalize", "/host/challenges/from-catalog", "/host/invites",
-             "/login", "/signup"]
+    posts = [
+        "/logout",
+        "/account/tokens",
+        "/projects/toy-reg/submit",
+        "/projects/toy-reg/finalize",
+        "/host/challenges/from-catalog",
+        "/host/invites",
+        "/login",
+        "/signup",
+    ]
     for path in posts:
         response = server.post(path, data={"username": "ada", "password": PASSWORD})
         assert response.status_code == 403, path
@@ -93,12 +110,12 @@ def test_every_form_post_needs_the_csrf_token(server: TestClient) -> None:  # no
     assert server.get("/account").status_code == 200  # still signed in
 
 
-def test_personal_mode_forms_need_csrf_too(personal: TestClient) -> None:  # noqa: F811
+def test_personal_mode_forms_need_csrf_too(personal: TestClient) -> None:
     response = personal.post("/projects/toy-reg/finalize")
     assert response.status_code == 403
 
 
-def test_bearer_tokens_revoked_and_expired_are_refused(server: TestClient) -> None:  # noqa: F811
+def test_bearer_tokens_revoked_and_expired_are_refused(server: TestClient) -> None:
     signup(server, "ada")
     token = api_token(server, "ada")
     me = server.get("/api/v1/me", headers=bearer(token))
@@ -107,7 +124,9 @@ def test_bearer_tokens_revoked_and_expired_are_refused(server: TestClient) -> No
         row = s.scalars(select(ApiToken)).one()
         assert row.token_hash != token and token not in row.token_hash
     tokens = server.get("/api/v1/tokens", headers=bearer(token)).json()["tokens"]
-    assert server.delete(f"/api/v1/tokens/{tokens[0]['id']}", headers=bearer(token)).status_code == 200
+    assert (
+        server.delete(f"/api/v1/tokens/{tokens[0]['id']}", headers=bearer(token)).status_code == 200
+    )
     refused = server.get("/api/v1/me", headers=bearer(token))
     assert refused.status_code == 401 and refused.json()["error"]["code"] == "unauthenticated"
     second = api_token(server, "ada")
@@ -117,12 +136,12 @@ def test_bearer_tokens_revoked_and_expired_are_refused(server: TestClient) -> No
     assert server.get("/api/v1/me", headers=bearer(second)).status_code == 401
 
 
-def test_api_ignores_session_cookies(server: TestClient) -> None:  # noqa: F811
+def test_api_ignores_session_cookies(server: TestClient) -> None:
     signup(server, "ada")  # signed in with a cookie
     assert server.get("/api/v1/me").status_code == 401
 
 
-def test_roles(server: TestClient) -> None:  # noqa: F811
+def test_roles(server: TestClient) -> None:
     signup(server, "ada")  # admin
     server.cookies.clear()
     signup(server, "bob")  # learner
@@ -132,27 +151,33 @@ def test_roles(server: TestClient) -> None:  # noqa: F811
     token = csrf(server, "/login")
     server.post("/login", data={"username": "ada", "password": PASSWORD, "csrf_token": token})
     assert server.get("/host").status_code == 200
-    made = server.post("/host/users/bob/role", data={"role": "host", "csrf_token": csrf(server, "/host")},
-                       follow_redirects=False)
+    made = server.post(
+        "/host/users/bob/role",
+        data={"role": "host", "csrf_token": csrf(server, "/host")},
+        follow_redirects=False,
+    )
     assert made.status_code == 303
     bob = api_token(server, "bob")
     assert server.get("/api/v1/host/challenges", headers=bearer(bob)).status_code == 200
 
 
-def test_host_invite_codes_grant_their_role(server: TestClient) -> None:  # noqa: F811
+def test_host_invite_codes_grant_their_role(server: TestClient) -> None:
     import re
 
     signup(server, "ada")
-    page = server.post("/host/invites", data={"role": "host", "max_uses": "1",
-                                              "csrf_token": csrf(server, "/host")})
+    page = server.post(
+        "/host/invites", data={"role": "host", "max_uses": "1", "csrf_token": csrf(server, "/host")}
+    )
     code = re.search(r'<code class="secret">([^<]+)</code>', page.text).group(1)  # type: ignore[union-attr]
     server.cookies.clear()
     signup(server, "hal", invite=code)
     assert server.get("/host").status_code == 200
     server.cookies.clear()
     token = csrf(server, "/signup")
-    again = server.post("/signup", data={"username": "ian", "password": PASSWORD,
-                                         "invite": code, "csrf_token": token})
+    again = server.post(
+        "/signup",
+        data={"username": "ian", "password": PASSWORD, "invite": code, "csrf_token": token},
+    )
     assert again.status_code == 403  # used up
 
 
@@ -161,22 +186,30 @@ def test_login_is_rate_limited(settings: Settings, catalog: FakeCatalog) -> None
     codes = []
     for _ in range(4):
         token = csrf(c, "/login")
-        codes.append(c.post("/login", data={"username": "ada", "password": "wrong-pass",
-                                            "csrf_token": token}).status_code)
+        codes.append(
+            c.post(
+                "/login", data={"username": "ada", "password": "wrong-pass", "csrf_token": token}
+            ).status_code
+        )
     assert codes == [401, 401, 401, 429]
 
 
 def test_submissions_are_rate_limited(settings: Settings, catalog: FakeCatalog) -> None:
     c = client_for(settings, catalog, rates={"submit": "2/60"})
-    codes = [c.post("/api/v1/challenges/toy-reg/submissions",
-                    files={"file": ("bad.csv", b"id,y\n1,x\n")}).status_code for _ in range(3)]
+    codes = [
+        c.post(
+            "/api/v1/challenges/toy-reg/submissions", files={"file": ("bad.csv", b"id,y\n1,x\n")}
+        ).status_code
+        for _ in range(3)
+    ]
     assert codes == [422, 422, 429]
 
 
-def test_personal_mode_answers_only_local_requests(personal: TestClient) -> None:  # noqa: F811
+def test_personal_mode_answers_only_local_requests(personal: TestClient) -> None:
     assert personal.get("/", headers={"host": "evil.example"}).status_code == 403
-    cross = personal.post("/api/v1/challenges/toy-reg/finalize",
-                          headers={"origin": "http://evil.example"})
+    cross = personal.post(
+        "/api/v1/challenges/toy-reg/finalize", headers={"origin": "http://evil.example"}
+    )
     assert cross.status_code == 403 and cross.json()["error"]["code"] == "forbidden"
     assert personal.get("/").status_code == 200
     assert personal.get("/login", follow_redirects=False).status_code == 303  # no accounts

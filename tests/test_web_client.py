@@ -39,8 +39,9 @@ def live(settings: Settings, catalog: FakeCatalog):  # type: ignore[no-untyped-d
         yield server
 
 
-def test_login_submit_and_errors(live: LiveServer, tmp_path: Path,
-                                 bundles: dict[str, Bundle]) -> None:
+def test_login_submit_and_errors(
+    live: LiveServer, tmp_path: Path, bundles: dict[str, Bundle]
+) -> None:
     home = tmp_path / "client-home"
     good = split_submission(tmp_path / "good.csv", bundles["toy-reg"])
     with pytest.raises(AuthenticationRequired, match="trackrecord login"):
@@ -53,8 +54,9 @@ def test_login_submit_and_errors(live: LiveServer, tmp_path: Path,
     result = client.submit_to_server(live.url, "toy-reg", good, home=home, note="from cli")
     assert abs(result["public_score"] - PUBLIC_OFF) < 1e-9
     with pytest.raises(InvalidSubmission) as info:
-        client.submit_to_server(live.url, "toy-reg", bad_submission(tmp_path / "bad.csv"),
-                                home=home)
+        client.submit_to_server(
+            live.url, "toy-reg", bad_submission(tmp_path / "bad.csv"), home=home
+        )
     assert info.value.problems and info.value.status == 422
     with client.connect(live.url, home=home) as c, pytest.raises(NotFound):
         c.leaderboard("nope")
@@ -68,30 +70,47 @@ def test_login_submit_and_errors(live: LiveServer, tmp_path: Path,
 def test_cli_login_and_tokens(live: LiveServer, tmp_path: Path) -> None:
     home = tmp_path / "cli-home"
     runner = CliRunner()
-    done = runner.invoke(cli_app, ["login", "--server", live.url, "--home", str(home)],
-                         input=f"ada\n{PASSWORD}\n")
+    done = runner.invoke(
+        cli_app, ["login", "--server", live.url, "--home", str(home)], input=f"ada\n{PASSWORD}\n"
+    )
     assert done.exit_code == 0, done.output
     assert stat.S_IMODE((home / "credentials.json").stat().st_mode) == 0o600
-    listed = runner.invoke(cli_app, ["token", "list", "--server", live.url, "--home", str(home),
-                                     "--json"])
+    listed = runner.invoke(
+        cli_app, ["token", "list", "--server", live.url, "--home", str(home), "--json"]
+    )
     assert listed.exit_code == 0, listed.output
     tokens = json.loads(listed.output)
     assert len(tokens) == 1 and "token_hash" not in tokens[0]
-    revoked = runner.invoke(cli_app, ["token", "revoke", str(tokens[0]["id"]), "--server",
-                                      live.url, "--home", str(home)])
+    revoked = runner.invoke(
+        cli_app,
+        ["token", "revoke", str(tokens[0]["id"]), "--server", live.url, "--home", str(home)],
+    )
     assert revoked.exit_code == 0, revoked.output
     again = runner.invoke(cli_app, ["token", "list", "--server", live.url, "--home", str(home)])
     assert again.exit_code == 1 and "not valid" in again.output
 
 
-def test_cli_local_token_create(settings: Settings, catalog: FakeCatalog,
-                                monkeypatch: pytest.MonkeyPatch) -> None:
+def test_cli_local_token_create(
+    settings: Settings, catalog: FakeCatalog, monkeypatch: pytest.MonkeyPatch
+) -> None:
     hosted_settings = hosted(settings)
     with client_for(hosted_settings, catalog, base_url="http://tr.example") as c:
         signup(c, "ada")
     monkeypatch.setenv("TRACKRECORD_DATABASE_URL", settings.db_url)
-    made = CliRunner().invoke(cli_app, ["token", "create", "--user", "ada", "--name", "ci",
-                                        "--json", "--home", str(settings.home)])
+    made = CliRunner().invoke(
+        cli_app,
+        [
+            "token",
+            "create",
+            "--user",
+            "ada",
+            "--name",
+            "ci",
+            "--json",
+            "--home",
+            str(settings.home),
+        ],
+    )
     assert made.exit_code == 0, made.output
     token = json.loads(made.output)["token"]
     with client_for(hosted_settings, catalog, base_url="http://tr.example") as c:

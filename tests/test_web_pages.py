@@ -1,5 +1,7 @@
 """The pages and the API as people use them: the learner's loop, the host's tools."""
 
+# ruff: noqa: F811 (pytest fixtures imported from test_web_support)
+
 from __future__ import annotations
 
 import csv
@@ -37,31 +39,48 @@ def _blob_files(settings: Settings) -> list[Path]:
     return sorted(p for p in root.rglob("*") if p.is_file()) if root.exists() else []
 
 
-def test_personal_pages_render(personal: TestClient) -> None:  # noqa: F811
-    for path in ("/", "/?task=regression", "/?level=1&skill=baselines", "/projects/toy-reg",
-                 "/projects/toy-reg/leaderboard", "/profile", "/host",
-                 "/projects/toy-reg/history.svg"):
+def test_personal_pages_render(personal: TestClient) -> None:
+    for path in (
+        "/",
+        "/?task=regression",
+        "/?level=1&skill=baselines",
+        "/projects/toy-reg",
+        "/projects/toy-reg/leaderboard",
+        "/profile",
+        "/host",
+        "/projects/toy-reg/history.svg",
+    ):
         response = personal.get(path)
         assert response.status_code == 200, (path, response.text[:300])
     catalog = personal.get("/?task=regression").text
     assert "Toy toy-reg" in catalog and "Toy toy-cls" not in catalog
 
 
-def test_learner_loop_in_the_browser_pages(personal: TestClient, bundles: dict[str, Bundle],  # noqa: F811
-                                           tmp_path: Path) -> None:
+def test_learner_loop_in_the_browser_pages(
+    personal: TestClient,
+    bundles: dict[str, Bundle],
+    tmp_path: Path,
+) -> None:
     data = personal.get("/projects/toy-reg/data.zip")
     assert data.status_code == 200
     names = zip_names(data.content)
-    assert "toy-reg/data/train.csv" in names and not any("private" in n or "solution" in n
-                                                         for n in names)
+    assert "toy-reg/data/train.csv" in names and not any(
+        "private" in n or "solution" in n for n in names
+    )
     token = csrf(personal, "/projects/toy-reg")
-    bad = personal.post("/projects/toy-reg/submit", data={"csrf_token": token},
-                        files={"file": ("bad.csv", bad_submission(tmp_path / "bad.csv").read_bytes())})
+    bad = personal.post(
+        "/projects/toy-reg/submit",
+        data={"csrf_token": token},
+        files={"file": ("bad.csv", bad_submission(tmp_path / "bad.csv").read_bytes())},
+    )
     assert bad.status_code == 422
     assert 'id="upload-error"' in bad.text and "bad.csv" in bad.text
     good = split_submission(tmp_path / "good.csv", bundles["toy-reg"])
-    done = personal.post("/projects/toy-reg/submit", data={"csrf_token": token, "note": "first"},
-                         files={"file": ("good.csv", good.read_bytes())})
+    done = personal.post(
+        "/projects/toy-reg/submit",
+        data={"csrf_token": token, "note": "first"},
+        files={"file": ("good.csv", good.read_bytes())},
+    )
     assert done.status_code == 200 and "submitted=" in str(done.url)
     assert "0.25" in done.text and "first" in done.text
     board = personal.get("/projects/toy-reg/leaderboard").text
@@ -71,10 +90,13 @@ def test_learner_loop_in_the_browser_pages(personal: TestClient, bundles: dict[s
     assert f"{PRIVATE_OFF:.6g}" in final.text  # revealed once finalized
 
 
-def test_api_loop(personal: TestClient, bundles: dict[str, Bundle], tmp_path: Path) -> None:  # noqa: F811
+def test_api_loop(personal: TestClient, bundles: dict[str, Bundle], tmp_path: Path) -> None:
     good = split_submission(tmp_path / "good.csv", bundles["toy-reg"])
-    made = personal.post("/api/v1/challenges/toy-reg/submissions",
-                         files={"file": ("good.csv", good.read_bytes())}, data={"note": "api"})
+    made = personal.post(
+        "/api/v1/challenges/toy-reg/submissions",
+        files={"file": ("good.csv", good.read_bytes())},
+        data={"note": "api"},
+    )
     assert made.status_code == 201
     result = made.json()
     assert result["public_score"] == PUBLIC_OFF or abs(result["public_score"] - PUBLIC_OFF) < 1e-9
@@ -96,40 +118,59 @@ def test_quota_is_enforced(settings: Settings, tmp_path: Path) -> None:
     bundle = write_toy_bundle(tmp_path / "b", Spec(id="toy-reg", per_day=2))
     c = client_for(settings, FakeCatalog([bundle]))
     good = split_submission(tmp_path / "good.csv", bundle).read_bytes()
-    codes = [c.post("/api/v1/challenges/toy-reg/submissions",
-                    files={"file": ("g.csv", good)}).status_code for _ in range(3)]
+    codes = [
+        c.post(
+            "/api/v1/challenges/toy-reg/submissions", files={"file": ("g.csv", good)}
+        ).status_code
+        for _ in range(3)
+    ]
     assert codes == [201, 201, 429]
     assert c.get("/api/v1/challenges/toy-reg").json()["left_today"] == 0
-    page = c.post("/projects/toy-reg/submit", data={"csrf_token": csrf(c, "/projects/toy-reg")},
-                  files={"file": ("g.csv", good)})
+    page = c.post(
+        "/projects/toy-reg/submit",
+        data={"csrf_token": csrf(c, "/projects/toy-reg")},
+        files={"file": ("g.csv", good)},
+    )
     assert page.status_code == 429 and "used all 2 submissions" in page.text
 
 
-def _host(server: TestClient) -> str:  # noqa: F811
+def _host(server: TestClient) -> str:
     signup(server, "ada")  # the first account: admin
     return api_token(server, "ada")
 
 
-def test_host_creates_a_challenge_from_a_bundle(server: TestClient, bundles: dict[str, Bundle],  # noqa: F811
-                                                tmp_path: Path) -> None:
+def test_host_creates_a_challenge_from_a_bundle(
+    server: TestClient,
+    bundles: dict[str, Bundle],
+    tmp_path: Path,
+) -> None:
     _host(server)
     archive = bundle_zip(bundles["toy-reg"], tmp_path / "class.zip", new_id="class-reg")
-    created = server.post("/host/challenges", files={"bundle": ("class.zip", archive.read_bytes())},
-                          data={"csrf_token": csrf(server, "/host"), "deadline": "2099-06-30T23:59",
-                                "per_day": "3"}, follow_redirects=False)
+    created = server.post(
+        "/host/challenges",
+        files={"bundle": ("class.zip", archive.read_bytes())},
+        data={"csrf_token": csrf(server, "/host"), "deadline": "2099-06-30T23:59", "per_day": "3"},
+        follow_redirects=False,
+    )
     assert created.status_code == 303, created.text[:1000]
     page = server.get(created.headers["location"])
     assert page.status_code == 200 and "2099-06-30" in page.text
     server.cookies.clear()
     signup(server, "bob")
     good = split_submission(tmp_path / "good.csv", bundles["toy-reg"])
-    submitted = server.post("/projects/class-reg/submit", data={"csrf_token": csrf(server, "/")},
-                            files={"file": ("good.csv", good.read_bytes())})
+    submitted = server.post(
+        "/projects/class-reg/submit",
+        data={"csrf_token": csrf(server, "/")},
+        files={"file": ("good.csv", good.read_bytes())},
+    )
     assert submitted.status_code == 200 and "2 of 3 submissions left" in submitted.text.replace(
-        "<strong>", "").replace("</strong>", "")
+        "<strong>", ""
+    ).replace("</strong>", "")
     server.cookies.clear()
-    server.post("/login", data={"username": "ada", "password": "correct horse",
-                                "csrf_token": csrf(server, "/login")})
+    server.post(
+        "/login",
+        data={"username": "ada", "password": "correct horse", "csrf_token": csrf(server, "/login")},
+    )
     listing = server.get("/host/challenges/class-reg").text
     assert "bob" in listing and "good.csv" in listing
     exported = server.get("/host/challenges/class-reg/export.csv")
@@ -140,17 +181,30 @@ def test_host_creates_a_challenge_from_a_bundle(server: TestClient, bundles: dic
 
 
 def test_zip_with_traversal_is_refused_and_nothing_is_written(
-    server: TestClient, bundles: dict[str, Bundle], settings: Settings, tmp_path: Path  # noqa: F811
+    server: TestClient,
+    bundles: dict[str, Bundle],
+    settings: Settings,
+    tmp_path: Path,
 ) -> None:
     token = _host(server)
     before = _blob_files(settings)
-    evil = bundle_zip(bundles["toy-reg"], tmp_path / "evil.zip", new_id="evil",
-                      extra={"../../escaped.txt": b"gotcha", "public/../../x.csv": b"1"})
-    page = server.post("/host/challenges", files={"bundle": ("evil.zip", evil.read_bytes())},
-                       data={"csrf_token": csrf(server, "/host")})
+    evil = bundle_zip(
+        bundles["toy-reg"],
+        tmp_path / "evil.zip",
+        new_id="evil",
+        extra={"../../escaped.txt": b"gotcha", "public/../../x.csv": b"1"},
+    )
+    page = server.post(
+        "/host/challenges",
+        files={"bundle": ("evil.zip", evil.read_bytes())},
+        data={"csrf_token": csrf(server, "/host")},
+    )
     assert page.status_code == 422 and "escapes the bundle" in page.text
-    api = server.post("/api/v1/host/challenges", headers=bearer(token),
-                      files={"bundle": ("evil.zip", evil.read_bytes())})
+    api = server.post(
+        "/api/v1/host/challenges",
+        headers=bearer(token),
+        files={"bundle": ("evil.zip", evil.read_bytes())},
+    )
     assert api.status_code == 422 and api.json()["error"]["code"] == "invalid_bundle"
     assert _blob_files(settings) == before
     assert not list(tmp_path.parent.rglob("escaped.txt"))
@@ -159,40 +213,65 @@ def test_zip_with_traversal_is_refused_and_nothing_is_written(
         assert s.scalar(select(func.count(Challenge.id)).where(Challenge.slug == "evil")) == 0
 
 
-def test_invalid_bundle_content_is_reported(server: TestClient, tmp_path: Path) -> None:  # noqa: F811
+def test_invalid_bundle_content_is_reported(server: TestClient, tmp_path: Path) -> None:
     token = _host(server)
     import zipfile
 
     path = tmp_path / "empty.zip"
     with zipfile.ZipFile(path, "w") as zf:
         zf.writestr("challenge.toml", "format_version = 1\n")
-    response = server.post("/api/v1/host/challenges", headers=bearer(token),
-                           files={"bundle": ("empty.zip", path.read_bytes())})
+    response = server.post(
+        "/api/v1/host/challenges",
+        headers=bearer(token),
+        files={"bundle": ("empty.zip", path.read_bytes())},
+    )
     assert response.status_code == 422 and response.json()["error"]["problems"]
 
 
-def test_host_from_catalog_deadline_and_quota(server: TestClient, tmp_path: Path,  # noqa: F811
-                                              bundles: dict[str, Bundle]) -> None:
+def test_host_from_catalog_deadline_and_quota(
+    server: TestClient,
+    tmp_path: Path,
+    bundles: dict[str, Bundle],
+) -> None:
     token = _host(server)
-    made = server.post("/host/challenges/from-catalog", follow_redirects=False,
-                       data={"csrf_token": csrf(server, "/host"), "project_id": "toy-reg",
-                             "slug": "reg-copy", "per_day": "1"})
+    made = server.post(
+        "/host/challenges/from-catalog",
+        follow_redirects=False,
+        data={
+            "csrf_token": csrf(server, "/host"),
+            "project_id": "toy-reg",
+            "slug": "reg-copy",
+            "per_day": "1",
+        },
+    )
     assert made.status_code == 303 and made.headers["location"] == "/host/challenges/reg-copy"
     good = split_submission(tmp_path / "g.csv", bundles["toy-reg"]).read_bytes()
-    first = server.post("/api/v1/challenges/reg-copy/submissions", headers=bearer(token),
-                        files={"file": ("g.csv", good)})
+    first = server.post(
+        "/api/v1/challenges/reg-copy/submissions",
+        headers=bearer(token),
+        files={"file": ("g.csv", good)},
+    )
     assert first.status_code == 201
-    again = server.post("/api/v1/challenges/reg-copy/submissions", headers=bearer(token),
-                        files={"file": ("g.csv", good)})
+    again = server.post(
+        "/api/v1/challenges/reg-copy/submissions",
+        headers=bearer(token),
+        files={"file": ("g.csv", good)},
+    )
     assert again.status_code == 429
-    changed = server.patch("/api/v1/host/challenges/reg-copy", headers=bearer(token),
-                           json={"per_day": 5, "deadline": "2000-01-01T00:00:00Z"})
+    changed = server.patch(
+        "/api/v1/host/challenges/reg-copy",
+        headers=bearer(token),
+        json={"per_day": 5, "deadline": "2000-01-01T00:00:00Z"},
+    )
     assert changed.status_code == 200
     # The deadline passed: the private board is due, submissions are closed.
     board = server.get("/api/v1/challenges/reg-copy/leaderboard", headers=bearer(token)).json()
     assert board["private"][0]["name"] == "ada"
-    closed = server.post("/api/v1/challenges/reg-copy/submissions", headers=bearer(token),
-                         files={"file": ("g.csv", good)})
+    closed = server.post(
+        "/api/v1/challenges/reg-copy/submissions",
+        headers=bearer(token),
+        files={"file": ("g.csv", good)},
+    )
     assert closed.status_code == 409
     subs = server.get("/api/v1/host/challenges/reg-copy/submissions", headers=bearer(token))
     assert abs(subs.json()["submissions"][0]["private_score"] - PRIVATE_OFF) < 1e-6
@@ -200,7 +279,7 @@ def test_host_from_catalog_deadline_and_quota(server: TestClient, tmp_path: Path
         assert s.scalar(select(func.count(Submission.id))) == 1  # over-quota one not stored
 
 
-def test_hosted_pages_need_sign_in(server: TestClient) -> None:  # noqa: F811
+def test_hosted_pages_need_sign_in(server: TestClient) -> None:
     for path in ("/", "/projects/toy-reg", "/profile", "/host", "/account"):
         response = server.get(path, follow_redirects=False)
         assert response.status_code == 303 and response.headers["location"].startswith("/login")

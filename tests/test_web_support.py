@@ -32,12 +32,14 @@ PRIVATE_OFF = 0.6180339
 
 
 def hosted(settings: Settings, **changes: object) -> Settings:
-    return dataclasses.replace(settings, hosted=True, invite_code=INVITE,
-                               secret_key="s" * 40, **changes)  # type: ignore[arg-type]
+    return dataclasses.replace(
+        settings, hosted=True, invite_code=INVITE, secret_key="s" * 40, **changes
+    )  # type: ignore[arg-type]
 
 
-def client_for(settings: Settings, catalog: FakeCatalog, base_url: str = LOCAL,
-               **kwargs: object) -> TestClient:
+def client_for(
+    settings: Settings, catalog: FakeCatalog, base_url: str = LOCAL, **kwargs: object
+) -> TestClient:
     app = create_app(settings, catalog=catalog, **kwargs)  # type: ignore[arg-type]
     return TestClient(app, base_url=base_url, raise_server_exceptions=False)
 
@@ -62,8 +64,9 @@ def csrf(client: TestClient, path: str = "/login") -> str:
     return found.group(1)
 
 
-def signup(client: TestClient, username: str, password: str = PASSWORD,
-           invite: str | None = INVITE) -> None:
+def signup(
+    client: TestClient, username: str, password: str = PASSWORD, invite: str | None = INVITE
+) -> None:
     token = csrf(client, "/signup")
     data = {"username": username, "password": password, "csrf_token": token}
     if invite:
@@ -82,12 +85,12 @@ def bearer(token: str) -> dict[str, str]:
     return {"Authorization": f"Bearer {token}"}
 
 
-def split_submission(path: Path, bundle: Bundle, public_off: float = PUBLIC_OFF,
-                     private_off: float = PRIVATE_OFF) -> Path:
+def split_submission(
+    path: Path, bundle: Bundle, public_off: float = PUBLIC_OFF, private_off: float = PRIVATE_OFF
+) -> Path:
     """A valid rmse submission for toy-reg: public RMSE public_off, private private_off."""
     test = pd.read_csv(bundle.public_dir / "test.csv")
-    ys = [SECRET_BASE + i + (public_off if i % 2 == 0 else private_off)
-          for i in range(len(test))]
+    ys = [SECRET_BASE + i + (public_off if i % 2 == 0 else private_off) for i in range(len(test))]
     pd.DataFrame({"id": test["id"], "y": ys}).to_csv(path, index=False)
     return path
 
@@ -97,8 +100,9 @@ def bad_submission(path: Path) -> Path:
     return path
 
 
-def bundle_zip(bundle: Bundle, dest: Path, *, new_id: str | None = None,
-               extra: dict[str, bytes] | None = None) -> Path:
+def bundle_zip(
+    bundle: Bundle, dest: Path, *, new_id: str | None = None, extra: dict[str, bytes] | None = None
+) -> Path:
     """Zip a bundle folder (optionally renaming its id, or adding raw members)."""
     with zipfile.ZipFile(dest, "w") as zf:
         for file in sorted(p for p in bundle.root.rglob("*") if p.is_file()):

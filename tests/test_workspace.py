@@ -35,7 +35,9 @@ def test_workspace_has_the_data_readme_and_starter(reg: Bundle, tmp_path: Path) 
     }  # fmt: skip
     assert kept == []
     for name in ("train.csv", "test.csv", "sample_submission.csv"):
-        assert (tmp_path / "ws" / "data" / name).read_bytes() == (reg.public_dir / name).read_bytes()
+        assert (tmp_path / "ws" / "data" / name).read_bytes() == (
+            reg.public_dir / name
+        ).read_bytes()
     nbformat.validate(nbformat.read(tmp_path / "ws" / "starter.ipynb", as_version=4))
 
 
@@ -72,7 +74,12 @@ def test_readme_has_the_brief_four_steps_metric_and_thresholds(reg: Bundle) -> N
     text = readme(reg, _info(reg))
     assert text.startswith("# Toy toy-reg\n")
     assert "Predict y from x." in text
-    for step in ("Read the brief", "Run the starter", "Reproduce the reference", "Apply it elsewhere"):
+    for step in (
+        "Read the brief",
+        "Run the starter",
+        "Reproduce the reference",
+        "Apply it elsewhere",
+    ):
         assert step in text
     assert "`toy-cls`" in text and "trackrecord start toy-cls" in text  # the sibling
     assert "**rmse** (lower is better)" in text

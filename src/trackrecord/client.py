@@ -41,8 +41,11 @@ def _read_credentials(home: Path) -> dict[str, Any]:
     if not path.is_file():
         return {"servers": {}}
     data = json.loads(path.read_text(encoding="utf-8"))
-    return data if isinstance(data, dict) and isinstance(data.get("servers"), dict) else {
-        "servers": {}}  # fmt: skip
+    return (
+        data
+        if isinstance(data, dict) and isinstance(data.get("servers"), dict)
+        else {"servers": {}}
+    )
 
 
 def store_token(home: Path, server: str, token: str, username: str) -> Path:
@@ -96,8 +99,9 @@ class Client:
     ) -> None:
         self.server = normalize(server)
         headers = {"Authorization": f"Bearer {token}"} if token else {}
-        self._http = httpx.Client(base_url=self.server + API, headers=headers, timeout=TIMEOUT,
-                                  transport=transport)  # fmt: skip
+        self._http = httpx.Client(
+            base_url=self.server + API, headers=headers, timeout=TIMEOUT, transport=transport
+        )
 
     def close(self) -> None:
         self._http.close()
@@ -135,14 +139,17 @@ class Client:
         data: Mapping[str, str] = {"note": note} if note else {}
         with file.open("rb") as fh:
             result: dict[str, Any] = self._call(
-                "POST", f"/challenges/{project_id}/submissions",
-                files={"file": (file.name, fh)}, data=data,
-            )  # fmt: skip
+                "POST",
+                f"/challenges/{project_id}/submissions",
+                files={"file": (file.name, fh)},
+                data=data,
+            )
         return result
 
     def submissions(self, project_id: str) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call(
-            "GET", f"/challenges/{project_id}/submissions")["submissions"]
+        result: list[dict[str, Any]] = self._call("GET", f"/challenges/{project_id}/submissions")[
+            "submissions"
+        ]
         return result
 
     def leaderboard(self, project_id: str) -> dict[str, Any]:
@@ -151,7 +158,8 @@ class Client:
 
     def finalize(self, project_id: str, picks: Sequence[int] = ()) -> dict[str, Any]:
         result: dict[str, Any] = self._call(
-            "POST", f"/challenges/{project_id}/finalize", json={"picks": list(picks)})
+            "POST", f"/challenges/{project_id}/finalize", json={"picks": list(picks)}
+        )
         return result
 
     def download(self, project_id: str, dest: Path) -> Path:
@@ -166,7 +174,8 @@ class Client:
 
     def create_token(self, username: str, password: str, name: str = "cli") -> dict[str, Any]:
         result: dict[str, Any] = self._call(
-            "POST", "/tokens", json={"username": username, "password": password, "name": name})
+            "POST", "/tokens", json={"username": username, "password": password, "name": name}
+        )
         return result
 
     def revoke_token(self, token_id: int) -> None:
@@ -174,9 +183,14 @@ class Client:
 
 
 def login(
-    server: str, username: str, password: str, *, home: Path, name: str = "cli",
+    server: str,
+    username: str,
+    password: str,
+    *,
+    home: Path,
+    name: str = "cli",
     transport: httpx.BaseTransport | None = None,
-) -> Path:  # fmt: skip
+) -> Path:
     """Get a token for this user and store it; returns the credentials file's path."""
     with Client(server, transport=transport) as client:
         answer = client.create_token(username, password, name)
@@ -190,9 +204,14 @@ def connect(server: str, *, home: Path, transport: httpx.BaseTransport | None = 
 
 
 def submit_to_server(
-    server: str, project_id: str, file: Path, *, home: Path, note: str | None = None,
+    server: str,
+    project_id: str,
+    file: Path,
+    *,
+    home: Path,
+    note: str | None = None,
     transport: httpx.BaseTransport | None = None,
-) -> dict[str, Any]:  # fmt: skip
+) -> dict[str, Any]:
     """What `trackrecord submit ID FILE --server URL` and `tr.submit(..., server=URL)` do."""
     with connect(server, home=home, transport=transport) as client:
         try:

@@ -124,8 +124,15 @@ def create_from_catalog(
     _check_settings(settings)
     if slug and slug != project_id:
         if not SLUG_RE.match(slug):
-            raise InvalidBundle("the new id is not valid", problems=[Problem(
-                "2 to 64 characters: lowercase letters, digits, '.', '_', '-'", column="slug")])
+            raise InvalidBundle(
+                "the new id is not valid",
+                problems=[
+                    Problem(
+                        "2 to 64 characters: lowercase letters, digits, '.', '_', '-'",
+                        column="slug",
+                    )
+                ],
+            )
         return _copy_builtin(svc, project_id, slug, created_by, settings)
     with svc.session(write_lock=True) as s:
         row = svc.challenge_row(s, project_id)
@@ -146,10 +153,15 @@ def _copy_builtin(
     with svc.session(write_lock=True) as s:
         _projects.check_new_slug(s, slug, builtin_ids)
         row = _projects.hosted_row(
-            source, blob.sha256, created_by=created_by, deadline=None, per_day=None,
+            source,
+            blob.sha256,
+            created_by=created_by,
+            deadline=None,
+            per_day=None,
             final_picks=None,
-        )  # fmt: skip
+        )
         row.slug = slug
+        row.title = f"{row.title} ({slug})"  # tell the copy from the original in lists
         row.summary = svc.project(project_id).summary
         _apply(row, settings)
         s.add(row)
@@ -205,15 +217,26 @@ def hosted_challenges(svc: Service) -> list[HostedChallenge]:
         learners: dict[int, int] = {
             cid: int(n)
             for cid, n in s.execute(
-                select(Submission.challenge_id, func.count(func.distinct(Submission.user_id)))
-                .group_by(Submission.challenge_id)
+                select(
+                    Submission.challenge_id, func.count(func.distinct(Submission.user_id))
+                ).group_by(Submission.challenge_id)
             )
         }
     return [
-        HostedChallenge(r.slug, r.title, r.source, r.metric, r.deadline, r.per_day,
-                        r.final_picks, learners.get(r.id, 0), counts.get(r.id, 0), r.created_at)
+        HostedChallenge(
+            r.slug,
+            r.title,
+            r.source,
+            r.metric,
+            r.deadline,
+            r.per_day,
+            r.final_picks,
+            learners.get(r.id, 0),
+            counts.get(r.id, 0),
+            r.created_at,
+        )
         for r in rows
-    ]  # fmt: skip
+    ]
 
 
 def all_submissions(svc: Service, slug: str) -> list[SubmissionRecord]:
@@ -227,8 +250,13 @@ def all_submissions(svc: Service, slug: str) -> list[SubmissionRecord]:
             .where(Submission.challenge_id == row.id)
             .order_by(Submission.created_at, Submission.id)
         ).all()
-        picked = set(s.scalars(select(FinalPick.submission_id).where(
-            FinalPick.challenge_id == row.id, FinalPick.withdrawn_at.is_(None))))
+        picked = set(
+            s.scalars(
+                select(FinalPick.submission_id).where(
+                    FinalPick.challenge_id == row.id, FinalPick.withdrawn_at.is_(None)
+                )
+            )
+        )
         final: dict[int, int] = {
             sid: uid
             for sid, uid in s.execute(
@@ -244,17 +272,33 @@ def all_submissions(svc: Service, slug: str) -> list[SubmissionRecord]:
 
     return [
         SubmissionRecord(
-            sub.id, name, sub.created_at, sub.original_filename, sub.size_bytes, sub.status,
+            sub.id,
+            name,
+            sub.created_at,
+            sub.original_filename,
+            sub.size_bytes,
+            sub.status,
             sub.public_score,
             sub.private_score if visible(sub.user_id) else None,
-            sub.id in picked, sub.id in final,
+            sub.id in picked,
+            sub.id in final,
         )
         for sub, name in subs
-    ]  # fmt: skip
+    ]
 
 
-EXPORT_COLUMNS = ("submission_id", "username", "created_at", "filename", "size_bytes",
-                  "status", "public_score", "private_score", "picked", "final")
+EXPORT_COLUMNS = (
+    "submission_id",
+    "username",
+    "created_at",
+    "filename",
+    "size_bytes",
+    "status",
+    "public_score",
+    "private_score",
+    "picked",
+    "final",
+)
 
 
 def _cell(value: object) -> object:
@@ -270,9 +314,21 @@ def export_csv(records: Sequence[SubmissionRecord]) -> str:
     writer = csv.writer(out, lineterminator="\n")
     writer.writerow(EXPORT_COLUMNS)
     for r in records:
-        writer.writerow([_cell(v) for v in (
-            r.id, r.username, r.created_at.isoformat(), r.filename, r.size_bytes, r.status,
-            "" if r.public_score is None else repr(r.public_score),
-            "" if r.private_score is None else repr(r.private_score),
-            int(r.picked), int(r.final))])  # fmt: skip
+        writer.writerow(
+            [
+                _cell(v)
+                for v in (
+                    r.id,
+                    r.username,
+                    r.created_at.isoformat(),
+                    r.filename,
+                    r.size_bytes,
+                    r.status,
+                    "" if r.public_score is None else repr(r.public_score),
+                    "" if r.private_score is None else repr(r.private_score),
+                    int(r.picked),
+                    int(r.final),
+                )
+            ]
+        )
     return out.getvalue()

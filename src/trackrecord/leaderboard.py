@@ -119,9 +119,18 @@ def rank(
         if key != previous:
             current, previous = position, key
         rows.append(
-            Row(current, c.username, c.score, False, c.user_id, c.display_name,
-                c.submitted_at, c.submissions, c.medal)
-        )  # fmt: skip
+            Row(
+                current,
+                c.username,
+                c.score,
+                False,
+                c.user_id,
+                c.display_name,
+                c.submitted_at,
+                c.submissions,
+                c.medal,
+            )
+        )
     return _with_field(rows, field, greater_is_better)
 
 
@@ -191,8 +200,9 @@ def public_candidates(session: Session, challenge: Challenge) -> list[Candidate]
     )
     query = (
         select(best.c.user_id, best.c.best, best.c.n, func.min(Submission.created_at))
-        .join(best, (Submission.user_id == best.c.user_id)
-              & (Submission.public_score == best.c.best))  # fmt: skip
+        .join(
+            best, (Submission.user_id == best.c.user_id) & (Submission.public_score == best.c.best)
+        )
         .where(*scored)
         .group_by(best.c.user_id, best.c.best, best.c.n)
     )
@@ -271,10 +281,11 @@ def private_candidates(session: Session, challenge: Challenge, now: datetime) ->
         return []  # a deadline still ahead: even finalized learners wait for it
     names = _names(session, out)
     return [
-        Candidate(uid, *names.get(uid, (f"user {uid}", None)), score, at,
-                  len(by_user.get(uid, [])), medal)
+        Candidate(
+            uid, *names.get(uid, (f"user {uid}", None)), score, at, len(by_user.get(uid, [])), medal
+        )
         for uid, (score, at, medal) in out.items()
-    ]  # fmt: skip
+    ]
 
 
 def build(
@@ -288,7 +299,8 @@ def build(
     public = rank(public_candidates(session, challenge), gib, [(f.name, f.public) for f in field])
     private: list[Row] | None = None
     if challenge.deadline is not None and not private_due(challenge, now):
-        note = f"The private leaderboard opens at the deadline, {challenge.deadline:%Y-%m-%d %H:%M} UTC."
+        opens = f"{challenge.deadline:%Y-%m-%d %H:%M} UTC"
+        note = f"The private leaderboard opens at the deadline, {opens}."
     else:
         private = rank(
             private_candidates(session, challenge, now), gib, [(f.name, f.private) for f in field]

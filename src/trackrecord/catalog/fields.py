@@ -193,13 +193,13 @@ def cluster_field(k: int) -> tuple[ClusterContender, ...]:
     """Standard clusterers with k known, on raw, scaled and PCA-compressed features."""
 
     def scaled(model: Callable[[], Any]) -> Make:
-        return lambda X: _FitPredict(StandardScaler(), model())
+        return lambda X: FitPredict(StandardScaler(), model())
 
     entries: list[tuple[str, Make]] = [
         ("single cluster", lambda X: _Constant()),
         ("k-means, raw features", lambda X: KMeans(k, n_init=10, random_state=SEED)),
         ("k-means, scaled", scaled(lambda: KMeans(k, n_init=10, random_state=SEED))),
-        ("k-means, scaled + PCA", lambda X: _FitPredict(make_pipeline(StandardScaler(), PCA(0.9, random_state=SEED)), KMeans(k, n_init=10, random_state=SEED))),
+        ("k-means, scaled + PCA", lambda X: FitPredict(make_pipeline(StandardScaler(), PCA(0.9, random_state=SEED)), KMeans(k, n_init=10, random_state=SEED))),
         ("Ward hierarchical, scaled", scaled(lambda: AgglomerativeClustering(k))),
         ("average-link hierarchical, scaled", scaled(lambda: AgglomerativeClustering(k, linkage="average"))),
         ("Gaussian mixture (full), scaled", scaled(lambda: GaussianMixture(k, random_state=SEED, n_init=2))),
@@ -210,7 +210,7 @@ def cluster_field(k: int) -> tuple[ClusterContender, ...]:
     return tuple(ClusterContender(name, make) for name, make in entries)
 
 
-class _FitPredict:
+class FitPredict:
     """A transformer then a clusterer, exposing fit_predict."""
 
     def __init__(self, transform: Any, model: Any) -> None:

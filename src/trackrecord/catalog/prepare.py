@@ -128,3 +128,12 @@ def supervised(
         clip_min=clip_min,
         hidden=hidden,
     )
+
+
+def unsupervised(
+    df: pd.DataFrame, *, metric: str, target: str, test_size: float | int, seed: int
+) -> Prepared:
+    """Clustering: the hidden labels score the test rows; train holds features only."""
+    split = splits.random_split(df, test_size=test_size, seed=seed, stratify=target)
+    usage = splits.usage(split.test, seed=seed, stratify=target)
+    return assemble(split, usage, metric=metric, target=target, unsupervised=True)

@@ -26,6 +26,7 @@ BUILTIN_MODULES = (
     "trackrecord.catalog.recipes.timeseries",
     "trackrecord.catalog.recipes.text",
     "trackrecord.catalog.recipes.images",
+    "trackrecord.catalog.recipes.clustering",
     "trackrecord.catalog.recipes.ranking",
 )
 

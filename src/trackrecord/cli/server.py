@@ -21,8 +21,11 @@ from trackrecord.cli.common import (
 from trackrecord.errors import NotFound
 
 token_app = typer.Typer(help="Create, list and revoke API tokens.", no_args_is_help=True)
-ServerOption = typer.Option(None, "--server", help="A trackrecord server URL "
-                            "(default: $TRACKRECORD_SERVER; none: this machine's database).")
+ServerOption = typer.Option(
+    None,
+    "--server",
+    help="A trackrecord server URL (default: $TRACKRECORD_SERVER; none: this machine's database).",
+)
 
 
 @handle_errors
@@ -42,11 +45,18 @@ def serve(
     revision = upgrade(settings)
     err_console.print(f"database at revision {revision}", highlight=False)
     mode = "hosted" if settings.hosted else "personal (answers this computer only)"
-    err_console.print(f"trackrecord {mode} on http://{settings.host}:{settings.port}/",
-                      highlight=False)
+    err_console.print(
+        f"trackrecord {mode} on http://{settings.host}:{settings.port}/", highlight=False
+    )
     app = create_app(settings)
-    uvicorn.run(app, host=settings.host, port=settings.port, proxy_headers=True,
-                log_level="info", server_header=False)
+    uvicorn.run(
+        app,
+        host=settings.host,
+        port=settings.port,
+        proxy_headers=True,
+        log_level="info",
+        server_header=False,
+    )
 
 
 @handle_errors
@@ -119,9 +129,15 @@ def _tokens_table(rows: list[dict[str, Any]]) -> Table:
     table = Table("id", "name", "prefix", "created", "last used", "expires", "state")
     for t in rows:
         state = "revoked" if t.get("revoked_at") else "active"
-        table.add_row(str(t["id"]), t["name"], t["prefix"], str(t["created_at"])[:16],
-                      str(t.get("last_used_at") or "-")[:16], str(t.get("expires_at") or "-")[:16],
-                      state)
+        table.add_row(
+            str(t["id"]),
+            t["name"],
+            t["prefix"],
+            str(t["created_at"])[:16],
+            str(t.get("last_used_at") or "-")[:16],
+            str(t.get("expires_at") or "-")[:16],
+            state,
+        )
     return table
 
 

@@ -384,14 +384,18 @@ def _every_class_both_ways(metric: str, codes: IntArray, k: int, params: Params)
 
 def _binary_auc(positive: BoolArray, scores: FloatArray) -> float:
     """Mann-Whitney U / (n_pos * n_neg): P(score of a positive > score of a negative),
-    ties counted one half. Two sorts and one binary search, O(n log n)."""
+    ties counted one half. Two sorts and one binary search, O(n log n), no argsort."""
     pos = np.sort(scores[positive])
     neg = np.sort(scores[~positive])
-    below = np.searchsorted(neg, pos, side="left")
-    at = neg[np.minimum(below, neg.size - 1)] == pos
-    ties = 0
-    if at.any():
-        ties = int((np.searchsorted(neg, pos[at], side="right") - below[at]).sum())
+    # Runs of equal negative scores: ties then cost one lookup, however many there are.
+    starts = np.flatnonzero(np.r_[True, neg[1:] != neg[:-1]])
+    values = neg[starts]
+    ends = np.append(starts[1:], neg.size)
+    run = np.searchsorted(values, pos, side="left")  # first run not below each positive
+    inside = run < values.size
+    below = np.where(inside, starts.take(run, mode="clip"), neg.size)
+    tied = run[inside & (values.take(run, mode="clip") == pos)]
+    ties = int((ends[tied] - starts[tied]).sum(dtype=np.int64))
     u = int(below.sum(dtype=np.int64)) + 0.5 * ties
     return u / (float(pos.size) * float(neg.size))
 
@@ -419,14 +423,17 @@ def roc_auc(y_true: Any, y_pred: Any, *, labels: Any = None, pos_label: Any = No
 
 
 def _average_precision(positive: BoolArray, scores: FloatArray) -> float:
-    """Sum over distinct thresholds, high to low, of (recall step) x precision."""
-    order = np.argsort(-scores, kind="stable")
-    ranked = scores[order]
-    last = np.append(np.flatnonzero(ranked[1:] != ranked[:-1]), ranked.size - 1)
-    tps = np.cumsum(positive[order], dtype=np.int64)[last]
-    precision = tps / (last + 1.0)
-    recall_steps = np.diff(tps, prepend=0) / float(tps[-1])
-    return float(np.dot(recall_steps, precision))
+    """Sum over distinct thresholds, high to low, of (recall step) x precision.
+
+    Only thresholds holding a positive move recall: for each distinct positive score v with
+    c positives, the step is c / n_pos and precision is #pos(>= v) / #rows(>= v)."""
+    pos = np.sort(scores[positive])
+    neg = np.sort(scores[~positive])
+    starts = np.flatnonzero(np.r_[True, pos[1:] != pos[:-1]])
+    counts = np.diff(np.append(starts, pos.size))
+    tp = pos.size - starts
+    fp = neg.size - np.searchsorted(neg, pos[starts], side="left")
+    return float(np.dot(counts, tp / (tp + fp))) / pos.size
 
 
 def _ap_inputs(

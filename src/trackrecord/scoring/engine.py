@@ -15,6 +15,7 @@ from numpy.typing import NDArray
 from trackrecord.bundle.model import Bundle, Challenge
 from trackrecord.errors import InvalidBundle, InvalidMetricInput, InvalidSubmission, Problem
 from trackrecord.metrics import InputKind, Metric, get_metric
+from trackrecord.scoring.arrays import to_numpy
 from trackrecord.scoring import reader
 from trackrecord.scoring.solution import PRIVATE, PUBLIC, Solution, load_solution
 from trackrecord.scoring.validate import (
@@ -172,7 +173,9 @@ def _allowed_labels(ch: Challenge, solution: Solution) -> list[str]:
     if ch.labels is not None:
         return list(ch.labels)
     col = solution.columns[ch.solution_columns[0]]
-    return sorted(str(v) for v in pc.unique(col.drop_null()).to_pylist())
+    values = col.dictionary.to_pylist() if pa.types.is_dictionary(col.type) else pc.unique(
+        col.drop_null()).to_pylist()
+    return sorted(str(v) for v in values if v is not None)
 
 
 def _check_values(
@@ -200,10 +203,10 @@ def _prediction_matrix(preds: dict[str, pa.Array], metric: Metric) -> NDArray[An
 def _numpy(col: pa.Array) -> NDArray[Any]:
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         try:
-            return pc.cast(col, pa.int64()).to_numpy(zero_copy_only=False)
+            return to_numpy(pc.cast(col, pa.int64()))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
-            return np.asarray(col.to_numpy(zero_copy_only=False), dtype=object)
-    return col.to_numpy(zero_copy_only=False)
+            return to_numpy(col)
+    return to_numpy(col)
 
 
 def _truth(solution: Solution, ch: Challenge, metric: Metric) -> NDArray[Any]:
@@ -214,12 +217,19 @@ def _truth(solution: Solution, ch: Challenge, metric: Metric) -> NDArray[Any]:
             raise InvalidBundle(
                 f"{ch.id}: a binary probability metric needs exactly two labels, got {labels}"
             )
-        positive = pc.equal(cols[0], pa.scalar(labels[1], cols[0].type)
-                            if not pa.types.is_string(cols[0].type) else labels[1])
-        return positive.to_numpy(zero_copy_only=False).astype(np.int8)
+        return _is_label(cols[0], labels[1])
     if len(cols) == 1:
         return _numpy(cols[0])
     return np.column_stack([_numpy(c) for c in cols])
+
+
+def _is_label(col: pa.Array, label: str) -> NDArray[np.int8]:
+    """1 where the answer is `label`, else 0 (solution label columns are dictionary-encoded)."""
+    if pa.types.is_dictionary(col.type):
+        names = col.dictionary.to_pylist()
+        code = names.index(label) if label in names else -1
+        return (to_numpy(col.indices) == code).astype(np.int8)
+    return (to_numpy(col) == label).astype(np.int8)
 
 
 def _params(ch: Challenge, metric: Metric) -> dict[str, Any]:
@@ -246,7 +256,7 @@ def _split_score(
         yt, yp = y_true[mask], y_pred[mask]
     call = dict(params)
     if solution.groups is not None and "groups" in metric.params:
-        call["groups"] = solution.groups.to_numpy(zero_copy_only=False)[mask]
+        call["groups"] = to_numpy(solution.groups)[mask]
     try:
         return metric(yt, yp, **call)
     except InvalidMetricInput as exc:

@@ -23,6 +23,7 @@ from trackrecord.bundle.model import Challenge
 from trackrecord.bundle.writer import USAGE, USAGE_VALUES
 from trackrecord.errors import InvalidBundle, Problem
 from trackrecord.metrics import InputKind, get_metric
+from trackrecord.scoring.arrays import to_numpy
 
 PUBLIC, PRIVATE, IGNORED = 0, 1, 2
 CACHE_FORMAT = "2"
@@ -81,7 +82,7 @@ def _from_cache_table(table: pa.Table) -> Solution:
     groups = table.column("__group").combine_chunks() if "__group" in table.column_names else None
     return Solution(
         ids=table.column("__id").combine_chunks(),
-        usage=table.column("__usage").combine_chunks().to_numpy(zero_copy_only=False),
+        usage=to_numpy(table.column("__usage")),
         columns={n: table.column(n).combine_chunks() for n in names},
         groups=groups,
     )
@@ -144,9 +145,15 @@ def _to_solution(table: pa.Table, challenge: Challenge, name: str) -> Solution:
     codes = pc.index_in(usage_col, value_set=pa.array(USAGE_VALUES))
     if codes.null_count:
         raise InvalidBundle(f"private/{name} has Usage values other than {'/'.join(USAGE_VALUES)}")
-    usage = codes.to_numpy(zero_copy_only=False).astype(np.int8)
-    columns = {c: table.column(c).combine_chunks() for c in challenge.solution_columns}
+    usage = to_numpy(codes).astype(np.int8)
+    # Label columns are dictionary-encoded once: comparing against a label is then an
+    # integer comparison, and the cache stores each distinct label once.
+    columns = {c: _encode(table.column(c).combine_chunks()) for c in challenge.solution_columns}
     groups = (
         table.column(challenge.group_column).combine_chunks() if challenge.group_column else None
     )
     return Solution(ids=ids, usage=usage, columns=columns, groups=groups)
+
+
+def _encode(col: pa.Array) -> pa.Array:
+    return col.dictionary_encode() if pa.types.is_string(col.type) else col

@@ -18,6 +18,7 @@ from numpy.typing import NDArray
 
 from trackrecord.bundle.model import Challenge
 from trackrecord.errors import MAX_LISTED, Problem
+from trackrecord.scoring.arrays import to_numpy
 from trackrecord.scoring.solution import Solution
 
 ROW_SUM_TOLERANCE = 1e-3
@@ -83,13 +84,13 @@ def match_ids(
         ids, sol_ids = ids.cast(pa.string()), sol_ids.cast(pa.string())
     problems: list[Problem] = []
     if ids.null_count:
-        rows = np.flatnonzero(ids.is_null().to_numpy(zero_copy_only=False))
+        rows = np.flatnonzero(to_numpy(ids.is_null()))
         problems += loc.many(rows, "the id is empty", "rows with an empty id", id_column)
     if len(ids) == len(sol_ids) and not problems and pc.all(pc.equal(ids, sol_ids)).as_py():
         return np.arange(len(ids)), []  # the common case: rows in the order of test.csv
     index = pc.index_in(ids, value_set=sol_ids)
-    pos = index.fill_null(-1).to_numpy(zero_copy_only=False).astype(np.intp)
-    unknown = np.flatnonzero((pos < 0) & ~ids.is_null().to_numpy(zero_copy_only=False))
+    pos = to_numpy(index.fill_null(-1)).astype(np.intp)
+    unknown = np.flatnonzero((pos < 0) & ~to_numpy(ids.is_null()))
     if len(unknown):
         problems += loc.many(unknown, "id is not in the test set", "unknown ids", id_column)
     known = pos[pos >= 0]
@@ -112,9 +113,9 @@ def match_ids(
 
 def check_floats(col: pa.Array, name: str, loc: Locator, *, unit: bool) -> list[Problem]:
     """Empty cells, NaN, inf, and (for probabilities) values outside [0, 1]."""
-    values = col.to_numpy(zero_copy_only=False).astype(np.float64, copy=False)
+    values = to_numpy(col).astype(np.float64, copy=False)
     problems: list[Problem] = []
-    nulls = col.is_null().to_numpy(zero_copy_only=False) if col.null_count else None
+    nulls = to_numpy(col.is_null()) if col.null_count else None
     if nulls is not None:
         problems += loc.many(np.flatnonzero(nulls), "empty cell", "empty cells", name)
     finite = np.isfinite(values)
@@ -139,12 +140,11 @@ def check_labels(
 ) -> list[Problem]:
     problems: list[Problem] = []
     if col.null_count:
-        rows = np.flatnonzero(col.is_null().to_numpy(zero_copy_only=False))
+        rows = np.flatnonzero(to_numpy(col.is_null()))
         problems += loc.many(rows, "empty cell", "empty cells", name)
     if allowed is not None:
         ok = pc.is_in(col, value_set=pa.array(list(allowed), pa.string()))
-        bad = np.flatnonzero(~ok.to_numpy(zero_copy_only=False) & ~col.is_null().to_numpy(
-            zero_copy_only=False))
+        bad = np.flatnonzero(~to_numpy(ok) & ~to_numpy(col.is_null()))
         shown = ", ".join(repr(a) for a in allowed[:10])
         problems += loc.many(bad, lambda r: f"label {col[r].as_py()!r} is not one of {shown}",
                              "unknown labels", name)

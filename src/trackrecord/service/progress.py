@@ -121,7 +121,9 @@ def list_catalog(
     with svc.session() as s:
         rows = _user_rows(s, user_id)
     infos = [
-        info_from_row(rows[m.id].challenge, m.apply_elsewhere) if m.id in rows else info_from_meta(m)
+        info_from_row(rows[m.id].challenge, m.apply_elsewhere)
+        if m.id in rows
+        else info_from_meta(m)
         for m in svc.catalog.list_projects()
     ]
     known = {i.id for i in infos}

@@ -164,7 +164,7 @@ def submit(
     scoring error is raised. Raises QuotaExceeded when today's scored submissions are used up.
     """
     if not path.is_file():
-        raise InvalidSubmission(f"no submission file at {path}")
+        raise NotFound(f"no submission file at {path}")
     name = PurePath(filename or path.name).name or "submission.csv"
     row = _prepare(svc, user_id, project_id)
     bundle = svc.bundle(project_id)

@@ -48,8 +48,12 @@ class Account:
         return cls(user.id, user.username, user.display_name, user.role)
 
     def to_dict(self) -> dict[str, object]:
-        return {"id": self.id, "username": self.username,
-                "display_name": self.display_name, "role": self.role}
+        return {
+            "id": self.id,
+            "username": self.username,
+            "display_name": self.display_name,
+            "role": self.role,
+        }
 
     @property
     def can_host(self) -> bool:
@@ -59,8 +63,11 @@ class Account:
 def _signup_problems(username: str, password: str) -> list[Problem]:
     problems = []
     if not USERNAME_RE.match(username):
-        problems.append(Problem("3 to 32 characters: lowercase letters, digits, '.', '_', '-'",
-                                column="username"))
+        problems.append(
+            Problem(
+                "3 to 32 characters: lowercase letters, digits, '.', '_', '-'", column="username"
+            )
+        )
     if len(password) < MIN_PASSWORD:
         problems.append(Problem(f"at least {MIN_PASSWORD} characters", column="password"))
     return problems
@@ -111,8 +118,12 @@ def signup(
         raise Conflict(f"the username {username!r} is taken")
     if not session.scalar(select(func.count(User.id)).where(User.password_hash.is_not(None))):
         role = "admin"
-    user = User(username=username, display_name=(display_name or "").strip() or None,
-                role=role, password_hash=hash_password(password))
+    user = User(
+        username=username,
+        display_name=(display_name or "").strip() or None,
+        role=role,
+        password_hash=hash_password(password),
+    )
     session.add(user)
     session.flush()
     return Account.of(user)
@@ -120,9 +131,7 @@ def signup(
 
 def authenticate(session: Session, username: str, password: str) -> Account:
     """The account for a username and password; one message for every failure."""
-    user = session.scalars(
-        select(User).where(User.username == username.strip().lower())
-    ).first()
+    user = session.scalars(select(User).where(User.username == username.strip().lower())).first()
     if user is None or not user.is_active or not verify_password(user.password_hash, password):
         if user is None:
             verify_password(None, password)
@@ -153,14 +162,16 @@ def list_users(session: Session) -> list[Account]:
     return [Account.of(u) for u in users]
 
 
-def create_invite(session: Session, created_by: int, role: str = "learner",
-                  max_uses: int | None = None) -> str:
+def create_invite(
+    session: Session, created_by: int, role: str = "learner", max_uses: int | None = None
+) -> str:
     """A new invite code (shown once; stored hashed)."""
     if role not in ROLES:
         raise InvalidSignup(f"role must be one of {', '.join(ROLES)}")
     code = secrets.token_urlsafe(9)
-    session.add(Invite(code_hash=hash_secret(code), role=role, created_by=created_by,
-                       max_uses=max_uses))
+    session.add(
+        Invite(code_hash=hash_secret(code), role=role, created_by=created_by, max_uses=max_uses)
+    )
     return code
 
 
@@ -178,18 +189,26 @@ class TokenInfo:
         def iso(d: datetime | None) -> str | None:
             return d.isoformat() if d else None
 
-        return {"id": self.id, "name": self.name, "prefix": self.prefix,
-                "created_at": iso(self.created_at), "last_used_at": iso(self.last_used_at),
-                "expires_at": iso(self.expires_at), "revoked_at": iso(self.revoked_at)}
+        return {
+            "id": self.id,
+            "name": self.name,
+            "prefix": self.prefix,
+            "created_at": iso(self.created_at),
+            "last_used_at": iso(self.last_used_at),
+            "expires_at": iso(self.expires_at),
+            "revoked_at": iso(self.revoked_at),
+        }
 
 
 def _info(t: ApiToken) -> TokenInfo:
-    return TokenInfo(t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at,
-                     t.revoked_at)
+    return TokenInfo(
+        t.id, t.name, t.prefix, t.created_at, t.last_used_at, t.expires_at, t.revoked_at
+    )
 
 
-def new_token(session: Session, user_id: int, name: str,
-              expires_at: datetime | None = None) -> tuple[str, TokenInfo]:
+def new_token(
+    session: Session, user_id: int, name: str, expires_at: datetime | None = None
+) -> tuple[str, TokenInfo]:
     name = name.strip()[:100] or "token"
     plain, row = issue_token(session, user_id, name, expires_at=expires_at)
     return plain, _info(row)

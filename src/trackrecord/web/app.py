@@ -38,11 +38,13 @@ def create_app(
     from trackrecord.web.views import (
         account,
         api_v1,
-        catalog as catalog_views,
         host,
         leaderboard,
         profile,
         project,
+    )
+    from trackrecord.web.views import (
+        catalog as catalog_views,
     )
 
     svc = service or Service(settings, catalog=catalog, scorer=scorer)

@@ -59,8 +59,14 @@ def quota(svc: Service, user_id: int, project_id: str, bundle: Bundle) -> Quota:
 
 def _transient_row(info: ProjectInfo, bundle: Bundle, gib: bool) -> Challenge:
     """A row not stored: a project nobody has submitted to yet has an empty board."""
-    return Challenge(slug=info.id, title=info.title, metric=info.metric, greater_is_better=gib,
-                     deadline=None, final_picks=bundle.challenge.limits.final_picks)
+    return Challenge(
+        slug=info.id,
+        title=info.title,
+        metric=info.metric,
+        greater_is_better=gib,
+        deadline=None,
+        final_picks=bundle.challenge.limits.final_picks,
+    )
 
 
 def board(svc: Service, project_id: str) -> Leaderboard:

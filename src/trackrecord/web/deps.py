@@ -109,8 +109,9 @@ async def csrf_protect(request: Request) -> None:
             value = (await request.form()).get(CSRF_FIELD)
             token = value if isinstance(value, str) else None
     if not web(request).sessions.csrf_ok(request.state.session, token):
-        raise PermissionDenied("the form's security token is missing or out of date; "
-                               "reload the page and try again")
+        raise PermissionDenied(
+            "the form's security token is missing or out of date; reload the page and try again"
+        )
 
 
 def make_limiters(rates: dict[str, str] | None) -> dict[str, RateLimiter]:

@@ -51,8 +51,13 @@ def render_error(request: Request, exc: TrackrecordError) -> Response:
         return JSON(exc.to_dict(), status_code=exc.status, headers=headers)
     if isinstance(exc, AuthenticationRequired) and request.method == "GET":
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
-    data = {"status": exc.status, "code": exc.code, "message": exc.message,
-            "problems": [str(p) for p in exc.problems], "title": "Something went wrong"}
+    data = {
+        "status": exc.status,
+        "code": exc.code,
+        "message": exc.message,
+        "problems": [str(p) for p in exc.problems],
+        "title": "Something went wrong",
+    }
     return page(request, "error.html", data, status=exc.status)
 
 
@@ -63,8 +68,10 @@ async def on_trackrecord_error(request: Request, exc: Exception) -> Response:
 
 async def on_http_error(request: Request, exc: Exception) -> Response:
     assert isinstance(exc, StarletteHTTPException)
-    messages = {404: f"nothing at {request.url.path}",
-                405: f"{request.method} is not allowed on {request.url.path}"}
+    messages = {
+        404: f"nothing at {request.url.path}",
+        405: f"{request.method} is not allowed on {request.url.path}",
+    }
     message = messages.get(exc.status_code) or str(exc.detail)
     return render_error(request, HTTPError(exc.status_code, message))
 

@@ -105,8 +105,13 @@ class LocalOnlyMiddleware:
 
     async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
         if scope["type"] == "http" and not self._ok(scope):
-            await send_error(scope, send, PermissionDenied(
-                "this personal server only answers requests from this computer's browser"))
+            await send_error(
+                scope,
+                send,
+                PermissionDenied(
+                    "this personal server only answers requests from this computer's browser"
+                ),
+            )
             return
         await self.app(scope, receive, send)
 
@@ -133,8 +138,13 @@ class SessionMiddleware:
 
     def _header(self, scope: Scope, session: dict[str, Any]) -> str:
         value = self.sessions.dumps(session)
-        parts = [f"{SESSION_COOKIE}={value}", "Path=/", f"Max-Age={SESSION_MAX_AGE}",
-                 "HttpOnly", "SameSite=Lax"]
+        parts = [
+            f"{SESSION_COOKIE}={value}",
+            "Path=/",
+            f"Max-Age={SESSION_MAX_AGE}",
+            "HttpOnly",
+            "SameSite=Lax",
+        ]
         if scope.get("scheme") == "https":
             parts.append("Secure")
         return "; ".join(parts)

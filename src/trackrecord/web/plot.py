@@ -11,9 +11,11 @@ from matplotlib.figure import Figure
 from trackrecord.bundle import Thresholds
 from trackrecord.service import SubmissionView
 
-LINES = (("baseline", "#b08d57", "bronze: beat the baseline"),
-         ("reference", "#8a9597", "silver: reach the reference"),
-         ("gold", "#c9a227", "gold"))
+LINES = (
+    ("baseline", "#b08d57", "bronze: beat the baseline"),
+    ("reference", "#8a9597", "silver: reach the reference"),
+    ("gold", "#c9a227", "gold"),
+)
 
 
 def history_svg(
@@ -40,8 +42,15 @@ def history_svg(
     if xs:
         ax.set_xticks(xs if len(xs) <= 12 else xs[:: max(len(xs) // 12, 1)])
     else:
-        ax.text(0.5, 0.5, "no scored submissions yet", ha="center", va="center",
-                transform=ax.transAxes, color="#666")
+        ax.text(
+            0.5,
+            0.5,
+            "no scored submissions yet",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            color="#666",
+        )
         ax.set_xticks([])
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)

@@ -11,7 +11,7 @@ from trackrecord.errors import TrackrecordError
 from trackrecord.store.accounts import revoke_token
 from trackrecord.web import accounts
 from trackrecord.web.accounts import Account
-from trackrecord.web.deps import client_ip, current_account, login_session, require_account, web
+from trackrecord.web.deps import client_ip, login_session, require_account, web
 from trackrecord.web.render import page
 
 router = APIRouter()
@@ -25,13 +25,21 @@ def safe_next(target: str | None) -> str:
     return "/" if parts.scheme or parts.netloc or "\\" in target else target
 
 
-def _form_page(request: Request, template: str, exc: TrackrecordError | None = None,
-               **data: object) -> Response:
-    error = None if exc is None else {"message": exc.message,
-                                      "problems": [str(p) for p in exc.problems]}
+def _form_page(
+    request: Request, template: str, exc: TrackrecordError | None = None, **data: object
+) -> Response:
+    error = (
+        None
+        if exc is None
+        else {"message": exc.message, "problems": [str(p) for p in exc.problems]}
+    )
     settings = web(request).settings
-    context = {"title": data.pop("title", ""), "error": error,
-               "invite_required": bool(settings.invite_code), **data}
+    context = {
+        "title": data.pop("title", ""),
+        "error": error,
+        "invite_required": bool(settings.invite_code),
+        **data,
+    }
     return page(request, template, context, status=exc.status if exc else 200)
 
 
@@ -43,8 +51,12 @@ def login_page(request: Request, next: str | None = None) -> Response:
 
 
 @router.post("/login")
-def login(request: Request, username: str = Form(...), password: str = Form(...),
-          next: str | None = Form(None)) -> Response:
+def login(
+    request: Request,
+    username: str = Form(...),
+    password: str = Form(...),
+    next: str | None = Form(None),
+) -> Response:
     state = web(request)
     try:
         state.limit("login", f"ip:{client_ip(request)}")
@@ -52,8 +64,9 @@ def login(request: Request, username: str = Form(...), password: str = Form(...)
         with state.service.session() as s:
             found = accounts.authenticate(s, username, password)
     except TrackrecordError as exc:
-        return _form_page(request, "login.html", exc, title="Sign in", next=safe_next(next),
-                          username=username)
+        return _form_page(
+            request, "login.html", exc, title="Sign in", next=safe_next(next), username=username
+        )
     login_session(request, found.id)
     return RedirectResponse(safe_next(next), status_code=303)
 
@@ -66,20 +79,36 @@ def signup_page(request: Request) -> Response:
 
 
 @router.post("/signup")
-def signup(request: Request, username: str = Form(...), password: str = Form(...),
-           display_name: str | None = Form(None), invite: str | None = Form(None)) -> Response:
+def signup(
+    request: Request,
+    username: str = Form(...),
+    password: str = Form(...),
+    display_name: str | None = Form(None),
+    invite: str | None = Form(None),
+) -> Response:
     state = web(request)
     try:
         if not state.settings.hosted:
             raise accounts.InvalidSignup("the personal app has no accounts")
         state.limit("signup", f"ip:{client_ip(request)}")
         with state.service.session(write_lock=True) as s:
-            made = accounts.signup(s, username, password, invite=invite,
-                                   required_invite=state.settings.invite_code,
-                                   display_name=display_name)
+            made = accounts.signup(
+                s,
+                username,
+                password,
+                invite=invite,
+                required_invite=state.settings.invite_code,
+                display_name=display_name,
+            )
     except TrackrecordError as exc:
-        return _form_page(request, "signup.html", exc, title="Sign up", username=username,
-                          display_name=display_name or "")
+        return _form_page(
+            request,
+            "signup.html",
+            exc,
+            title="Sign up",
+            username=username,
+            display_name=display_name or "",
+        )
     login_session(request, made.id)
     return RedirectResponse("/", status_code=303)
 
@@ -102,8 +131,9 @@ def account_page(request: Request, me: Account = Depends(require_account)) -> Re
 
 
 @router.post("/account/tokens")
-def create_token(request: Request, name: str = Form("web"),
-                 me: Account = Depends(require_account)) -> Response:
+def create_token(
+    request: Request, name: str = Form("web"), me: Account = Depends(require_account)
+) -> Response:
     with web(request).service.session() as s:
         plain, _ = accounts.new_token(s, me.id, name)
     return page(request, "account.html", _account_data(request, me, new_token=plain))
@@ -114,6 +144,3 @@ def revoke(request: Request, token_id: int, me: Account = Depends(require_accoun
     with web(request).service.session() as s:
         revoke_token(s, token_id, user_id=me.id)
     return RedirectResponse("/account", status_code=303)
-
-
-__all__ = ["current_account", "router"]

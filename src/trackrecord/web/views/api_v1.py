@@ -63,15 +63,21 @@ def _mode(request: Request) -> str:
 
 
 @router.get("/catalog")
-def catalog(request: Request, task: str | None = None, skill: str | None = None,
-            level: int | None = None, account: Account = Depends(require_account)) -> Response:
+def catalog(
+    request: Request,
+    task: str | None = None,
+    skill: str | None = None,
+    level: int | None = None,
+    account: Account = Depends(require_account),
+) -> Response:
     entries = web(request).service.list_catalog(account.id, task=task, skill=skill, level=level)
     return JSON({"projects": entries})
 
 
 @router.get("/challenges/{project_id}")
-def challenge(request: Request, project_id: str,
-              account: Account = Depends(require_account)) -> Response:
+def challenge(
+    request: Request, project_id: str, account: Account = Depends(require_account)
+) -> Response:
     data = project_data(web(request).service, account.id, project_id)
     data.pop("brief_html")
     data.pop("steps")
@@ -80,17 +86,26 @@ def challenge(request: Request, project_id: str,
 
 
 @router.get("/challenges/{project_id}/download")
-def download(request: Request, project_id: str,
-             account: Account = Depends(require_account)) -> Response:
+def download(
+    request: Request, project_id: str, account: Account = Depends(require_account)
+) -> Response:
     path = data_zip(web(request).service, project_id)
-    return FileResponse(path, media_type="application/zip", filename=f"{project_id}.zip",
-                        background=BackgroundTask(path.unlink, missing_ok=True))
+    return FileResponse(
+        path,
+        media_type="application/zip",
+        filename=f"{project_id}.zip",
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
 
 
 @router.post("/challenges/{project_id}/submissions", status_code=201)
-def submit(request: Request, project_id: str, file: UploadFile = File(...),
-           note: str | None = Form(None),
-           account: Account = Depends(require_account)) -> Response:
+def submit(
+    request: Request,
+    project_id: str,
+    file: UploadFile = File(...),
+    note: str | None = Form(None),
+    account: Account = Depends(require_account),
+) -> Response:
     state = web(request)
     state.limit("submit", f"user:{account.id}")
     if file is None:
@@ -100,20 +115,26 @@ def submit(request: Request, project_id: str, file: UploadFile = File(...),
 
 
 @router.get("/challenges/{project_id}/submissions")
-def submissions(request: Request, project_id: str,
-                account: Account = Depends(require_account)) -> Response:
+def submissions(
+    request: Request, project_id: str, account: Account = Depends(require_account)
+) -> Response:
     return JSON({"submissions": web(request).service.submissions(account.id, project_id)})
 
 
 @router.get("/challenges/{project_id}/leaderboard")
-def leaderboard(request: Request, project_id: str,
-                account: Account = Depends(require_account)) -> Response:
+def leaderboard(
+    request: Request, project_id: str, account: Account = Depends(require_account)
+) -> Response:
     return JSON(board(web(request).service, project_id))
 
 
 @router.post("/challenges/{project_id}/finalize")
-def finalize(request: Request, project_id: str, body: FinalizeRequest | None = None,
-             account: Account = Depends(require_account)) -> Response:
+def finalize(
+    request: Request,
+    project_id: str,
+    body: FinalizeRequest | None = None,
+    account: Account = Depends(require_account),
+) -> Response:
     picks = body.picks if body else []
     return JSON(web(request).service.finalize(account.id, project_id, picks))
 
@@ -140,8 +161,9 @@ def list_tokens(request: Request, account: Account = Depends(require_account)) -
 
 
 @router.delete("/tokens/{token_id}")
-def delete_token(request: Request, token_id: int,
-                 account: Account = Depends(require_account)) -> Response:
+def delete_token(
+    request: Request, token_id: int, account: Account = Depends(require_account)
+) -> Response:
     with web(request).service.session() as s:
         revoke_token(s, token_id, user_id=account.id)
     return JSON({"revoked": token_id})
@@ -151,23 +173,33 @@ def delete_token(request: Request, token_id: int,
 
 
 @router.post("/host/challenges", status_code=201)
-def host_create(request: Request, bundle: UploadFile = File(...),
-                deadline: str | None = Form(None), per_day: int | None = Form(None),
-                final_picks: int | None = Form(None),
-                account: Account = Depends(require_host)) -> Response:
+def host_create(
+    request: Request,
+    bundle: UploadFile = File(...),
+    deadline: str | None = Form(None),
+    per_day: int | None = Form(None),
+    final_picks: int | None = Form(None),
+    account: Account = Depends(require_host),
+) -> Response:
     settings = challenge_settings(deadline, str(per_day or ""), str(final_picks or ""))
     with tempfile.TemporaryDirectory(prefix="trackrecord-bundle-") as tmp:
         path = save_upload(bundle, Path(tmp))
-        info = hosting.create_from_upload(web(request).service, path, created_by=account.id,
-                                          settings=settings)
+        info = hosting.create_from_upload(
+            web(request).service, path, created_by=account.id, settings=settings
+        )
     return JSON(info, status_code=201)
 
 
 @router.patch("/host/challenges/{slug}")
-def host_configure(request: Request, slug: str, body: ChallengeSettingsBody,
-                   account: Account = Depends(require_host)) -> Response:
-    settings = challenge_settings(body.deadline, str(body.per_day or ""),
-                                  str(body.final_picks or ""), body.clear_deadline)
+def host_configure(
+    request: Request,
+    slug: str,
+    body: ChallengeSettingsBody,
+    account: Account = Depends(require_host),
+) -> Response:
+    settings = challenge_settings(
+        body.deadline, str(body.per_day or ""), str(body.final_picks or ""), body.clear_deadline
+    )
     return JSON(hosting.configure(web(request).service, slug, settings))
 
 
@@ -177,13 +209,13 @@ def host_list(request: Request, account: Account = Depends(require_host)) -> Res
 
 
 @router.get("/host/challenges/{slug}/submissions")
-def host_submissions(request: Request, slug: str,
-                     account: Account = Depends(require_host)) -> Response:
+def host_submissions(
+    request: Request, slug: str, account: Account = Depends(require_host)
+) -> Response:
     return JSON({"submissions": hosting.all_submissions(web(request).service, slug)})
 
 
 @router.get("/host/challenges/{slug}/export.csv")
-def host_export(request: Request, slug: str,
-                account: Account = Depends(require_host)) -> Response:
+def host_export(request: Request, slug: str, account: Account = Depends(require_host)) -> Response:
     text = hosting.export_csv(hosting.all_submissions(web(request).service, slug))
     return Response(text, media_type="text/csv; charset=utf-8")

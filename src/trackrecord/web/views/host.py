@@ -28,9 +28,12 @@ def parse_deadline(text: str | None) -> datetime | None:
     try:
         value = datetime.fromisoformat(text.strip().replace("Z", "+00:00"))
     except ValueError:
-        raise InvalidBundle("the deadline is not a date and time", problems=[
-            Problem(f"{text!r} is not ISO 8601 (e.g. 2030-06-30T23:59)", column="deadline")
-        ]) from None
+        raise InvalidBundle(
+            "the deadline is not a date and time",
+            problems=[
+                Problem(f"{text!r} is not ISO 8601 (e.g. 2030-06-30T23:59)", column="deadline")
+            ],
+        ) from None
     return value.replace(tzinfo=UTC) if value.tzinfo is None else value.astimezone(UTC)
 
 
@@ -43,12 +46,15 @@ def parse_int(text: str | None) -> int | None:
         raise InvalidBundle("a number is expected", problems=[Problem(repr(text))]) from None
 
 
-def challenge_settings(deadline: str | None, per_day: str | None, final_picks: str | None,
-                       clear_deadline: bool = False) -> hosting.ChallengeSettings:
-    return hosting.ChallengeSettings(deadline=parse_deadline(deadline),
-                                     clear_deadline=clear_deadline,
-                                     per_day=parse_int(per_day),
-                                     final_picks=parse_int(final_picks))
+def challenge_settings(
+    deadline: str | None, per_day: str | None, final_picks: str | None, clear_deadline: bool = False
+) -> hosting.ChallengeSettings:
+    return hosting.ChallengeSettings(
+        deadline=parse_deadline(deadline),
+        clear_deadline=clear_deadline,
+        per_day=parse_int(per_day),
+        final_picks=parse_int(final_picks),
+    )
 
 
 def _host_data(request: Request, me: Account, **extra: object) -> dict[str, object]:
@@ -75,10 +81,13 @@ def host_page(request: Request, me: Account = Depends(require_host)) -> Response
 
 @router.post("/challenges")
 def create_upload(
-    request: Request, bundle: UploadFile = File(...), deadline: str | None = Form(None),
-    per_day: str | None = Form(None), final_picks: str | None = Form(None),
+    request: Request,
+    bundle: UploadFile = File(...),
+    deadline: str | None = Form(None),
+    per_day: str | None = Form(None),
+    final_picks: str | None = Form(None),
     me: Account = Depends(require_host),
-) -> Response:  # fmt: skip
+) -> Response:
     svc = web(request).service
     try:
         settings = challenge_settings(deadline, per_day, final_picks)
@@ -93,13 +102,21 @@ def create_upload(
 
 @router.post("/challenges/from-catalog")
 def create_catalog(
-    request: Request, project_id: str = Form(...), slug: str | None = Form(None),
-    deadline: str | None = Form(None), per_day: str | None = Form(None),
-    final_picks: str | None = Form(None), me: Account = Depends(require_host),
-) -> Response:  # fmt: skip
+    request: Request,
+    project_id: str = Form(...),
+    slug: str | None = Form(None),
+    deadline: str | None = Form(None),
+    per_day: str | None = Form(None),
+    final_picks: str | None = Form(None),
+    me: Account = Depends(require_host),
+) -> Response:
     info = hosting.create_from_catalog(
-        web(request).service, project_id, slug=(slug or "").strip() or None, created_by=me.id,
-        settings=challenge_settings(deadline, per_day, final_picks))
+        web(request).service,
+        project_id,
+        slug=(slug or "").strip() or None,
+        created_by=me.id,
+        settings=challenge_settings(deadline, per_day, final_picks),
+    )
     return RedirectResponse(f"/host/challenges/{info.id}", status_code=303)
 
 
@@ -109,45 +126,59 @@ def challenge_page(request: Request, slug: str, me: Account = Depends(require_ho
     records = hosting.all_submissions(svc, slug)
     info = svc.project(slug)
     row = next(c for c in hosting.hosted_challenges(svc) if c.id == slug)
-    data = {"title": f"Host · {info.title}", "project": info, "challenge": row,
-            "records": records}
+    data = {"title": f"Host · {info.title}", "project": info, "challenge": row, "records": records}
     return page(request, "host_challenge.html", data)
 
 
 @router.post("/challenges/{slug}")
 def update_challenge(
-    request: Request, slug: str, deadline: str | None = Form(None),
-    per_day: str | None = Form(None), final_picks: str | None = Form(None),
-    clear_deadline: bool = Form(False), me: Account = Depends(require_host),
-) -> Response:  # fmt: skip
-    hosting.configure(web(request).service, slug,
-                      challenge_settings(deadline, per_day, final_picks, clear_deadline))
+    request: Request,
+    slug: str,
+    deadline: str | None = Form(None),
+    per_day: str | None = Form(None),
+    final_picks: str | None = Form(None),
+    clear_deadline: bool = Form(False),
+    me: Account = Depends(require_host),
+) -> Response:
+    hosting.configure(
+        web(request).service,
+        slug,
+        challenge_settings(deadline, per_day, final_picks, clear_deadline),
+    )
     return RedirectResponse(f"/host/challenges/{slug}", status_code=303)
 
 
 @router.get("/challenges/{slug}/export.csv", name="export")
 def export(request: Request, slug: str, me: Account = Depends(require_host)) -> Response:
     text = hosting.export_csv(hosting.all_submissions(web(request).service, slug))
-    return Response(text, media_type="text/csv; charset=utf-8", headers={
-        "Content-Disposition": f'attachment; filename="{slug}-submissions.csv"'})
+    return Response(
+        text,
+        media_type="text/csv; charset=utf-8",
+        headers={"Content-Disposition": f'attachment; filename="{slug}-submissions.csv"'},
+    )
 
 
 @router.post("/invites")
-def create_invite(request: Request, role: str = Form("learner"),
-                  max_uses: str | None = Form(None),
-                  me: Account = Depends(require_host)) -> Response:
+def create_invite(
+    request: Request,
+    role: str = Form("learner"),
+    max_uses: str | None = Form(None),
+    me: Account = Depends(require_host),
+) -> Response:
     if role != "learner" and me.role != "admin":
         role = "learner"  # only admins invite hosts and admins
     svc = web(request).service
     with svc.session() as s:
         code = accounts.create_invite(s, me.id, role, parse_int(max_uses))
-    return page(request, "host.html", _host_data(request, me, new_invite={"code": code,
-                                                                          "role": role}))
+    return page(
+        request, "host.html", _host_data(request, me, new_invite={"code": code, "role": role})
+    )
 
 
 @router.post("/users/{username}/role")
-def set_role(request: Request, username: str, role: str = Form(...),
-             me: Account = Depends(require_admin)) -> Response:
+def set_role(
+    request: Request, username: str, role: str = Form(...), me: Account = Depends(require_admin)
+) -> Response:
     with web(request).service.session() as s:
         accounts.set_role(s, username, role)
     return RedirectResponse("/host#users", status_code=303)

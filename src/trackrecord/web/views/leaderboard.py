@@ -14,8 +14,12 @@ router = APIRouter()
 
 
 @router.get("/projects/{project_id}/leaderboard", name="leaderboard")
-def leaderboard_page(request: Request, project_id: str,
-                     me: Account = Depends(require_account)) -> Response:
+def leaderboard_page(
+    request: Request, project_id: str, me: Account = Depends(require_account)
+) -> Response:
     lb = board(web(request).service, project_id)
-    return page(request, "leaderboard.html",
-                {"title": f"Leaderboard · {lb.title}", "board": lb, "me_id": me.id})
+    return page(
+        request,
+        "leaderboard.html",
+        {"title": f"Leaderboard · {lb.title}", "board": lb, "me_id": me.id},
+    )

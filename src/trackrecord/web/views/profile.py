@@ -18,7 +18,8 @@ LADDER = 100
 def skills_table(entries: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
     """Per skill: projects in the catalog, started, finalized and medals earned."""
     table: dict[str, dict[str, int]] = defaultdict(
-        lambda: {"projects": 0, "started": 0, "finalized": 0, "medals": 0})
+        lambda: {"projects": 0, "started": 0, "finalized": 0, "medals": 0}
+    )
     for e in entries:
         for skill in e.project.skills:
             row = table[skill]

@@ -43,9 +43,11 @@ def submit_upload(
 
 @router.get("/projects/{project_id}", name="project")
 def project_page(
-    request: Request, project_id: str, submitted: int | None = None,
+    request: Request,
+    project_id: str,
+    submitted: int | None = None,
     me: Account = Depends(require_account),
-) -> Response:  # fmt: skip
+) -> Response:
     data = project_data(web(request).service, me.id, project_id)
     data.update(title=data["project"].title, submitted=submitted, upload_error=None)
     return page(request, "project.html", data)
@@ -53,9 +55,12 @@ def project_page(
 
 @router.post("/projects/{project_id}/submit")
 def submit_form(
-    request: Request, project_id: str, file: UploadFile = File(...),
-    note: str | None = Form(None), me: Account = Depends(require_account),
-) -> Response:  # fmt: skip
+    request: Request,
+    project_id: str,
+    file: UploadFile = File(...),
+    note: str | None = Form(None),
+    me: Account = Depends(require_account),
+) -> Response:
     state = web(request)
     try:
         state.limit("submit", f"user:{me.id}")
@@ -68,17 +73,20 @@ def submit_form(
     return RedirectResponse(url, status_code=303)
 
 
-def _with_error(request: Request, me: Account, project_id: str,
-                exc: TrackrecordError) -> Response:
+def _with_error(request: Request, me: Account, project_id: str, exc: TrackrecordError) -> Response:
     data = project_data(web(request).service, me.id, project_id)
-    data.update(title=data["project"].title, submitted=None,
-                upload_error={"message": exc.message, "problems": [str(p) for p in exc.problems]})
+    data.update(
+        title=data["project"].title,
+        submitted=None,
+        upload_error={"message": exc.message, "problems": [str(p) for p in exc.problems]},
+    )
     return page(request, "project.html", data, status=exc.status)
 
 
 @router.post("/projects/{project_id}/finalize")
-async def finalize_form(request: Request, project_id: str,
-                        me: Account = Depends(require_account)) -> Response:
+async def finalize_form(
+    request: Request, project_id: str, me: Account = Depends(require_account)
+) -> Response:
     form = await request.form()
     picks = [int(v) for v in form.getlist("pick") if isinstance(v, str) and v.isdigit()]
     from starlette.concurrency import run_in_threadpool
@@ -88,16 +96,18 @@ async def finalize_form(request: Request, project_id: str,
 
 
 @router.get("/projects/{project_id}/data.zip", name="data_zip")
-def download(request: Request, project_id: str,
-             me: Account = Depends(require_account)) -> Response:
+def download(request: Request, project_id: str, me: Account = Depends(require_account)) -> Response:
     path = data_zip(web(request).service, project_id)
-    return FileResponse(path, media_type="application/zip", filename=f"{project_id}.zip",
-                        background=BackgroundTask(path.unlink, missing_ok=True))
+    return FileResponse(
+        path,
+        media_type="application/zip",
+        filename=f"{project_id}.zip",
+        background=BackgroundTask(path.unlink, missing_ok=True),
+    )
 
 
 @router.get("/projects/{project_id}/history.svg", name="history")
-def history(request: Request, project_id: str,
-            me: Account = Depends(require_account)) -> Response:
+def history(request: Request, project_id: str, me: Account = Depends(require_account)) -> Response:
     svc = web(request).service
     info = svc.project(project_id)
     subs = svc.submissions(me.id, project_id)

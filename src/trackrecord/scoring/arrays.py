@@ -1,0 +1,37 @@
+"""Arrow -> numpy without detours: pyarrow's general conversion imports pandas (~0.3 s),
+which the scoring path otherwise never needs."""
+
+from __future__ import annotations
+
+from typing import Any
+
+import numpy as np
+import pyarrow as pa
+import pyarrow.compute as pc
+from numpy.typing import NDArray
+
+
+_NUMPY_NAMES = {"double": "float64", "float": "float32", "halffloat": "float16"}
+
+
+def to_numpy(arr: pa.Array | pa.ChunkedArray) -> NDArray[Any]:
+    """Primitive arrays without nulls are zero-copy; booleans via int8; nulls as NaN
+    (floats) ; strings as an object array."""
+    if isinstance(arr, pa.ChunkedArray):
+        arr = arr.combine_chunks()
+    kind = arr.type
+    if pa.types.is_boolean(kind):
+        return to_numpy(pc.cast(arr, pa.int8())).astype(bool)
+    if pa.types.is_dictionary(kind):
+        names = np.array(arr.dictionary.to_pylist(), dtype=object)
+        return names[to_numpy(arr.indices)]
+    if pa.types.is_string(kind) or pa.types.is_large_string(kind):
+        return np.array(arr.to_pylist(), dtype=object)
+    if arr.null_count == 0 and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
+        # Even zero-copy `Array.to_numpy` consults pandas; read the data buffer directly.
+        dtype = np.dtype(_NUMPY_NAMES.get(str(kind), str(kind)))
+        return np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset
+                             * dtype.itemsize)
+    if pa.types.is_floating(kind):
+        return to_numpy(arr.fill_null(np.nan))
+    return arr.to_numpy(zero_copy_only=False)

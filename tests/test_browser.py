@@ -1,0 +1,131 @@
+"""The web app in Chromium, as people use it (Playwright; Debian's chromium, never a
+downloaded browser). Skips when chromium is absent, unless TRACKRECORD_REQUIRE_SERVICES=1."""
+
+from __future__ import annotations
+
+import os
+import shutil
+from collections.abc import Iterator
+from pathlib import Path
+
+import pytest
+
+from trackrecord.bundle import Bundle
+from trackrecord.settings import Settings
+from trackrecord.web import create_app
+
+from .conftest import FakeCatalog
+from .test_web_support import (
+    INVITE,
+    PASSWORD,
+    LiveServer,
+    bad_submission,
+    bundle_zip,
+    hosted,
+    split_submission,
+    zip_names,
+)
+
+pytestmark = pytest.mark.browser
+
+CHROMIUM_ARGS = [
+    "--no-sandbox",
+    "--disable-gpu",
+    "--disable-background-networking",
+    "--disable-component-update",
+    "--disable-sync",
+    "--no-first-run",
+]
+
+
+def chromium_path() -> str:
+    found = (
+        os.environ.get("TRACKRECORD_CHROMIUM")
+        or shutil.which("chromium")
+        or ("/usr/bin/chromium" if Path("/usr/bin/chromium").exists() else None)
+    )
+    if found:
+        return found
+    reason = "Chromium is not installed (apt-get install chromium); browser tests skipped"
+    if os.environ.get("TRACKRECORD_REQUIRE_SERVICES") == "1":
+        pytest.fail(f"TRACKRECORD_REQUIRE_SERVICES=1 but {reason}")
+    pytest.skip(reason)
+
+
+@pytest.fixture
+def browser() -> Iterator[object]:
+    executable = chromium_path()
+    sync_api = pytest.importorskip("playwright.sync_api")
+    with sync_api.sync_playwright() as p:
+        b = p.chromium.launch(executable_path=executable, args=CHROMIUM_ARGS)
+        yield b
+        b.close()
+
+
+@pytest.fixture
+def site(home: Path, catalog: FakeCatalog, tmp_path: Path) -> Iterator[LiveServer]:
+    settings = hosted(Settings(home=home, database_url=f"sqlite:///{tmp_path / 'b.db'}"))
+    with LiveServer(create_app(settings, catalog=catalog)) as server:
+        yield server
+
+
+def sign_up(page, url: str, username: str) -> None:  # type: ignore[no-untyped-def]
+    page.goto(f"{url}/signup")
+    page.fill("input[name=username]", username)
+    page.fill("input[name=password]", PASSWORD)
+    page.fill("input[name=invite]", INVITE)
+    page.click("button.primary")
+    page.wait_for_url(f"{url}/")
+
+
+def test_learner_and_host_journeys(
+    browser,
+    site: LiveServer,
+    bundles: dict[str, Bundle],  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    url = site.url
+    host_ctx = browser.new_context(accept_downloads=True)
+    host = host_ctx.new_page()
+    sign_up(host, url, "teacher")  # the first account: admin, may host
+    archive = bundle_zip(bundles["toy-reg"], tmp_path / "class.zip", new_id="class-reg")
+    host.goto(f"{url}/host")
+    host.set_input_files("input[name=bundle]", str(archive))
+    host.locator("form[action='/host/challenges'] button.primary").click()
+    host.wait_for_url(f"{url}/host/challenges/class-reg")
+    assert "No submissions yet" in host.content()
+
+    learner_ctx = browser.new_context(accept_downloads=True)
+    page = learner_ctx.new_page()
+    sign_up(page, url, "lea")
+    page.click("a[href='/projects/class-reg']")
+    page.wait_for_url(f"{url}/projects/class-reg")
+    # The link as the signed-in learner's browser fetches it (same cookies). Download
+    # events do not fire with Debian's chromium under this Playwright, so the bytes are
+    # fetched through the browser context instead of the download manager.
+    link = page.locator("a", has_text="Download the data")
+    data = page.request.get(url + link.get_attribute("href"))
+    assert data.status == 200 and data.headers["content-type"] == "application/zip"
+    assert "class-reg/data/train.csv" in zip_names(data.body())
+
+    page.set_input_files("input[name=file]", str(bad_submission(tmp_path / "bad.csv")))
+    page.click("form[data-dropzone] button.primary")
+    error = page.locator("#upload-error")
+    error.wait_for()
+    assert "bad.csv" in error.inner_text()
+
+    good = split_submission(tmp_path / "good.csv", bundles["toy-reg"])
+    page.set_input_files("input[name=file]", str(good))
+    page.click("form[data-dropzone] button.primary")
+    page.wait_for_url("**/projects/class-reg?submitted=*")
+    assert "0.25" in page.locator("#result").inner_text()
+    page.click("text=Leaderboard →")
+    page.wait_for_url(f"{url}/projects/class-reg/leaderboard")
+    board = page.locator("table.board").first.inner_text()
+    assert "lea" in board and "boosting" in board
+
+    host.goto(f"{url}/host/challenges/class-reg")
+    listing = host.locator("table.subs").inner_text()
+    assert "lea" in listing and "good.csv" in listing and "bad.csv" in listing
+    host_ctx.close()
+    learner_ctx.close()
