@@ -67,7 +67,12 @@ def run_engine(train: pd.DataFrame, test: pd.DataFrame, items: dict[str, ItemInf
         start = time.perf_counter()
         model.update(attempt)
         update_s[k] = time.perf_counter() - start
-    return {"name": "trackrecord MasteryModel", "preds": preds, "fit_s": fit_s, "update_s": update_s}
+    return {
+        "name": "trackrecord MasteryModel",
+        "preds": preds,
+        "fit_s": fit_s,
+        "update_s": update_s,
+    }
 
 
 def run_peer(data: Path, python: Path) -> dict:
@@ -100,8 +105,10 @@ def main() -> None:
     test = pd.read_csv(args.data / "preprocessed_data_test.csv", sep="\t")
     items = load_items(args.data, [train, test])
     y = test["correct"].to_numpy()
-    print(f"data: {args.data.name}: {len(train)} train / {len(test)} test interactions, "
-          f"{train.user_id.nunique()} / {test.user_id.nunique()} learners, {len(items)} items")
+    print(
+        f"data: {args.data.name}: {len(train)} train / {len(test)} test interactions, "
+        f"{train.user_id.nunique()} / {test.user_id.nunique()} learners, {len(items)} items"
+    )
     eng = run_engine(train, test, items)
     lat = eng["update_s"] * 1e6
     print(line(eng["name"], y, eng["preds"], eng["fit_s"], np.median(lat), np.percentile(lat, 99)))
@@ -110,7 +117,16 @@ def main() -> None:
     if not args.peer_python.exists():
         sys.exit(f"no peer environment at {args.peer_python}: run bench/peer_env.sh (or --no-peer)")
     peer = run_peer(args.data, args.peer_python)
-    print(line(peer["name"], y, peer["preds"], peer["fit_s"], peer["update_median_us"], peer["update_p99_us"]))
+    print(
+        line(
+            peer["name"],
+            y,
+            peer["preds"],
+            peer["fit_s"],
+            peer["update_median_us"],
+            peer["update_p99_us"],
+        )
+    )
 
 
 if __name__ == "__main__":

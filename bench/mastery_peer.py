@@ -21,7 +21,12 @@ import numpy as np
 import pandas as pd
 from pyBKT.models import Model
 
-COLUMNS = {"order_id": "order_id", "user_id": "user_id", "skill_name": "skill_name", "correct": "correct"}
+COLUMNS = {
+    "order_id": "order_id",
+    "user_id": "user_id",
+    "skill_name": "skill_name",
+    "correct": "correct",
+}
 
 
 def load(path: Path) -> pd.DataFrame:
@@ -35,7 +40,11 @@ def bkt_params(model: Model) -> dict[str, tuple[float, float, float, float, floa
     table = model.params().reset_index()
     out = {}
     for skill, rows in table.groupby("skill"):
-        p = {r["param"]: float(r["value"]) for _, r in rows.iterrows() if r["class"] in ("default", "")}
+        p = {
+            r["param"]: float(r["value"])
+            for _, r in rows.iterrows()
+            if r["class"] in ("default", "")
+        }
         out[str(skill)] = (p["prior"], p["learns"], p["guesses"], p["slips"], p.get("forgets", 0.0))
     return out
 
@@ -44,7 +53,9 @@ def online(test: pd.DataFrame, params: dict, fallback: float) -> tuple[np.ndarra
     preds = np.empty(len(test))
     latencies: list[float] = []
     state: dict[tuple[int, str], float] = {}
-    for k, (user, skill, y) in enumerate(test[["user_id", "skill_name", "correct"]].itertuples(index=False)):
+    for k, (user, skill, y) in enumerate(
+        test[["user_id", "skill_name", "correct"]].itertuples(index=False)
+    ):
         par = params.get(skill)
         if par is None:
             preds[k] = fallback
@@ -77,19 +88,34 @@ def main() -> None:
     preds, latencies = online(test, params, float(train["correct"].mean()))
     known = test[test["skill_name"].isin(params)]
     own = model.predict(data=known.copy()) if len(known) else known
-    gap = float(np.max(np.abs(own["correct_predictions"].to_numpy() - preds[test["skill_name"].isin(params).to_numpy()]))) if len(known) else 0.0
+    gap = (
+        float(
+            np.max(
+                np.abs(
+                    own["correct_predictions"].to_numpy()
+                    - preds[test["skill_name"].isin(params).to_numpy()]
+                )
+            )
+        )
+        if len(known)
+        else 0.0
+    )
     np.save(args.out, preds)
     spec = importlib.util.find_spec("pyBKT.fit.E_step")
     build = "C++" if spec and spec.origin and spec.origin.endswith(".so") else "pure Python"
     lat = np.asarray(latencies) * 1e6
-    print(json.dumps({
-        "name": f"pyBKT ({build} build)",
-        "fit_s": fit_s,
-        "update_median_us": float(np.median(lat)),
-        "update_p99_us": float(np.percentile(lat, 99)),
-        "max_gap_vs_pybkt_predict": gap,
-        "unknown_skill_rows": int(len(test) - len(known)),
-    }))
+    print(
+        json.dumps(
+            {
+                "name": f"pyBKT ({build} build)",
+                "fit_s": fit_s,
+                "update_median_us": float(np.median(lat)),
+                "update_p99_us": float(np.percentile(lat, 99)),
+                "max_gap_vs_pybkt_predict": gap,
+                "unknown_skill_rows": int(len(test) - len(known)),
+            }
+        )
+    )
 
 
 if __name__ == "__main__":

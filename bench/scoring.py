@@ -72,11 +72,11 @@ def make_data(out: Path, rows: int) -> tuple[Path, Path]:
         (bundle / d).mkdir(parents=True, exist_ok=True)
     (bundle / "challenge.toml").write_text(TOML)
     (bundle / "description.md").write_text("# Benchmark\n")
-    pacsv.write_csv(pa.table({"id": ids, "y": y, "Usage": usage}),
-                    bundle / "private/solution.csv")
+    pacsv.write_csv(pa.table({"id": ids, "y": y, "Usage": usage}), bundle / "private/solution.csv")
     pacsv.write_csv(pa.table({"id": ids}), bundle / "public/test.csv")
-    pacsv.write_csv(pa.table({"id": ids[:10], "y": np.full(10, 0.5)}),
-                    bundle / "public/sample_submission.csv")
+    pacsv.write_csv(
+        pa.table({"id": ids[:10], "y": np.full(10, 0.5)}), bundle / "public/sample_submission.csv"
+    )
     pacsv.write_csv(pa.table({"id": ids[:10]}), bundle / "public/train.csv")
     pacsv.write_csv(pa.table({"id": ids, "y": p}), sub_path)
     return bundle, sub_path
@@ -105,8 +105,10 @@ def machine() -> str:
         mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
     except OSError:
         mem = 0
-    return (f"{os.cpu_count()} cores, {cpu}, {mem} GiB RAM, Python {platform.python_version()}, "
-            f"{platform.system()} {platform.release()}")
+    return (
+        f"{os.cpu_count()} cores, {cpu}, {mem} GiB RAM, Python {platform.python_version()}, "
+        f"{platform.system()} {platform.release()}"
+    )
 
 
 def main() -> None:
@@ -124,8 +126,10 @@ def main() -> None:
     ours = [str(exe), "score", str(bundle), str(sub), "--json"]
     sol = str(bundle / "private/solution.csv")
     print(f"machine: {machine()}")
-    print(f"rows: {args.rows:,}; submission {sub.stat().st_size / 2**20:.0f} MiB, "
-          f"answer key {Path(sol).stat().st_size / 2**20:.0f} MiB; median of {args.repeat}")
+    print(
+        f"rows: {args.rows:,}; submission {sub.stat().st_size / 2**20:.0f} MiB, "
+        f"answer key {Path(sol).stat().st_size / 2**20:.0f} MiB; median of {args.repeat}"
+    )
     cold, cold_mem, out = run(ours, env)
     result = json.loads(out)
     contenders = {

@@ -90,9 +90,13 @@ def test_text_output_of_submit_and_status(bundles: dict[str, Bundle], tmp_path: 
 def test_catalog_filters_and_build_progress(fake_catalog: FakeCatalog) -> None:
     assert [e["project"]["id"] for e in run_json("catalog", "--task", "regression")] == ["toy-reg"]  # type: ignore[index, union-attr]
     assert run_json("catalog", "--skill", "nope") == []
-    code, out, _ = run("catalog", "--build", "--level", "1")
+    code, out, _ = run("catalog", "--level", "1")
     assert code == 0 and "toy-cls" in out
+    code, out, _ = run("catalog", "build")
+    assert code == 0 and "2 project(s) ready" in out
     assert fake_catalog.built == ["toy-reg", "toy-cls"]
+    code, out, _ = run("catalog", "build", "toy-cls")
+    assert code == 0 and fake_catalog.built[-1] == "toy-cls"
 
 
 def test_finalize_with_picks(bundles: dict[str, Bundle], tmp_path: Path) -> None:
@@ -127,3 +131,5 @@ def test_help_lists_the_learner_commands() -> None:
     assert code == 0
     for name in ("catalog", "start", "submit", "submissions", "finalize", "status", "db"):
         assert name in out
+    code, out, _ = run("catalog", "--help")
+    assert code == 0 and "build" in out and "--task" in out

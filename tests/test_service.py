@@ -226,6 +226,19 @@ def test_an_interrupted_submit_records_nothing_as_scored(
         assert svc.submit(svc.local_user_id(), "toy-reg", path).left_today == 4
 
 
+@pytest.mark.parametrize(
+    ("given", "stored"),
+    [("..", "submission.csv"), ("a/b/../s.csv", "s.csv"), ("C:\\x\\s.csv", "s.csv"),
+     ("é" * 150 + ".csv", "é" * 46 + ".csv")],
+)  # fmt: skip
+def test_uploaded_file_names_are_made_safe(
+    service: Service, bundles: dict[str, Bundle], tmp_path: Path, given: str, stored: str
+) -> None:
+    path = regression_file(tmp_path / "s.csv", bundles["toy-reg"], 1.0)
+    result = service.submit(service.local_user_id(), "toy-reg", path, filename=given)
+    assert result.submission.filename == stored
+
+
 def test_private_scores_stay_hidden_until_finalized(
     service: Service, bundles: dict[str, Bundle], tmp_path: Path
 ) -> None:

@@ -127,3 +127,11 @@ def test_the_default_starter_runs_and_writes_a_valid_submission(
         if cell.cell_type == "code":
             exec(cell.source, namespace)
     assert score(reg, tmp_path / "ws" / "submission.csv").rows == 20
+
+
+def test_readme_thresholds_come_from_the_bundle_the_scorer_uses(reg: Bundle) -> None:
+    from dataclasses import replace
+
+    stale = replace(_info(reg), thresholds=Thresholds())  # catalog metadata without numbers
+    text = readme(reg, stale)
+    assert "| Silver | 2 or lower" in text and "scores 2;" in text

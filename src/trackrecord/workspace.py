@@ -15,6 +15,7 @@ from typing import Any
 
 from trackrecord.bundle import Bundle, Thresholds
 from trackrecord.metrics import get_metric
+from trackrecord.service.grading import resolve_thresholds
 from trackrecord.service.types import ProjectInfo
 
 STARTER = "starter.ipynb"
@@ -86,6 +87,7 @@ def readme(bundle: Bundle, info: ProjectInfo) -> str:
     """README.md: the brief, the four steps, the metric and the medal thresholds."""
     ch = bundle.challenge
     gib = get_metric(ch.metric).greater_is_better
+    thresholds = resolve_thresholds(ch.thresholds, ch.gold_margin, gib)  # what scoring uses
     direction = "higher is better" if gib else "lower is better"
     columns = ", ".join(f"`{c}`" for c in ch.submission_columns)
     parts = [
@@ -102,7 +104,7 @@ def readme(bundle: Bundle, info: ProjectInfo) -> str:
                 f"`submission.csv`. Submit with `trackrecord submit {info.id} submission.csv` "
                 f'or, in a notebook, `tr.submit("{info.id}", predictions)`.',
                 "3. **Reproduce the reference score without looking**: the reference "
-                f"pipeline scores {_fmt(info.thresholds.reference)}; get there on your own.",
+                f"pipeline scores {_fmt(thresholds.reference)}; get there on your own.",
                 "4. **Apply it elsewhere**: take the same technique to "
                 f"{_elsewhere(ch.apply_elsewhere)}.",
             ]
@@ -114,7 +116,7 @@ def readme(bundle: Bundle, info: ProjectInfo) -> str:
         f"finalize (`trackrecord finalize {info.id}`) your best picks are scored on the "
         "other, private part, and the medal is judged on that private score.",
         f"Submissions per day (UTC): {ch.limits.per_day}. Final picks: {ch.limits.final_picks}.",
-        "\n".join(medal_table(info.thresholds, gib)),
+        "\n".join(medal_table(thresholds, gib)),
     ]
     return "\n\n".join(parts) + "\n"
 

@@ -170,7 +170,9 @@ def text_field(text: str) -> tuple[SklearnContender, ...]:
         return TfidfVectorizer(min_df=2, ngram_range=(1, 2), sublinear_tf=True)
 
     def chars() -> Any:
-        return TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3, sublinear_tf=True)
+        return TfidfVectorizer(
+            analyzer="char_wb", ngram_range=(2, 4), min_df=3, max_features=20000, sublinear_tf=True
+        )
 
     def counts() -> Any:
         return CountVectorizer(min_df=2)
@@ -182,9 +184,9 @@ def text_field(text: str) -> tuple[SklearnContender, ...]:
         ("TF-IDF + logistic regression", _text(words, text, lambda: LogisticRegression(C=4, max_iter=2000))),
         ("char n-grams + logistic regression", _text(chars, text, lambda: LogisticRegression(C=4, max_iter=2000))),
         ("TF-IDF + k-nearest neighbours", _text(words, text, lambda: KNeighborsClassifier(25, metric="cosine"))),
-        ("TF-IDF + decision tree", _text(counts, text, lambda: DecisionTreeClassifier(max_depth=10, random_state=SEED))),
-        ("TF-IDF + random forest", _text(counts, text, lambda: RandomForestClassifier(**_forest_kw()))),
-        ("TF-IDF + SVD(100) + HistGB", _text(lambda: make_pipeline(words(), TruncatedSVD(100, random_state=SEED)), text, lambda: HistGradientBoostingClassifier(random_state=SEED))),
+        ("word counts + decision tree", _text(counts, text, lambda: DecisionTreeClassifier(max_depth=10, random_state=SEED))),
+        ("word counts + random forest", _text(counts, text, lambda: RandomForestClassifier(60, min_samples_leaf=2, random_state=SEED, n_jobs=1))),
+        ("TF-IDF + SVD(50) + HistGB", _text(lambda: make_pipeline(words(), TruncatedSVD(50, random_state=SEED)), text, lambda: HistGradientBoostingClassifier(max_iter=60, random_state=SEED))),
     ]
     return tuple(SklearnContender(name, make) for name, make in entries)
 

@@ -70,17 +70,19 @@ def assemble(
     hidden: Sequence[str] = (),
     metric_params: Mapping[str, Any] | None = None,
     unsupervised: bool = False,
+    prediction: str | None = None,
 ) -> Prepared:
     """Public files without the target (and `hidden` columns) in test; the answer key.
 
     Multiclass probabilities get one submission column per label; everything else one
-    column named after the target. `unsupervised` also keeps the target out of train.
+    column named after the target (or `prediction`, e.g. a ranking score). `unsupervised`
+    also keeps the target out of train.
     """
     kind = get_metric(metric).kind
     if labels is None and kind in (InputKind.LABELS, InputKind.PROBABILITIES):
         labels = class_labels(pd.concat([split.train[target], split.test[target]]))
     multiclass_proba = kind is InputKind.PROBABILITIES and labels is not None and len(labels) > 2
-    target_columns = tuple(labels) if multiclass_proba and labels else (target,)
+    target_columns = tuple(labels) if multiclass_proba and labels else (prediction or target,)
     train_drop = [*hidden, *([target] if unsupervised else [])]
     answer_cols = [target, *([group] if group else [])]
     spec = Spec(
@@ -97,7 +99,7 @@ def assemble(
         test=split.test.drop(columns=[target, *hidden]).reset_index(drop=True),
         answers=splits.answers(split.test, answer_cols, usage),
         spec=spec,
-        solution_columns=(target,) if multiclass_proba else None,
+        solution_columns=(target,) if multiclass_proba or prediction else None,
         metric_params=dict(metric_params or {}),
     )
 

@@ -1,6 +1,7 @@
 """Mastery: per-skill ability estimates with uncertainty, and project recommendations."""
 
 from trackrecord.mastery.model import MasteryModel, MasteryParams
+from trackrecord.mastery.recommend import recommend
 from trackrecord.mastery.types import (
     Attempt,
     ItemInfo,
@@ -19,4 +20,5 @@ __all__ = [
     "Recommendation",
     "SkillEstimate",
     "normalized_outcome",
+    "recommend",
 ]

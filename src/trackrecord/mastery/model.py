@@ -82,7 +82,11 @@ class MasteryModel:
         """Difficulty before the item's own results: catalog level, else its skills' mean."""
         if info.level is not None:
             return self.params.level_slope * (info.level - 3)
-        known = [self.params.skill_difficulty[s] for s in info.skills if s in self.params.skill_difficulty]
+        known = [
+            self.params.skill_difficulty[s]
+            for s in info.skills
+            if s in self.params.skill_difficulty
+        ]
         return sum(known) / len(known) if known else 0.0
 
     # -- prediction ----------------------------------------------------------------------
@@ -194,7 +198,9 @@ class MasteryModel:
             out.append(self._estimate(skill, state.overall.mean + track.mean, var, track))
         return out
 
-    def skill_estimate(self, learner: str, skill: str, now: datetime | float | None = None) -> SkillEstimate:
+    def skill_estimate(
+        self, learner: str, skill: str, now: datetime | float | None = None
+    ) -> SkillEstimate:
         """The estimate of one skill (at the prior if never practiced)."""
         for est in self.skills(learner, now):
             if est.skill == skill:
@@ -240,4 +246,3 @@ class MasteryModel:
         from trackrecord.mastery.persist import model_from_dict
 
         return model_from_dict(data)
-

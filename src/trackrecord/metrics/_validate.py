@@ -8,10 +8,11 @@ calls them and throws the result away, its scoring function calls them again and
 
 from __future__ import annotations
 
-from collections.abc import Callable, Mapping, Sequence
+from collections.abc import Callable, Mapping
 from typing import Any, NoReturn
 
 import numpy as np
+import pandas as pd
 from numpy.typing import NDArray
 
 from trackrecord.errors import InvalidMetricInput
@@ -27,6 +28,7 @@ Validator = Callable[[Any, Any, Params], None]
 # tolerance numpy.allclose gives scikit-learn's multiclass roc_auc_score check.
 ROW_SUM_TOLERANCE = 1e-5
 NUMERIC_KINDS = "biuf"
+NUMERIC_OBJECTS = ("integer", "floating", "boolean", "mixed-integer-float")
 MAX_SHOWN = 5
 
 
@@ -136,9 +138,22 @@ def label_vector(metric: str, values: Any, what: str) -> AnyArray:
         arr = arr[:, 0]
     if arr.ndim != 1:
         fail(metric, f"{what} must be one column of labels, got shape {arr.shape}")
+    if arr.dtype.kind == "O":
+        arr = _from_objects(arr)
     if arr.dtype.kind == "f" and not np.isfinite(arr).all():
         fail(metric, f"{what} contain NaN or infinite values")
     return arr
+
+
+def _from_objects(values: AnyArray) -> AnyArray:
+    """An object array (what pandas gives for a text column) as numbers when it holds only
+    numbers, kept as-is when it holds only strings, and as text when it mixes kinds."""
+    inferred = pd.api.types.infer_dtype(values, skipna=False)
+    if inferred == "string":
+        return values
+    if inferred in NUMERIC_OBJECTS:
+        return np.asarray(values.tolist())
+    return values.astype(str)
 
 
 def sortable(values: AnyArray) -> AnyArray:
@@ -149,7 +164,7 @@ def sortable(values: AnyArray) -> AnyArray:
 
 
 def align(a: AnyArray, b: AnyArray) -> tuple[AnyArray, AnyArray]:
-    """Two label arrays made comparable with `==`.
+    """Two label arrays made comparable with `==`; use both results.
 
     When one side holds numbers and the other strings (a CSV column of "1"/"0" against an
     integer answer key), the strings are read as numbers if they all parse; otherwise both
@@ -160,24 +175,45 @@ def align(a: AnyArray, b: AnyArray) -> tuple[AnyArray, AnyArray]:
             return a, b
         return sortable(a), sortable(b)
     num, text = (a, b) if is_numeric(a) else (b, a)
-    try:
-        parsed: AnyArray = sortable(text).astype(np.float64)
-    except ValueError:
-        parsed = sortable(text)
-        num = num.astype(str)
-    if num.dtype.kind in "iub" and np.array_equal(parsed, np.round(parsed)):
-        parsed = parsed.astype(np.int64)
+    parsed = _parsed(text, like=num)
+    if parsed is None:
+        parsed, num = sortable(text), num.astype(str)
     return (num, parsed) if is_numeric(a) else (parsed, num)
 
 
+def _parsed(text: AnyArray, like: AnyArray) -> AnyArray | None:
+    """Text labels read as numbers of the kind of `like`, or None if one does not parse."""
+    try:
+        parsed: AnyArray = sortable(text).astype(np.float64)
+    except ValueError:
+        return None
+    if like.dtype.kind in "iub" and np.array_equal(parsed, np.round(parsed)):
+        return parsed.astype(np.int64)
+    return parsed
+
+
+def into(metric: str, values: Any, reference: AnyArray, what: str) -> AnyArray:
+    """Labels given as params, converted to the kind (numbers or text) of `reference`."""
+    arr = np.asarray(values)
+    if arr.dtype.kind == "O":
+        arr = _from_objects(arr)
+    if is_numeric(arr) == is_numeric(reference):
+        return arr if is_numeric(arr) else sortable(arr)
+    if not is_numeric(reference):
+        return arr.astype(str)
+    parsed = _parsed(arr, like=reference)
+    if parsed is None:
+        fail(metric, f"{what} holds text ({shown(arr)}) but the true values are numbers")
+    return parsed
+
+
 def given_labels(metric: str, labels: Any, like: AnyArray) -> AnyArray | None:
-    """The `labels` param as an array comparable with `like`, or None when not given."""
+    """The `labels` param in the kind of `like`, or None when not given."""
     if labels is None:
         return None
-    arr = np.asarray(labels)
+    arr = into(metric, labels, like, "param 'labels'")
     if arr.ndim != 1 or arr.size == 0:
         fail(metric, "param 'labels' must be a non-empty list of class labels")
-    _, arr = align(like, arr)
     if np.unique(arr).size != arr.size:
         fail(metric, f"param 'labels' repeats a label: {shown(arr)}")
     return arr
@@ -185,6 +221,7 @@ def given_labels(metric: str, labels: Any, like: AnyArray) -> AnyArray | None:
 
 def encode(metric: str, values: AnyArray, classes: AnyArray, what: str) -> IntArray:
     """Index of each value in `classes`; a value outside `classes` is an error."""
+    values, classes = align(values, classes)
     order = np.argsort(classes, kind="stable")
     ordered = classes[order]
     idx = np.searchsorted(ordered, values)
@@ -211,15 +248,15 @@ def distinct(values: AnyArray) -> AnyArray:
 def in_labels(metric: str, values: AnyArray, classes: AnyArray, what: str) -> None:
     """Every value is one of `classes`."""
     found = distinct(values)
-    _, found_aligned = align(classes, found)
-    missing = ~np.isin(found_aligned, classes)
+    found_aligned, classes_aligned = align(found, classes)
+    missing = ~np.isin(found_aligned, classes_aligned)
     if missing.any():
         bad = found[missing]
         fail(metric, f"{what} hold label(s) not in labels [{shown(classes)}]: {shown(bad)}")
 
 
 def positive_class(metric: str, values: AnyArray, labels: Any = None, pos_label: Any = None) -> Any:
-    """The positive class of a binary task; `values` are the labels seen in the data.
+    """The positive class of a binary task, in the kind of `values` (the labels seen).
 
     Rule: param `pos_label` if given; else `labels`, read as (negative, positive); else the
     larger of the two labels seen (sorted order, so 1 for 0/1 and "yes" for "no"/"yes").
@@ -234,7 +271,7 @@ def positive_class(metric: str, values: AnyArray, labels: Any = None, pos_label:
     elif seen.size > 2:
         fail(metric, f"is binary but the true values hold {seen.size} classes: {shown(seen)}")
     if pos_label is not None:
-        _, pos = align(seen, np.asarray([pos_label]))
+        pos = into(metric, [pos_label], seen, "param 'pos_label'")
         known = classes if classes is not None else seen
         if (classes is not None or seen.size == 2) and not np.isin(pos, known).all():
             fail(metric, f"pos_label {pos_label!r} is not one of the labels [{shown(known)}]")
@@ -256,8 +293,7 @@ def binary_truth(metric: str, y_true: Any, params: Params) -> BoolArray:
     """y_true as a boolean 'is positive' vector (see `positive_class` for the rule)."""
     truth = label_vector(metric, y_true, "true values")
     positive = positive_class(metric, truth, params.get("labels"), params.get("pos_label"))
-    _, pos = align(truth, np.asarray([positive]))
-    mask: BoolArray = np.asarray(truth == pos[0], dtype=np.bool_)
+    mask: BoolArray = np.asarray(truth == positive, dtype=np.bool_)
     return mask
 
 
@@ -281,7 +317,3 @@ def required(metric: str, params: Params, name: str) -> Any:
     if value is None:
         fail(metric, f"needs the param {name!r}")
     return value
-
-
-def as_sequence(value: Any) -> Sequence[Any] | None:
-    return None if value is None else list(np.asarray(value).ravel().tolist())

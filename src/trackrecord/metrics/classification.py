@@ -134,8 +134,7 @@ def _binary_label_pair(
     truth, pred = _label_pair(metric, y_true, y_pred, params)
     seen = distinct(np.concatenate([sortable(truth), sortable(pred)]))
     positive = positive_class(metric, seen, params.get("labels"), params.get("pos_label"))
-    _, pos = align(truth, np.asarray([positive]))
-    return truth == pos[0], pred == pos[0]
+    return truth == positive, pred == positive
 
 
 @metric(
@@ -320,6 +319,8 @@ def _class_probs(
     metric: str, y_true: Any, y_pred: Any, params: Params
 ) -> tuple[IntArray, FloatArray]:
     """Class index per row (column order = `labels`) and the (n, k) probability matrix."""
+    if params.get("pos_label") is not None:
+        fail(metric, "param 'pos_label' applies to binary predictions only (one column)")
     probs = matrix(metric, y_pred, "predictions")
     in_unit_interval(metric, probs)
     rows_sum_to_one(metric, probs)

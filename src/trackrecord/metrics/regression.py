@@ -27,6 +27,14 @@ def _pair(metric: str, y_true: Any, y_pred: Any, params: Params) -> tuple[FloatA
     return paired_vectors(metric, y_true, y_pred)
 
 
+def _validated(y_true: Any, y_pred: Any) -> tuple[FloatArray, FloatArray]:
+    """Inputs `_pair` has already accepted (the registry validates before it scores), read
+    again without repeating the checks: saves four passes over 10M-row inputs."""
+    truth = np.asarray(y_true, dtype=np.float64).reshape(-1)
+    pred = np.asarray(y_pred, dtype=np.float64).reshape(-1)
+    return truth, pred
+
+
 def _mean_square(diff: FloatArray) -> float:
     return float(np.dot(diff, diff)) / diff.size
 
@@ -42,7 +50,7 @@ def _mean_square(diff: FloatArray) -> float:
 )
 def rmse(y_true: Any, y_pred: Any) -> float:
     """sqrt(mean((y_pred - y_true)^2))."""
-    truth, pred = paired_vectors("rmse", y_true, y_pred)
+    truth, pred = _validated(y_true, y_pred)
     return math.sqrt(_mean_square(pred - truth))
 
 
@@ -57,7 +65,7 @@ def rmse(y_true: Any, y_pred: Any) -> float:
 )
 def mae(y_true: Any, y_pred: Any) -> float:
     """mean(|y_pred - y_true|)."""
-    truth, pred = paired_vectors("mae", y_true, y_pred)
+    truth, pred = _validated(y_true, y_pred)
     diff = pred - truth
     return float(np.mean(np.abs(diff, out=diff)))
 

@@ -221,10 +221,10 @@ class Service:
 
     def start(self, user_id: int, project_id: str, dest: Path | None = None) -> StartResult:
         """Enroll the user and write a workspace (default: ./<project id>)."""
-        bundle = self.bundle(project_id)
-        info = self.project(project_id)
         with self.session(write_lock=True) as s:
             self.enroll(s, user_id, self.challenge_row(s, project_id))
+        bundle = self.bundle(project_id)
+        info = self.project(project_id)  # from the row: the bundle's own thresholds
         folder = dest if dest is not None else Path.cwd() / project_id
         written, kept = write_workspace(bundle, folder, info)
         return StartResult(info, folder, tuple(written), tuple(kept))

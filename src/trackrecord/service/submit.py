@@ -42,6 +42,7 @@ if TYPE_CHECKING:
 SCORED = "scored"
 INVALID = "invalid"
 RECORDED_ERRORS = (InvalidSubmission, InvalidMetricInput)
+MAX_NAME_BYTES = 200
 
 
 def day_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -149,6 +150,14 @@ def _record_scored(
         return sub, used + 1
 
 
+def safe_filename(name: str) -> str:
+    """The base name of an uploaded file, short enough for the database and any filesystem."""
+    base = PurePath(name.replace("\\", "/")).name
+    if base in ("", ".", ".."):
+        return "submission.csv"
+    return base if len(base.encode()) <= MAX_NAME_BYTES else base[-MAX_NAME_BYTES // 4 :]
+
+
 def submit(
     svc: Service,
     user_id: int,
@@ -165,7 +174,7 @@ def submit(
     """
     if not path.is_file():
         raise NotFound(f"no submission file at {path}")
-    name = PurePath(filename or path.name).name or "submission.csv"
+    name = safe_filename(filename or path.name)
     row = _prepare(svc, user_id, project_id)
     bundle = svc.bundle(project_id)
     blob = svc.blobs.put_file(path, max_bytes=svc.settings.max_upload_bytes)

@@ -34,7 +34,8 @@ _markdown = MarkdownIt("commonmark", {"html": False}).enable("table")
 
 def brief_html(description: str) -> str:
     """The brief as HTML; raw HTML in it is escaped, not rendered."""
-    return _markdown.render(description)
+    html: str = _markdown.render(description)
+    return html
 
 
 @dataclass(frozen=True)

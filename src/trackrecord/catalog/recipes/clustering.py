@@ -31,24 +31,26 @@ ARI_WHY = (
     level=2,
     skills=("clustering", "scaling", "dimensionality-reduction"),
     apply_elsewhere=("digit-clusters",),
-    summary="Group Italian olive oils by their fatty-acid profile and recover the three"
-    " regions they come from, without labels.",
+    summary="Group Italian olive oils by their fatty-acid profile and recover the nine"
+    " areas they come from, without labels.",
     gold_margin=0.02,
 )
 def olive_clusters() -> Project:
-    df = rdata("dslabs", "olive").drop(columns=["area"])
-    data = unsupervised(with_ids(df), metric="adjusted_rand", target="region", test_size=320,
+    df = rdata("dslabs", "olive").drop(columns=["region"])
+    data = unsupervised(with_ids(df), metric="adjusted_rand", target="area", test_size=320,
                         seed=89)
     features = [c for c in data.test.columns if c != "id"]
-    model = lambda X: FitPredict(StandardScaler(), AgglomerativeClustering(3))  # noqa: E731
+    model = lambda X: FitPredict(  # noqa: E731
+        StandardScaler(), AgglomerativeClustering(9, linkage="average")
+    )
     return data.project(
         brief=Brief(
             source="R package dslabs, data set `olive` (Forina et al. 1983).",
             about="572 olive oils from Italy with the percentage of eight fatty acids in each."
-            " The oils come from three regions (the North, the South, Sardinia), hidden here:"
-            " group the oils into 3 clusters. Both files are unlabelled; cluster the rows of"
-            " `test.csv` (using `train.csv` too if it helps).",
-            target="A cluster number for each test row, with 3 clusters.",
+            " The oils come from nine areas (such as Calabria, Sicily, Umbria or inland"
+            " Sardinia), hidden here: group the oils into 9 clusters. Both files are"
+            " unlabelled; cluster the rows of `test.csv` (using `train.csv` too if it helps).",
+            target="A cluster number for each test row, with 9 clusters.",
             metric_why=ARI_WHY,
             columns={
                 "palmitic": "percent palmitic acid", "palmitoleic": "percent palmitoleic acid",
@@ -58,12 +60,14 @@ def olive_clusters() -> Project:
             },
         ),
         baseline=kmeans_baseline(
-            data.spec, features=features, k=3,
-            explanation="k-means with 3 clusters on the raw percentages: oleic acid, the"
+            data.spec, features=features, k=9,
+            explanation="k-means with 9 clusters on the raw percentages: oleic acid, the"
             " largest, dominates the distances.",
         ),
-        reference=ClusterContender("reference: Ward clustering on standardized features", model),
-        field=cluster_field(3),
+        reference=ClusterContender(
+            "reference: average-link clustering on standardized features", model
+        ),
+        field=cluster_field(9),
     )
 
 
