@@ -22,8 +22,8 @@ from trackrecord.catalog import (
     get_project,
     list_projects,
     recipe,
+    registry,
 )
-from trackrecord.catalog import registry
 from trackrecord.catalog.baselines import model_baseline
 from trackrecord.catalog.build import FINGERPRINT_FILE
 from trackrecord.catalog.contenders import SklearnContender
@@ -138,7 +138,12 @@ def test_bundles_carry_the_stored_numbers(built: dict[str, Path]) -> None:
     for p in PROJECTS:
         ch = open_bundle(built[p.id]).challenge
         assert ch.thresholds == p.thresholds
-        assert (ch.difficulty, ch.skills, ch.task, ch.metric) == (p.level, p.skills, p.task, p.metric)
+        assert (ch.difficulty, ch.skills, ch.task, ch.metric) == (
+            p.level,
+            p.skills,
+            p.task,
+            p.metric,
+        )
         assert ch.field == load_stored()[p.id].field
 
 
@@ -193,8 +198,14 @@ def test_builds_are_byte_identical(tmp_path: Path) -> None:
     first = build_catalog(tmp_path / "a", SAMPLE)
     second = build_catalog(tmp_path / "b", SAMPLE)
     for rid in SAMPLE:
-        for rel in ("private/solution.csv", "public/train.csv", "public/test.csv",
-                    "starter/starter.ipynb", "challenge.toml", "description.md"):
+        for rel in (
+            "private/solution.csv",
+            "public/train.csv",
+            "public/test.csv",
+            "starter/starter.ipynb",
+            "challenge.toml",
+            "description.md",
+        ):
             assert (first[rid] / rel).read_bytes() == (second[rid] / rel).read_bytes(), rel
 
 
@@ -237,16 +248,29 @@ def scratch_registry(monkeypatch: pytest.MonkeyPatch) -> Iterator[None]:
 
 
 def _digits_project(*, reference_model: str) -> Project:
-    data = supervised(with_ids(digits_frame()), metric="accuracy", target="digit",
-                      test_size=400, seed=1, stratify=True)
-    baseline = model_baseline(data.spec, name="baseline", model="LogisticRegression()",
-                              imports="from sklearn.linear_model import LogisticRegression",
-                              numeric=("px_3_3", "px_4_4"))
+    data = supervised(
+        with_ids(digits_frame()),
+        metric="accuracy",
+        target="digit",
+        test_size=400,
+        seed=1,
+        stratify=True,
+    )
+    baseline = model_baseline(
+        data.spec,
+        name="baseline",
+        model="LogisticRegression()",
+        imports="from sklearn.linear_model import LogisticRegression",
+        numeric=("px_3_3", "px_4_4"),
+    )
     from sklearn.dummy import DummyClassifier
     from sklearn.linear_model import LogisticRegression
 
-    make = (with_pre(lambda: LogisticRegression(max_iter=500)) if reference_model == "logistic"
-            else (lambda X: DummyClassifier()))
+    make = (
+        with_pre(lambda: LogisticRegression(max_iter=500))
+        if reference_model == "logistic"
+        else (lambda X: DummyClassifier())
+    )
     return data.project(
         brief=Brief(source="sklearn", about="digits", target="digit", metric_why="accuracy"),
         baseline=baseline,
@@ -256,8 +280,16 @@ def _digits_project(*, reference_model: str) -> Project:
 
 
 def test_a_third_party_recipe_registers_and_builds(scratch_registry: None, tmp_path: Path) -> None:
-    @recipe("my-digits", title="My digits", task="image", metric="accuracy", level=2,
-            skills=("images",), summary="Digits, my way.", gold_margin=0.01)
+    @recipe(
+        "my-digits",
+        title="My digits",
+        task="image",
+        metric="accuracy",
+        level=2,
+        skills=("images",),
+        summary="Digits, my way.",
+        gold_margin=0.01,
+    )
     def my_digits() -> Project:
         return _digits_project(reference_model="logistic")
 
@@ -272,8 +304,16 @@ def test_a_third_party_recipe_registers_and_builds(scratch_registry: None, tmp_p
 def test_a_reference_that_does_not_beat_the_baseline_fails(
     scratch_registry: None, tmp_path: Path
 ) -> None:
-    @recipe("bad-digits", title="Bad", task="image", metric="accuracy", level=2,
-            skills=("images",), summary="A broken recipe.", gold_margin=0.01)
+    @recipe(
+        "bad-digits",
+        title="Bad",
+        task="image",
+        metric="accuracy",
+        level=2,
+        skills=("images",),
+        summary="A broken recipe.",
+        gold_margin=0.01,
+    )
     def bad_digits() -> Project:
         return _digits_project(reference_model="dummy")
 
@@ -286,14 +326,38 @@ def test_registration_validates(scratch_registry: None) -> None:
         raise AssertionError("never built")
 
     with pytest.raises(ValueError, match="not in the vocabulary"):
-        recipe("x1", title="x", task="image", metric="accuracy", level=1,
-               skills=("juggling",), summary="x", gold_margin=0.1)(build)
+        recipe(
+            "x1",
+            title="x",
+            task="image",
+            metric="accuracy",
+            level=1,
+            skills=("juggling",),
+            summary="x",
+            gold_margin=0.1,
+        )(build)
     with pytest.raises(ValueError, match="already registered"):
-        recipe("titanic", title="x", task="image", metric="accuracy", level=1,
-               skills=("images",), summary="x", gold_margin=0.1)(build)
+        recipe(
+            "titanic",
+            title="x",
+            task="image",
+            metric="accuracy",
+            level=1,
+            skills=("images",),
+            summary="x",
+            gold_margin=0.1,
+        )(build)
     with pytest.raises(ValueError, match="task"):
-        recipe("x2", title="x", task="poetry", metric="accuracy", level=1,
-               skills=("images",), summary="x", gold_margin=0.1)(build)
+        recipe(
+            "x2",
+            title="x",
+            task="poetry",
+            metric="accuracy",
+            level=1,
+            skills=("images",),
+            summary="x",
+            gold_margin=0.1,
+        )(build)
 
 
 # --- starter notebooks, executed (slow) -----------------------------------------------------
@@ -315,8 +379,9 @@ def test_starter_notebook_runs_offline_and_scores_the_baseline(
     shutil.copytree(folder / "public", workspace / "data")
     shutil.copy(folder / "starter" / "starter.ipynb", workspace / "starter.ipynb")
     nb = nbformat.read(workspace / "starter.ipynb", as_version=4)
-    NotebookClient(nb, timeout=300, kernel_name="python3",
-                   resources={"metadata": {"path": str(workspace)}}).execute()
+    NotebookClient(
+        nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workspace)}}
+    ).execute()
     result = score(open_bundle(folder), workspace / "submission.csv")
     baseline = load_stored()[rid].field[0]
     assert math.isclose(result.public, baseline.public, rel_tol=1e-6)
@@ -326,3 +391,9 @@ def test_starter_notebook_runs_offline_and_scores_the_baseline(
 def test_stored_json_is_plain_sorted_json() -> None:
     doc = json.loads((CATALOG_SRC / "stored.json").read_text(encoding="utf-8"))
     assert list(doc) == sorted(doc)
+
+
+def test_docs_list_every_project() -> None:
+    doc = (Path(__file__).parents[1] / "docs" / "catalog.md").read_text(encoding="utf-8")
+    for p in PROJECTS:
+        assert f"| `{p.id}` | {p.title} | {p.task} | {p.metric} | {p.level} |" in doc, p.id

@@ -45,9 +45,7 @@ def test_normalized_outcome_rejects_a_reference_worse_than_baseline() -> None:
         normalized_outcome(0.7, 0.9, 0.6, True)
 
 
-@given(
-    st.floats(-1e6, 1e6), st.floats(-1e3, 1e3), st.floats(0.001, 1e3), st.booleans()
-)
+@given(st.floats(-1e6, 1e6), st.floats(-1e3, 1e3), st.floats(0.001, 1e3), st.booleans())
 def test_normalized_outcome_stays_in_unit_interval(
     score: float, baseline: float, gap: float, greater: bool
 ) -> None:
@@ -94,9 +92,7 @@ def test_kalman_step_splits_credit_between_two_skills() -> None:
         assert t.var == pytest.approx(0.957143, abs=1e-6)
 
 
-@given(
-    st.floats(-3, 3), st.floats(0.01, 4), st.floats(-3, 3), st.floats(0, 1)
-)
+@given(st.floats(-3, 3), st.floats(0.01, 4), st.floats(-3, 3), st.floats(0, 1))
 def test_kalman_step_moves_toward_the_outcome_and_shrinks_variance(
     mean: float, var: float, offset: float, y: float
 ) -> None:

@@ -336,3 +336,23 @@ def test_arbitrary_bytes_never_crash(binary, tmp_path, junk):
     path.write_bytes(junk)
     with pytest.raises((InvalidSubmission,)):
         score(binary, path)
+
+
+def test_concurrent_cold_scoring_shares_one_cache(binary, tmp_path):
+    from concurrent.futures import ThreadPoolExecutor
+
+    from trackrecord.scoring import solution as solution_module
+
+    path = write(good_binary(binary), tmp_path / "s.csv")
+    cache = tmp_path / "cache"
+    solution_module._MEMORY.clear()
+
+    def run(_: int) -> tuple[float, float]:
+        solution_module._MEMORY.clear()  # force every thread down the cold path
+        result = score(binary, path, cache_dir=cache)
+        return result.public, result.private
+
+    with ThreadPoolExecutor(8) as pool:
+        results = set(pool.map(run, range(32)))
+    assert len(results) == 1
+    assert [p.suffix for p in (cache / "solutions").iterdir()] == [".arrow"]

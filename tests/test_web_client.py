@@ -115,3 +115,36 @@ def test_cli_local_token_create(
     token = json.loads(made.output)["token"]
     with client_for(hosted_settings, catalog, base_url="http://tr.example") as c:
         assert c.get("/api/v1/me", headers={"Authorization": f"Bearer {token}"}).status_code == 200
+
+
+def test_cli_submit_and_notebook_api_through_a_server(
+    live: LiveServer,
+    tmp_path: Path,
+    bundles: dict[str, Bundle],
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    import pandas as pd
+
+    import trackrecord as tr
+
+    home = tmp_path / "remote-home"
+    client.login(live.url, "ada", PASSWORD, home=home)
+    monkeypatch.setenv("TRACKRECORD_HOME", str(home))
+    good = split_submission(tmp_path / "good.csv", bundles["toy-reg"])
+    runner = CliRunner()
+    done = runner.invoke(cli_app, ["submit", "toy-reg", str(good), "--server", live.url,
+                                   "--json"])
+    assert done.exit_code == 0, done.output
+    assert abs(json.loads(done.output)["public_score"] - PUBLIC_OFF) < 1e-9
+    bad = runner.invoke(cli_app, ["submit", "toy-reg", str(bad_submission(tmp_path / "b.csv")),
+                                  "--server", live.url])
+    assert bad.exit_code == 1 and "line" in bad.output
+    assert not (home / "trackrecord.db").exists(), "a server submit must not touch local data"
+
+    summary = tr.submit("toy-reg", pd.read_csv(good), server=live.url)
+    assert abs(summary.result["public_score"] - PUBLIC_OFF) < 1e-9
+    assert "public score" in repr(summary)
+    train, test = tr.load("toy-reg", server=live.url)
+    assert len(test) > 0 and "y" not in test.columns
+    history = tr.submissions("toy-reg", server=live.url)
+    assert list(history["status"]).count("scored") == 2

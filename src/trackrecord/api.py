@@ -4,14 +4,16 @@ Each function builds (once per data directory) the same `Service` the CLI uses a
 use case, so a notebook and the command line always agree. Results print as readable
 summaries and render as HTML tables in Jupyter.
 
-`server=` is where talking to a hosted server will plug in: `_service(server)` is the one
-place that chooses between the local data directory and a remote API client.
+With `server=URL` the same calls go through a hosted server's JSON API (after
+`trackrecord login --server URL` stored a token): `load`, `submit`, `submissions` and
+`finalize`. `status` is local only: on a server, the profile page shows it.
 """
 
 from __future__ import annotations
 
 import html
 import tempfile
+import zipfile
 from collections.abc import Sequence
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -22,6 +24,7 @@ from trackrecord.errors import ConfigError, InvalidSubmission
 from trackrecord.settings import Settings, load_settings
 
 if TYPE_CHECKING:
+    from trackrecord.client import Client
     from trackrecord.service import FinalizeResult, Service, StatusReport, SubmitResult
     from trackrecord.service.types import ScoreLike
 
@@ -29,11 +32,11 @@ _SERVICES: dict[tuple[str, str], Service] = {}
 
 
 def _service(server: str | None = None) -> Service:
-    """The local Service for the current settings (cached), or, later, a hosted client."""
+    """The local Service for the current settings (cached)."""
     if server is not None:
         raise ConfigError(
-            f"submitting to a hosted server ({server}) is not available in this version; "
-            "leave out server= to work locally"
+            f"this call is not available through a server ({server}); the server's profile "
+            "page shows it, or leave out server= to work locally"
         )
     settings = load_settings()
     key = (str(settings.home), settings.db_url)
@@ -78,9 +81,29 @@ class Summary:
         return f"<table><caption>{html.escape(self.title)}</caption>{body}</table>"
 
 
+def _remote(server: str) -> Client:
+    from trackrecord.client import connect
+
+    return connect(server, home=load_settings().home)
+
+
+def _remote_rows(answer: dict[str, Any], keys: Sequence[str]) -> list[tuple[str, str]]:
+    return [(k.replace("_", " "), str(answer[k])) for k in keys if answer.get(k) is not None]
+
+
 def load(project_id: str, *, server: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
-    """The public (train, test) tables of a project."""
-    return _service(server).load(project_id)
+    """The public (train, test) tables of a project (from a server: its data zip)."""
+    if server is None:
+        return _service(server).load(project_id)
+    with tempfile.TemporaryDirectory(prefix="trackrecord-") as tmp, _remote(server) as client:
+        archive = client.download(project_id, Path(tmp) / "data.zip")
+        with zipfile.ZipFile(archive) as zf:
+            names = {Path(n).name: n for n in zf.namelist()}
+            if "train.csv" not in names or "test.csv" not in names:
+                raise InvalidSubmission(f"the data of {project_id} on {server} has no "
+                                        "train.csv and test.csv")
+            with zf.open(names["train.csv"]) as a, zf.open(names["test.csv"]) as b:
+                return pd.read_csv(a), pd.read_csv(b)
 
 
 def _frame_file(frame: pd.DataFrame, folder: Path) -> Path:
@@ -103,6 +126,8 @@ def submit(
     """
     from trackrecord.service.render import submit_rows
 
+    if server is not None:
+        return _submit_remote(project_id, submission, note, server)
     svc = _service(server)
     user = svc.local_user_id()
     if isinstance(submission, pd.DataFrame):
@@ -119,18 +144,46 @@ def submit(
     return Summary(f"Submission to {project_id}", submit_rows(result), result)
 
 
+def _submit_remote(
+    project_id: str, submission: pd.DataFrame | str | Path, note: str | None, server: str
+) -> Summary:
+    from trackrecord.client import submit_to_server
+
+    home = load_settings().home
+    with tempfile.TemporaryDirectory(prefix="trackrecord-") as tmp:
+        path = (_frame_file(submission, Path(tmp)) if isinstance(submission, pd.DataFrame)
+                else Path(submission))
+        answer = submit_to_server(server, project_id, path, home=home, note=note)
+    rows = _remote_rows(answer, ["metric", "public_score", "best", "change", "left_today"])
+    return Summary(f"Submission to {project_id} on {server}", rows, answer)
+
+
+SUBMISSION_COLUMNS = ["id", "created_at", "filename", "status", "public_score", "private_score",
+                      "picked"]
+
+
 def submissions(project_id: str, *, server: str | None = None) -> pd.DataFrame:
     """Your submissions to a project, oldest first, as a table."""
+    if server is not None:
+        with _remote(server) as client:
+            rows = client.submissions(project_id)
+        return pd.DataFrame([{c: r.get(c) for c in SUBMISSION_COLUMNS} for r in rows],
+                            columns=SUBMISSION_COLUMNS)
     svc = _service(server)
     views = svc.submissions(svc.local_user_id(), project_id)
-    columns = ["id", "created_at", "filename", "status", "public_score", "private_score", "picked"]
-    return pd.DataFrame([{c: getattr(v, c) for c in columns} for v in views], columns=columns)
+    return pd.DataFrame([{c: getattr(v, c) for c in SUBMISSION_COLUMNS} for v in views],
+                        columns=SUBMISSION_COLUMNS)
 
 
 def finalize(project_id: str, picks: Sequence[int] = (), *, server: str | None = None) -> Summary:
     """Finalize a project: picks (default: best public), private score, medal. Once."""
     from trackrecord.service.render import finalize_rows
 
+    if server is not None:
+        with _remote(server) as client:
+            answer = client.finalize(project_id, picks)
+        rows = _remote_rows(answer, ["metric", "public_score", "private_score", "medal"])
+        return Summary(f"Finalized {project_id} on {server}", rows, answer)
     svc = _service(server)
     result: FinalizeResult = svc.finalize(svc.local_user_id(), project_id, picks)
     return Summary(f"Finalized {project_id}", finalize_rows(result), result)

@@ -260,8 +260,56 @@ def _final_choice(subs: list[Submission], picked: set[int], challenge: Challenge
     return min(chosen, key=lambda s: (_key(float(s.private_score or 0), gib), s.id))
 
 
+def _finalized_rows(
+    session: Session, challenge: Challenge
+) -> list[tuple[int, float, str | None, datetime]]:
+    """Each finalized learner's private score, medal and when the chosen file came in."""
+    rows = session.execute(
+        select(
+            Finalization.user_id,
+            Finalization.private_score,
+            Finalization.medal,
+            Submission.created_at,
+        )
+        .join(Submission, Submission.id == Finalization.submission_id)
+        .where(Finalization.challenge_id == challenge.id)
+    ).all()
+    return [(uid, float(score), medal, at) for uid, score, medal, at in rows]
+
+
+def _counts(session: Session, challenge: Challenge, user_ids: Iterable[int]) -> dict[int, int]:
+    ids = sorted(set(user_ids))
+    if not ids:
+        return {}
+    found = session.execute(
+        select(Submission.user_id, func.count(Submission.id))
+        .where(
+            Submission.challenge_id == challenge.id,
+            Submission.status == SCORED,
+            Submission.user_id.in_(ids),
+        )
+        .group_by(Submission.user_id)
+    ).all()
+    return {uid: int(n) for uid, n in found}
+
+
+def _self_paced_candidates(session: Session, challenge: Challenge) -> list[Candidate]:
+    """Only learners who finalized: no need to read anybody's submissions but theirs."""
+    rows = _finalized_rows(session, challenge)
+    names = _names(session, (r[0] for r in rows))
+    counts = _counts(session, challenge, (r[0] for r in rows))
+    return [
+        Candidate(uid, *names.get(uid, (f"user {uid}", None)), score, at, counts.get(uid, 0), medal)
+        for uid, score, medal, at in rows
+    ]
+
+
 def private_candidates(session: Session, challenge: Challenge, now: datetime) -> list[Candidate]:
     """Private-board candidates, only those already due (see the module docstring)."""
+    if challenge.deadline is None:
+        return _self_paced_candidates(session, challenge)
+    if not private_due(challenge, now):
+        return []  # a deadline still ahead: even finalized learners wait for it
     finalized = _finalized(session, challenge)
     subs = _scored_subs(session, challenge)
     by_user: dict[int, list[Submission]] = {}
@@ -271,14 +319,11 @@ def private_candidates(session: Session, challenge: Challenge, now: datetime) ->
     out: dict[int, tuple[float, datetime, str | None]] = {}
     for uid, (score, medal, sid) in finalized.items():
         out[uid] = (score, created.get(sid, now), medal)
-    if private_due(challenge, now):
-        picks = _picks(session, challenge)
-        for uid, user_subs in by_user.items():
-            if uid not in out:
-                pick = _final_choice(user_subs, picks.get(uid, set()), challenge)
-                out[uid] = (float(pick.private_score or 0), pick.created_at, None)
-    elif challenge.deadline is not None:
-        return []  # a deadline still ahead: even finalized learners wait for it
+    picks = _picks(session, challenge)
+    for uid, user_subs in by_user.items():
+        if uid not in out:
+            pick = _final_choice(user_subs, picks.get(uid, set()), challenge)
+            out[uid] = (float(pick.private_score or 0), pick.created_at, None)
     names = _names(session, out)
     return [
         Candidate(

@@ -52,7 +52,9 @@ def model_baseline(
     one-hot categorical ones, then `model` (an expression)."""
     steps = []
     if numeric:
-        steps.append('    (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),')
+        steps.append(
+            '    (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),'
+        )
     if categorical:
         steps.append('    (OneHotEncoder(handle_unknown="ignore"), categorical),')
     code = (

@@ -1,7 +1,7 @@
 """Build catalog bundles from recipes, cached by a fingerprint of the recipe.
 
-    python -m trackrecord.catalog.build DEST [ID ...]        # build bundles into DEST
-    python -m trackrecord.catalog.build --update-stored [ID ...]  # recompute stored.json
+python -m trackrecord.catalog.build DEST [ID ...]        # build bundles into DEST
+python -m trackrecord.catalog.build --update-stored [ID ...]  # recompute stored.json
 """
 
 from __future__ import annotations
@@ -16,7 +16,7 @@ from collections.abc import Callable, Sequence
 from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
-from trackrecord.bundle import Bundle, Challenge, FieldEntry, Thresholds, write_bundle
+from trackrecord.bundle import Bundle, Challenge, Thresholds, write_bundle
 from trackrecord.catalog.contenders import sample_submission
 from trackrecord.catalog.describe import description
 from trackrecord.catalog.evaluate import evaluate, thresholds

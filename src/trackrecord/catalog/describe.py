@@ -34,20 +34,34 @@ def _kind_of(series: pd.Series) -> str:
     return "category"
 
 
+def _meaning(project: Project, column: str) -> str:
+    spec = project.spec
+    if column == spec.id_column:
+        return "row id: join your predictions to it"
+    if column == spec.target:
+        return "**the target**"
+    return project.brief.columns.get(column, "").replace("|", "\\|")
+
+
 def columns_table(project: Project) -> str:
-    """One line per train column: type, share missing, and the recipe's description."""
-    train = project.train
+    """One line per train column: type, share missing, and what it means."""
+    train, spec = project.train, project.spec
     lines = ["| column | type | missing | meaning |", "|---|---|---|---|"]
-    described = project.brief.columns
-    shown = [c for c in train.columns if c in described] + [
-        c for c in train.columns if c not in described
+    described = [c for c in train.columns if c in project.brief.columns]
+    rest = [
+        c for c in train.columns if c not in described and c not in (spec.id_column, spec.target)
     ]
-    for column in shown[:MAX_COLUMN_ROWS]:
-        missing = f"{train[column].isna().mean():.0%}"
-        meaning = described.get(column, "")
-        lines.append(f"| `{column}` | {_kind_of(train[column])} | {missing} | {meaning} |")
+    ends = [c for c in (spec.target,) if c in train.columns]
+    shown = [spec.id_column, *described, *rest]
     if len(shown) > MAX_COLUMN_ROWS:
-        lines.append(f"| ... | | | and {len(shown) - MAX_COLUMN_ROWS} more columns |")
+        shown = shown[:MAX_COLUMN_ROWS]
+    for column in [*shown, *ends]:
+        missing = f"{train[column].isna().mean():.0%}"
+        kind = _kind_of(train[column])
+        lines.append(f"| `{column}` | {kind} | {missing} | {_meaning(project, column)} |")
+    hidden = len(train.columns) - len(shown) - len(ends)
+    if hidden > 0:
+        lines.append(f"| ... | | | and {hidden} more columns |")
     return "\n".join(lines)
 
 
@@ -66,6 +80,14 @@ def _submission_section(project: Project, recipe: Recipe) -> str:
         f"The prediction column(s) hold {what}. `sample_submission.csv` shows the format "
         "with placeholder values."
     )
+
+
+def _split_note(recipe: Recipe) -> str:
+    if recipe.task == "time-series-forecasting":
+        return "\nThe public rows are the start of the forecast horizon, the private rows the rest."
+    if recipe.task == "recommendation-ranking" and recipe.metric in ("ndcg_at_k", "map_at_k"):
+        return "\nWhole users are public or private: a user's list is never split."
+    return ""
 
 
 def _train_has(project: Project) -> str:
@@ -101,11 +123,12 @@ The metric is **{recipe.metric}** ({direction}). {brief.metric_why}
 
 The test set has {len(project.test)} rows. About {share:.0%} of them score the public
 leaderboard you see after each submission; the other {1 - share:.0%} make up the private
-leaderboard, revealed when you finalize: that score decides your medal.
+leaderboard, revealed when you finalize: that score decides your medal.{_split_note(recipe)}
 
 ## Files
 
-- `train.csv`: {len(project.train)} rows with the id column `{spec.id_column}`, {_train_has(project)}.
+- `train.csv`: {len(project.train)} rows with the id column `{spec.id_column}`,
+  {_train_has(project)}.
 - `test.csv`: {len(project.test)} rows with the id and the same features, without the target.
 - `sample_submission.csv`: a valid submission with placeholder values.
 

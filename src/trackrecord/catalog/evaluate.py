@@ -30,7 +30,9 @@ class Evaluation:
 
 def read_public(bundle: Bundle) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     folder = bundle.public_dir
-    return tuple(pd.read_csv(folder / f) for f in ("train.csv", "test.csv", "sample_submission.csv"))  # type: ignore[return-value]
+    return tuple(
+        pd.read_csv(folder / f) for f in ("train.csv", "test.csv", "sample_submission.csv")
+    )  # type: ignore[return-value]
 
 
 def score_submission(bundle: Bundle, submission: pd.DataFrame) -> tuple[float, float]:

@@ -6,7 +6,7 @@ Every estimator has a fixed random_state and n_jobs=1 so the stored numbers repr
 
 from __future__ import annotations
 
-from collections.abc import Callable
+from collections.abc import Callable, Mapping
 from typing import Any, Literal
 
 import numpy as np
@@ -103,7 +103,7 @@ SCORERS = {
 }
 
 
-def tuned(make: Make, grid: dict[str, list[Any]], spec: Spec, metric: str) -> Make:
+def tuned(make: Make, grid: Mapping[str, Any], spec: Spec, metric: str) -> Make:
     """A little tuning: 3-fold grid search of `grid` on the training rows only."""
     classify = spec.kind in (InputKind.LABELS, InputKind.PROBABILITIES)
     folds = (StratifiedKFold if classify else KFold)(3, shuffle=True, random_state=SEED)
@@ -112,7 +112,7 @@ def tuned(make: Make, grid: dict[str, list[Any]], spec: Spec, metric: str) -> Ma
         scoring = make_scorer(
             average_precision_score, response_method="predict_proba", pos_label=spec.positive
         )
-    return lambda X: GridSearchCV(make(X), grid, scoring=scoring, cv=folds, n_jobs=1)
+    return lambda X: GridSearchCV(make(X), dict(grid), scoring=scoring, cv=folds, n_jobs=1)
 
 
 def _forest_kw() -> dict[str, Any]:
@@ -127,10 +127,16 @@ def classification_field(n_train: int, *, proba: bool) -> tuple[SklearnContender
         ("k-nearest neighbours (k=25)", with_pre(lambda: KNeighborsClassifier(25))),
         ("Gaussian naive Bayes", with_pre(GaussianNB)),
         ("linear discriminant analysis", with_pre(LinearDiscriminantAnalysis)),
-        ("decision tree (depth 6)", for_trees(lambda: DecisionTreeClassifier(max_depth=6, random_state=SEED))),
+        (
+            "decision tree (depth 6)",
+            for_trees(lambda: DecisionTreeClassifier(max_depth=6, random_state=SEED)),
+        ),
         ("random forest", for_trees(lambda: RandomForestClassifier(**_forest_kw()))),
         ("extra trees", for_trees(lambda: ExtraTreesClassifier(**_forest_kw()))),
-        ("gradient boosting (HistGB)", for_trees(lambda: HistGradientBoostingClassifier(random_state=SEED))),
+        (
+            "gradient boosting (HistGB)",
+            for_trees(lambda: HistGradientBoostingClassifier(random_state=SEED)),
+        ),
     ]
     if n_train <= SVM_MAX_ROWS:
         svc = with_pre(lambda: SVC(probability=proba, random_state=SEED))
@@ -144,10 +150,16 @@ def regression_field(n_train: int, *, log: bool = False) -> tuple[SklearnContend
         ("linear regression", with_pre(LinearRegression)),
         ("ridge (alpha by CV)", with_pre(lambda: RidgeCV(alphas=np.logspace(-3, 3, 13)))),
         ("k-nearest neighbours (k=15)", with_pre(lambda: KNeighborsRegressor(15))),
-        ("decision tree (depth 8)", for_trees(lambda: DecisionTreeRegressor(max_depth=8, random_state=SEED))),
+        (
+            "decision tree (depth 8)",
+            for_trees(lambda: DecisionTreeRegressor(max_depth=8, random_state=SEED)),
+        ),
         ("random forest", for_trees(lambda: RandomForestRegressor(**_forest_kw()))),
         ("extra trees", for_trees(lambda: ExtraTreesRegressor(**_forest_kw()))),
-        ("gradient boosting (HistGB)", for_trees(lambda: HistGradientBoostingRegressor(random_state=SEED))),
+        (
+            "gradient boosting (HistGB)",
+            for_trees(lambda: HistGradientBoostingRegressor(random_state=SEED)),
+        ),
     ]
     if n_train <= SVM_MAX_ROWS:
         entries.append(("support vector regression (RBF)", with_pre(SVR)))
@@ -181,12 +193,38 @@ def text_field(text: str) -> tuple[SklearnContender, ...]:
         ("dummy: class frequencies", lambda X: DummyClassifier(strategy="prior")),
         ("word counts + multinomial NB", _text(counts, text, MultinomialNB)),
         ("TF-IDF + complement NB", _text(words, text, ComplementNB)),
-        ("TF-IDF + logistic regression", _text(words, text, lambda: LogisticRegression(C=4, max_iter=2000))),
-        ("char n-grams + logistic regression", _text(chars, text, lambda: LogisticRegression(C=4, max_iter=2000))),
-        ("TF-IDF + k-nearest neighbours", _text(words, text, lambda: KNeighborsClassifier(25, metric="cosine"))),
-        ("word counts + decision tree", _text(counts, text, lambda: DecisionTreeClassifier(max_depth=10, random_state=SEED))),
-        ("word counts + random forest", _text(counts, text, lambda: RandomForestClassifier(60, min_samples_leaf=2, random_state=SEED, n_jobs=1))),
-        ("TF-IDF + SVD(50) + HistGB", _text(lambda: make_pipeline(words(), TruncatedSVD(50, random_state=SEED)), text, lambda: HistGradientBoostingClassifier(max_iter=60, random_state=SEED))),
+        (
+            "TF-IDF + logistic regression",
+            _text(words, text, lambda: LogisticRegression(C=4, max_iter=2000)),
+        ),
+        (
+            "char n-grams + logistic regression",
+            _text(chars, text, lambda: LogisticRegression(C=4, max_iter=2000)),
+        ),
+        (
+            "TF-IDF + k-nearest neighbours",
+            _text(words, text, lambda: KNeighborsClassifier(25, metric="cosine")),
+        ),
+        (
+            "word counts + decision tree",
+            _text(counts, text, lambda: DecisionTreeClassifier(max_depth=10, random_state=SEED)),
+        ),
+        (
+            "word counts + random forest",
+            _text(
+                counts,
+                text,
+                lambda: RandomForestClassifier(60, min_samples_leaf=2, random_state=SEED, n_jobs=1),
+            ),
+        ),
+        (
+            "TF-IDF + SVD(50) + HistGB",
+            _text(
+                lambda: make_pipeline(words(), TruncatedSVD(50, random_state=SEED)),
+                text,
+                lambda: HistGradientBoostingClassifier(max_iter=60, random_state=SEED),
+            ),
+        ),
     ]
     return tuple(SklearnContender(name, make) for name, make in entries)
 
@@ -201,13 +239,31 @@ def cluster_field(k: int) -> tuple[ClusterContender, ...]:
         ("single cluster", lambda X: _Constant()),
         ("k-means, raw features", lambda X: KMeans(k, n_init=10, random_state=SEED)),
         ("k-means, scaled", scaled(lambda: KMeans(k, n_init=10, random_state=SEED))),
-        ("k-means, scaled + PCA", lambda X: FitPredict(make_pipeline(StandardScaler(), PCA(0.9, random_state=SEED)), KMeans(k, n_init=10, random_state=SEED))),
+        (
+            "k-means, scaled + PCA",
+            lambda X: FitPredict(
+                make_pipeline(StandardScaler(), PCA(0.9, random_state=SEED)),
+                KMeans(k, n_init=10, random_state=SEED),
+            ),
+        ),
         ("Ward hierarchical, scaled", scaled(lambda: AgglomerativeClustering(k))),
-        ("average-link hierarchical, scaled", scaled(lambda: AgglomerativeClustering(k, linkage="average"))),
-        ("Gaussian mixture (full), scaled", scaled(lambda: GaussianMixture(k, random_state=SEED, n_init=2))),
-        ("Gaussian mixture (diagonal), scaled", scaled(lambda: GaussianMixture(k, covariance_type="diag", random_state=SEED, n_init=2))),
+        (
+            "average-link hierarchical, scaled",
+            scaled(lambda: AgglomerativeClustering(k, linkage="average")),
+        ),
+        (
+            "Gaussian mixture (full), scaled",
+            scaled(lambda: GaussianMixture(k, random_state=SEED, n_init=2)),
+        ),
+        (
+            "Gaussian mixture (diagonal), scaled",
+            scaled(lambda: GaussianMixture(k, covariance_type="diag", random_state=SEED, n_init=2)),
+        ),
         ("BIRCH, scaled", scaled(lambda: Birch(n_clusters=k))),
-        ("spectral (nearest neighbours), scaled", scaled(lambda: SpectralClustering(k, affinity="nearest_neighbors", random_state=SEED))),
+        (
+            "spectral (nearest neighbours), scaled",
+            scaled(lambda: SpectralClustering(k, affinity="nearest_neighbors", random_state=SEED)),
+        ),
     ]
     return tuple(ClusterContender(name, make) for name, make in entries)
 

@@ -98,15 +98,27 @@ def forecast_field(
         FunctionContender("historical mean", _mean),
         FunctionContender("drift", _drift),
         SklearnContender("trend + Fourier terms (ridge)", fourier_ridge(time, periods), feats),
-        SklearnContender("linear regression on calendar features", with_pre(LinearRegression), feats),
-        SklearnContender("k-nearest neighbours on calendar features",
-                         with_pre(lambda: KNeighborsRegressor(15)), feats),
-        SklearnContender("random forest on calendar features", for_trees(
-            lambda: RandomForestRegressor(
-                60, min_samples_leaf=5, max_samples=0.5, random_state=SEED, n_jobs=1
-            )
-        ), feats),
-        SklearnContender("gradient boosting on calendar features",
-                         for_trees(lambda: HistGradientBoostingRegressor(random_state=SEED)), feats),
+        SklearnContender(
+            "linear regression on calendar features", with_pre(LinearRegression), feats
+        ),
+        SklearnContender(
+            "k-nearest neighbours on calendar features",
+            with_pre(lambda: KNeighborsRegressor(15)),
+            feats,
+        ),
+        SklearnContender(
+            "random forest on calendar features",
+            for_trees(
+                lambda: RandomForestRegressor(
+                    60, min_samples_leaf=5, max_samples=0.5, random_state=SEED, n_jobs=1
+                )
+            ),
+            feats,
+        ),
+        SklearnContender(
+            "gradient boosting on calendar features",
+            for_trees(lambda: HistGradientBoostingRegressor(random_state=SEED)),
+            feats,
+        ),
     ]
     return tuple(entries)

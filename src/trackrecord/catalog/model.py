@@ -3,8 +3,9 @@ protocol every pipeline ("contender": baseline, reference, field entry) follows.
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Callable, Mapping
-from dataclasses import dataclass, field
+from dataclasses import dataclass
 from typing import Any, Protocol
 
 import pandas as pd
@@ -39,7 +40,7 @@ class Brief:
     about: str  # what the rows are and how they were collected
     target: str  # what to predict, in the learner's words
     metric_why: str  # why this metric fits the problem
-    columns: Mapping[str, str] = field(default_factory=dict)  # column -> meaning
+    columns: Mapping[str, str] = dataclasses.field(default_factory=dict)  # column -> meaning
 
 
 @dataclass(frozen=True)
@@ -86,8 +87,8 @@ class Project:
     reference: Contender
     field: tuple[Contender, ...]
     solution_columns: tuple[str, ...] | None = None  # default: the submission columns
-    metric_params: Mapping[str, Any] = field(default_factory=dict)
-    extra_public: Mapping[str, bytes] = field(default_factory=dict)
+    metric_params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
+    extra_public: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
 
 
 BuildFn = Callable[[], Project]

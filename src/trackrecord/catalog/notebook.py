@@ -7,9 +7,8 @@ bronze threshold) and writes submission.csv.
 
 from __future__ import annotations
 
-import nbformat
-from nbformat import NotebookNode
-from nbformat.v4 import new_code_cell, new_markdown_cell, new_notebook
+import json
+from typing import Any
 
 from trackrecord.catalog.contenders import CodeContender
 from trackrecord.catalog.model import Project, Recipe
@@ -59,27 +58,36 @@ def _next_steps(recipe: Recipe) -> str:
     )
 
 
-def starter_notebook(project: Project, recipe: Recipe) -> NotebookNode:
-    """The notebook as an nbformat node (version 4)."""
+def _cell(i: int, kind: str, source: str) -> dict[str, Any]:
+    cell: dict[str, Any] = {"cell_type": kind, "id": f"cell-{i}", "metadata": {}, "source": source}
+    if kind == "code":
+        cell.update(execution_count=None, outputs=[])
+    return cell
+
+
+def starter_notebook(project: Project, recipe: Recipe) -> dict[str, Any]:
+    """The notebook as nbformat 4 JSON. Fixed cell ids keep the file reproducible."""
     explanation, code = _baseline_code(project)
-    nb = new_notebook(
-        cells=[
-            new_markdown_cell(_intro(recipe)),
-            new_code_cell(LOAD),
-            new_code_cell(LOOK),
-            new_markdown_cell(f"## The baseline\n\n{explanation}"),
-            new_code_cell(code.rstrip()),
-            new_code_cell(CHECK),
-            new_markdown_cell(_next_steps(recipe)),
-        ]
-    )
-    for i, cell in enumerate(nb.cells):
-        cell["id"] = f"cell-{i}"  # fixed ids keep the file byte-for-byte reproducible
-    nb.metadata["kernelspec"] = {"name": "python3", "display_name": "Python 3", "language": "python"}
-    nb.metadata["language_info"] = {"name": "python"}
-    return nb
+    cells = [
+        ("markdown", _intro(recipe)),
+        ("code", LOAD),
+        ("code", LOOK),
+        ("markdown", f"## The baseline\n\n{explanation}"),
+        ("code", code.rstrip()),
+        ("code", CHECK),
+        ("markdown", _next_steps(recipe)),
+    ]
+    return {
+        "cells": [_cell(i, kind, source) for i, (kind, source) in enumerate(cells)],
+        "metadata": {
+            "kernelspec": {"name": "python3", "display_name": "Python 3", "language": "python"},
+            "language_info": {"name": "python"},
+        },
+        "nbformat": 4,
+        "nbformat_minor": 5,
+    }
 
 
 def starter_files(project: Project, recipe: Recipe) -> dict[str, str]:
     """The starter/ folder of the bundle."""
-    return {"starter.ipynb": nbformat.writes(starter_notebook(project, recipe))}
+    return {"starter.ipynb": json.dumps(starter_notebook(project, recipe), indent=1) + "\n"}

@@ -105,6 +105,7 @@ def recsys_field(
         SklearnContender("user + item biases (ridge, alpha=10)", biases(10.0), ids),
         FunctionContender("biases + SVD of residuals (k=10)", Factorized(user, item, 10)),
         FunctionContender("biases + SVD of residuals (k=40)", Factorized(user, item, 40)),
-        FunctionContender("gradient boosting on user and item statistics",
-                          _stats_model(user, item, numeric)),
+        FunctionContender(
+            "gradient boosting on user and item statistics", _stats_model(user, item, numeric)
+        ),
     )

@@ -8,6 +8,7 @@ from __future__ import annotations
 
 from collections.abc import Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pandas as pd
@@ -29,7 +30,7 @@ def with_ids(df: pd.DataFrame, *, prefix: str = "", start: int = 1) -> pd.DataFr
     """Put a stable `id` column first: the row's position in the cleaned source order."""
     out = df.reset_index(drop=True)
     ids = np.arange(start, start + len(out))
-    values: Sequence[object] = [f"{prefix}{i}" for i in ids] if prefix else ids
+    values: Any = [f"{prefix}{i}" for i in ids] if prefix else ids
     out.insert(0, ID, values)
     return out
 
@@ -82,9 +83,7 @@ def usage(
     return labels
 
 
-def answers(
-    test: pd.DataFrame, columns: Sequence[str], usage_labels: pd.Series
-) -> pd.DataFrame:
+def answers(test: pd.DataFrame, columns: Sequence[str], usage_labels: pd.Series) -> pd.DataFrame:
     """The answer key: id, solution columns and Usage, in test order."""
     out = test[[ID, *columns]].copy()
     out[USAGE] = usage_labels.loc[test.index].to_numpy()

@@ -33,7 +33,9 @@ class StoredEntry:
             "version": self.version,
             "solution_sha256": self.solution_sha256,
             "thresholds": {"baseline": th.baseline, "reference": th.reference, "gold": th.gold},
-            "field": [{"name": f.name, "public": f.public, "private": f.private} for f in self.field],
+            "field": [
+                {"name": f.name, "public": f.public, "private": f.private} for f in self.field
+            ],
         }
 
     @classmethod

@@ -39,6 +39,7 @@ def skill_features(
             _add(out, f"sr{k}", a * (track.recent_rate(k) - 0.5))
         if track.last_outcome is not None:
             _add(out, "slast", a * (2.0 * track.last_outcome - 1.0))
+        _add(out, f"sstreak{_clip(track.streak)}", a)
         _add(out, "sgap", a * _log_days(track, now))
     return out
 
@@ -52,6 +53,7 @@ def learner_features(state: LearnerState, item: str, now: float | None, n_decays
     if overall.last_outcome is not None:
         out["tlast"] = 2.0 * overall.last_outcome - 1.0
     out["tgap"] = _log_days(overall, now)
+    out[f"tstreak{_clip(overall.streak)}"] = 1.0
     seen = state.items.get(item)
     if seen is not None:
         out["iw"] = math.log1p(seen[0])
@@ -63,6 +65,11 @@ def _log_days(track: Track, now: float | None) -> float:
     if now is None or track.last_seen is None or now <= track.last_seen:
         return 0.0
     return math.log1p((now - track.last_seen) / SECONDS_PER_DAY)
+
+
+def _clip(streak: int) -> int:
+    # Runs beyond 4 carry the same signal (ASSISTments skill builders stop at 3 in a row).
+    return max(-4, min(4, streak))
 
 
 def _add(out: Features, name: str, value: float) -> None:

@@ -122,6 +122,7 @@ class MasteryModel:
             "bias": 1.0,
             "kz": self.params.base_logit + ability - difficulty,
             "kvar": sum(c * c * v for c, v in zip(coefs, variances, strict=True)),
+            "kg": state.overall.mean,
             f"i:{info.item_id}": 1.0,
         }
         if info.level is not None:

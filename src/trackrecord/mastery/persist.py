@@ -87,6 +87,7 @@ def _track(raw: Mapping[str, Any]) -> Track:
         n=int(raw["n"]),
         last_seen=opt(raw["last_seen"]),
         last_outcome=opt(raw["last_outcome"]),
+        streak=int(raw["streak"]),
         recent_num=[float(x) for x in raw["recent_num"]],
         recent_den=[float(x) for x in raw["recent_den"]],
     )

@@ -43,6 +43,7 @@ class Track:
     n: int = 0
     last_seen: float | None = None
     last_outcome: float | None = None
+    streak: int = 0  # +k after k successes in a row (outcome >= 0.5), -k after k failures
     recent_num: list[float] = field(default_factory=list)
     recent_den: list[float] = field(default_factory=list)
 
@@ -72,6 +73,10 @@ class Track:
         self.n += 1
         self.last_seen = time if self.last_seen is None else max(self.last_seen, time)
         self.last_outcome = y
+        if y >= 0.5:
+            self.streak = self.streak + 1 if self.streak > 0 else 1
+        else:
+            self.streak = self.streak - 1 if self.streak < 0 else -1
 
 
 @dataclass

@@ -8,6 +8,7 @@ returns a float. Built-in metrics register through `register` exactly as a plugi
 from __future__ import annotations
 
 import math
+import threading
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
 from enum import StrEnum
@@ -167,11 +168,18 @@ def all_metrics() -> Iterator[Metric]:
 
 
 _BUILTINS_LOADED = False
+# Server threads look metrics up concurrently: the flag is set only once the import is done,
+# so no thread sees an empty registry while another one is still importing the built-ins.
+_BUILTINS_LOCK = threading.RLock()
 
 
 def _load_builtins() -> None:
     # Imported lazily so a third-party registration never races the built-ins' import order.
     global _BUILTINS_LOADED
-    if not _BUILTINS_LOADED:
-        _BUILTINS_LOADED = True
-        from trackrecord.metrics import builtin  # noqa: F401
+    if _BUILTINS_LOADED:
+        return
+    with _BUILTINS_LOCK:
+        if not _BUILTINS_LOADED:
+            from trackrecord.metrics import builtin  # noqa: F401
+
+            _BUILTINS_LOADED = True

@@ -9,6 +9,7 @@ from __future__ import annotations
 
 import hashlib
 import os
+import tempfile
 from dataclasses import dataclass
 from pathlib import Path
 
@@ -53,8 +54,9 @@ _MEMORY: dict[tuple[str, int, int, str], Solution] = {}
 def load_solution(path: Path, challenge: Challenge, cache_dir: Path | None = None) -> Solution:
     st = path.stat()
     key = (str(path.resolve()), st.st_size, st.st_mtime_ns, challenge.metric)
-    if key in _MEMORY:
-        return _MEMORY[key]
+    memo = _MEMORY.get(key)  # one lookup: another thread may clear the memo meanwhile
+    if memo is not None:
+        return memo
     cached = _read_cached(key, cache_dir) if cache_dir else None
     if cached is not None:
         solution = _from_cache_table(cached)
@@ -63,7 +65,7 @@ def load_solution(path: Path, challenge: Challenge, cache_dir: Path | None = Non
         if cache_dir:
             _write_cache(key, _to_cache_table(solution), cache_dir)
     _MEMORY.clear()  # one answer key at a time: they can be large
-    _MEMORY[key] = solution
+    _MEMORY[key] = solution  # dict operations are atomic under the GIL
     return solution
 
 
@@ -106,10 +108,16 @@ def _read_cached(key: tuple[str, int, int, str], cache_dir: Path) -> pa.Table | 
 def _write_cache(key: tuple[str, int, int, str], table: pa.Table, cache_dir: Path) -> None:
     file = _cache_file(key, cache_dir)
     file.parent.mkdir(parents=True, exist_ok=True)
-    tmp = file.with_suffix(f".{os.getpid()}.tmp")
-    with pa.OSFile(str(tmp), "wb") as sink, ipc.new_file(sink, table.schema) as writer:
-        writer.write_table(table)
-    os.replace(tmp, file)
+    # A unique temp name per writer: threads of one server may fill the cache at once.
+    fd, tmp = tempfile.mkstemp(dir=file.parent, prefix=f".{file.stem}-", suffix=".tmp")
+    os.close(fd)
+    try:
+        with pa.OSFile(tmp, "wb") as sink, ipc.new_file(sink, table.schema) as writer:
+            writer.write_table(table)
+        os.replace(tmp, file)
+    except BaseException:
+        Path(tmp).unlink(missing_ok=True)
+        raise
 
 
 def _read_csv(path: Path, challenge: Challenge) -> pa.Table:

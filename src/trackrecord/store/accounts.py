@@ -8,9 +8,9 @@ from __future__ import annotations
 
 import hashlib
 import secrets
-from datetime import datetime
+from datetime import datetime, timedelta
 
-from sqlalchemy import select
+from sqlalchemy import select, update
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
@@ -18,6 +18,8 @@ from trackrecord.errors import NotFound
 from trackrecord.store.models import LOCAL_USERNAME, ApiToken, User, utcnow
 
 TOKEN_PREFIX = "trk_"
+# A token's last use is recorded at this granularity, so using it is not a write each time.
+TOUCH_EVERY = timedelta(minutes=1)
 
 
 def hash_secret(secret: str) -> str:
@@ -55,9 +57,9 @@ def issue_token(
     return plain, row
 
 
-def user_for_token(session: Session, plain: str, *, now: datetime | None = None) -> User | None:
-    """The active user a token belongs to, or None if it is unknown, revoked or expired."""
-    now = now or utcnow()
+def token_user(session: Session, plain: str, *, now: datetime) -> tuple[User, bool] | None:
+    """The active user a token belongs to (None if unknown, revoked or expired), and whether
+    its `last_used_at` is due for a refresh. Reads only: safe in a read transaction."""
     token = session.scalars(
         select(ApiToken).where(ApiToken.token_hash == hash_secret(plain))
     ).first()
@@ -68,8 +70,30 @@ def user_for_token(session: Session, plain: str, *, now: datetime | None = None)
     user = session.get(User, token.user_id)
     if user is None or not user.is_active:
         return None
-    token.last_used_at = now
-    return user
+    last = token.last_used_at
+    return user, last is None or now - last >= TOUCH_EVERY
+
+
+def touch_token(session: Session, plain: str, *, now: datetime) -> None:
+    """Record that a token was used now (at most once per TOUCH_EVERY: one write, not one
+    per request). Run it in a write transaction of its own (write_lock=True on SQLite)."""
+    stale = ApiToken.last_used_at.is_(None) | (ApiToken.last_used_at <= now - TOUCH_EVERY)
+    session.execute(
+        update(ApiToken)
+        .where(ApiToken.token_hash == hash_secret(plain), stale)
+        .values(last_used_at=now)
+    )
+
+
+def user_for_token(session: Session, plain: str, *, now: datetime | None = None) -> User | None:
+    """The active user a token belongs to, or None if it is unknown, revoked or expired;
+    records the use in the same transaction (which must then be a write transaction)."""
+    now = now or utcnow()
+    found = token_user(session, plain, now=now)
+    if found is None:
+        return None
+    touch_token(session, plain, now=now)
+    return found[0]
 
 
 def revoke_token(session: Session, token_id: int, *, user_id: int | None = None) -> ApiToken:

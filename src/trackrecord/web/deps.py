@@ -10,7 +10,7 @@ from fastapi import Depends, Request
 from trackrecord.errors import AuthenticationRequired, PermissionDenied
 from trackrecord.service import Service
 from trackrecord.settings import Settings
-from trackrecord.store.accounts import user_for_token
+from trackrecord.store.accounts import token_user, touch_token
 from trackrecord.web.accounts import Account
 from trackrecord.web.accounts import account as load_account
 from trackrecord.web.middleware import API_PREFIX, UNSAFE
@@ -52,6 +52,20 @@ def _local_account(state: WebState) -> Account:
     return Account(state.service.local_user_id(), "local", "You", "admin")
 
 
+def _token_account(state: WebState, token: str) -> Account | None:
+    """A bearer token's owner. The lookup is a read; the token's last use is written in a
+    write transaction of its own, only when due (a read transaction that writes fails at
+    once on SQLite when another writer got there first: "database is locked")."""
+    now = state.service.now()
+    with state.service.session() as s:
+        found = token_user(s, token, now=now)
+        account = Account.of(found[0]) if found is not None else None
+    if found is not None and found[1]:
+        with state.service.session(write_lock=True) as s:
+            touch_token(s, token, now=now)
+    return account
+
+
 def current_account(request: Request) -> Account | None:
     """Who is asking: the local user (personal mode), a bearer token's owner, or the
     session's user. A bearer token that is unknown, revoked or expired is refused (401)."""
@@ -62,9 +76,7 @@ def current_account(request: Request) -> Account | None:
     if not state.settings.hosted:
         found = _local_account(state)
     elif (token := _bearer(request)) is not None:
-        with state.service.session() as s:
-            user = user_for_token(s, token, now=state.service.now())
-            found = Account.of(user) if user is not None else None
+        found = _token_account(state, token)
         if found is None:
             raise AuthenticationRequired("the API token is not valid: unknown, revoked or expired")
     elif request.url.path.startswith(API_PREFIX):

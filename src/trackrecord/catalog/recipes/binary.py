@@ -32,15 +32,20 @@ LOGREG = "logisticregression__"
 )
 def titanic() -> Project:
     df = with_ids(rdata("vcdExtra", "Titanicp"))
-    data = supervised(df, metric="accuracy", target="survived", test_size=0.35, seed=11, stratify=True)
+    data = supervised(
+        df, metric="accuracy", target="survived", test_size=0.35, seed=11, stratify=True
+    )
     grid = {f"{HGB}max_depth": [2, 3, 4], f"{HGB}learning_rate": [0.05, 0.1]}
     reference = tuned(
         for_trees(lambda: HistGradientBoostingClassifier(max_iter=150, random_state=SEED)),
-        grid, data.spec, "accuracy",
+        grid,
+        data.spec,
+        "accuracy",
     )
     return data.project(
         brief=Brief(
-            source="R package vcdExtra, data set `Titanicp` (Encyclopedia Titanica, 1309 passengers).",
+            source="R package vcdExtra, data set `Titanicp` (Encyclopedia Titanica, 1309"
+            " passengers).",
             about="One row per passenger of the RMS Titanic, which sank in April 1912. About a"
             " fifth of the ages are missing.",
             target="`survived`: `survived` or `died`.",
@@ -55,8 +60,11 @@ def titanic() -> Project:
             },
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on age and family size",
-            model="LogisticRegression()", imports=LOGISTIC, numeric=("age", "sibsp", "parch"),
+            data.spec,
+            name="baseline: logistic regression on age and family size",
+            model="LogisticRegression()",
+            imports=LOGISTIC,
+            numeric=("age", "sibsp", "parch"),
             explanation="Logistic regression on the numeric columns only. Class and sex are"
             " left out on purpose: encoding them is your first improvement.",
         ),
@@ -79,8 +87,15 @@ def titanic() -> Project:
 def spam7() -> Project:
     df = rdata("DAAG", "spam7").rename(columns={"crl.tot": "crl_tot", "yesno": "spam"})
     df["spam"] = df["spam"].map({"y": "yes", "n": "no"})
-    data = supervised(with_ids(df), metric="roc_auc", target="spam", test_size=0.3, seed=7,
-                      stratify=True, labels=("no", "yes"))
+    data = supervised(
+        with_ids(df),
+        metric="roc_auc",
+        target="spam",
+        test_size=0.3,
+        seed=7,
+        stratify=True,
+        labels=("no", "yes"),
+    )
     forest = for_trees(
         lambda: ExtraTreesClassifier(300, min_samples_leaf=2, random_state=SEED, n_jobs=1)
     )
@@ -102,8 +117,11 @@ def spam7() -> Project:
             },
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on $ and !", model="LogisticRegression()",
-            imports=LOGISTIC, numeric=("dollar", "bang"),
+            data.spec,
+            name="baseline: logistic regression on $ and !",
+            model="LogisticRegression()",
+            imports=LOGISTIC,
+            numeric=("dollar", "bang"),
             explanation="Logistic regression on two of the six counts, unscaled for skew.",
         ),
         reference=SklearnContender("reference: extra trees, 300 trees", forest),
@@ -124,10 +142,19 @@ def spam7() -> Project:
 )
 def default() -> Project:
     df = with_ids(rdata("ISLR", "Default"))
-    data = supervised(df, metric="pr_auc", target="default", test_size=0.3, seed=3,
-                      stratify=True, labels=("No", "Yes"))
+    data = supervised(
+        df,
+        metric="pr_auc",
+        target="default",
+        test_size=0.3,
+        seed=3,
+        stratify=True,
+        labels=("No", "Yes"),
+    )
     grid = {f"{LOGREG}C": [0.01, 0.1, 1.0, 10.0]}
-    reference = tuned(with_pre(lambda: LogisticRegression(max_iter=2000)), grid, data.spec, "pr_auc")
+    reference = tuned(
+        with_pre(lambda: LogisticRegression(max_iter=2000)), grid, data.spec, "pr_auc"
+    )
     return data.project(
         brief=Brief(
             source="R package ISLR, data set `Default` (simulated; James et al., An Introduction"
@@ -144,8 +171,11 @@ def default() -> Project:
             },
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on income", model="LogisticRegression()",
-            imports=LOGISTIC, numeric=("income",),
+            data.spec,
+            name="baseline: logistic regression on income",
+            model="LogisticRegression()",
+            imports=LOGISTIC,
+            numeric=("income",),
             explanation="Logistic regression on income alone: a weak signal for default.",
         ),
         reference=SklearnContender("reference: tuned logistic regression, all columns", reference),
@@ -166,10 +196,19 @@ def default() -> Project:
 )
 def telco_churn() -> Project:
     df = with_ids(rdata("modeldata", "wa_churn"))
-    data = supervised(df, metric="roc_auc", target="churn", test_size=0.3, seed=5,
-                      stratify=True, labels=("No", "Yes"))
+    data = supervised(
+        df,
+        metric="roc_auc",
+        target="churn",
+        test_size=0.3,
+        seed=5,
+        stratify=True,
+        labels=("No", "Yes"),
+    )
     grid = {f"{LOGREG}C": [0.03, 0.3, 3.0]}
-    reference = tuned(with_pre(lambda: LogisticRegression(max_iter=2000)), grid, data.spec, "roc_auc")
+    reference = tuned(
+        with_pre(lambda: LogisticRegression(max_iter=2000)), grid, data.spec, "roc_auc"
+    )
     return data.project(
         brief=Brief(
             source="R package modeldata, data set `wa_churn` (IBM Watson Analytics telco sample).",
@@ -189,8 +228,11 @@ def telco_churn() -> Project:
             },
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on tenure and monthly charges",
-            model="LogisticRegression()", imports=LOGISTIC, numeric=("tenure", "monthly_charges"),
+            data.spec,
+            name="baseline: logistic regression on tenure and monthly charges",
+            model="LogisticRegression()",
+            imports=LOGISTIC,
+            numeric=("tenure", "monthly_charges"),
             explanation="Logistic regression on two numeric columns; every categorical column"
             " is still unused.",
         ),
@@ -212,12 +254,21 @@ def telco_churn() -> Project:
 )
 def smoke_ban() -> Project:
     df = with_ids(rdata("AER", "SmokeBan"))
-    data = supervised(df, metric="log_loss", target="smoker", test_size=0.3, seed=9,
-                      stratify=True, labels=("no", "yes"))
+    data = supervised(
+        df,
+        metric="log_loss",
+        target="smoker",
+        test_size=0.3,
+        seed=9,
+        stratify=True,
+        labels=("no", "yes"),
+    )
     grid = {f"{HGB}max_depth": [2, 3], f"{HGB}learning_rate": [0.03, 0.1]}
     reference = tuned(
         for_trees(lambda: HistGradientBoostingClassifier(max_iter=150, random_state=SEED)),
-        grid, data.spec, "log_loss",
+        grid,
+        data.spec,
+        "log_loss",
     )
     return data.project(
         brief=Brief(
@@ -238,8 +289,11 @@ def smoke_ban() -> Project:
             },
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on age", model="LogisticRegression()",
-            imports=LOGISTIC, numeric=("age",),
+            data.spec,
+            name="baseline: logistic regression on age",
+            model="LogisticRegression()",
+            imports=LOGISTIC,
+            numeric=("age",),
             explanation="Logistic regression on age: barely better than the overall smoking rate.",
         ),
         reference=SklearnContender("reference: tuned gradient boosting", reference),
@@ -261,10 +315,19 @@ def smoke_ban() -> Project:
 )
 def caravan() -> Project:
     df = with_ids(rdata("ISLR", "Caravan"))
-    data = supervised(df, metric="pr_auc", target="Purchase", test_size=0.35, seed=13,
-                      stratify=True, labels=("No", "Yes"))
+    data = supervised(
+        df,
+        metric="pr_auc",
+        target="Purchase",
+        test_size=0.35,
+        seed=13,
+        stratify=True,
+        labels=("No", "Yes"),
+    )
     grid = {f"{LOGREG}C": list(np.logspace(-3, -1, 3))}
-    reference = tuned(with_pre(lambda: LogisticRegression(max_iter=3000)), grid, data.spec, "pr_auc")
+    reference = tuned(
+        with_pre(lambda: LogisticRegression(max_iter=3000)), grid, data.spec, "pr_auc"
+    )
     return data.project(
         brief=Brief(
             source="R package ISLR, data set `Caravan` (CoIL 2000 Challenge, Sentient Machine"
@@ -281,10 +344,15 @@ def caravan() -> Project:
             },
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on car policy and purchasing power",
-            model="LogisticRegression()", imports=LOGISTIC, numeric=("PPERSAUT", "MKOOPKLA"),
+            data.spec,
+            name="baseline: logistic regression on car policy and purchasing power",
+            model="LogisticRegression()",
+            imports=LOGISTIC,
+            numeric=("PPERSAUT", "MKOOPKLA"),
             explanation="Logistic regression on two columns out of 85.",
         ),
-        reference=SklearnContender("reference: strongly regularized logistic regression", reference),
+        reference=SklearnContender(
+            "reference: strongly regularized logistic regression", reference
+        ),
         field=classification_field(len(data.train), proba=True),
     )

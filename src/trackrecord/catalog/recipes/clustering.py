@@ -37,8 +37,7 @@ ARI_WHY = (
 )
 def olive_clusters() -> Project:
     df = rdata("dslabs", "olive").drop(columns=["region"])
-    data = unsupervised(with_ids(df), metric="adjusted_rand", target="area", test_size=320,
-                        seed=89)
+    data = unsupervised(with_ids(df), metric="adjusted_rand", target="area", test_size=320, seed=89)
     features = [c for c in data.test.columns if c != "id"]
     model = lambda X: FitPredict(  # noqa: E731
         StandardScaler(), AgglomerativeClustering(9, linkage="average")
@@ -53,14 +52,20 @@ def olive_clusters() -> Project:
             target="A cluster number for each test row, with 9 clusters.",
             metric_why=ARI_WHY,
             columns={
-                "palmitic": "percent palmitic acid", "palmitoleic": "percent palmitoleic acid",
-                "stearic": "percent stearic acid", "oleic": "percent oleic acid",
-                "linoleic": "percent linoleic acid", "linolenic": "percent linolenic acid",
-                "arachidic": "percent arachidic acid", "eicosenoic": "percent eicosenoic acid",
+                "palmitic": "percent palmitic acid",
+                "palmitoleic": "percent palmitoleic acid",
+                "stearic": "percent stearic acid",
+                "oleic": "percent oleic acid",
+                "linoleic": "percent linoleic acid",
+                "linolenic": "percent linolenic acid",
+                "arachidic": "percent arachidic acid",
+                "eicosenoic": "percent eicosenoic acid",
             },
         ),
         baseline=kmeans_baseline(
-            data.spec, features=features, k=9,
+            data.spec,
+            features=features,
+            k=9,
             explanation="k-means with 9 clusters on the raw percentages: oleic acid, the"
             " largest, dominates the distances.",
         ),
@@ -84,8 +89,9 @@ def olive_clusters() -> Project:
     gold_margin=0.02,
 )
 def digit_clusters() -> Project:
-    data = unsupervised(with_ids(digits_frame()), metric="adjusted_rand", target="digit",
-                        test_size=0.45, seed=97)
+    data = unsupervised(
+        with_ids(digits_frame()), metric="adjusted_rand", target="digit", test_size=0.45, seed=97
+    )
     features = [c for c in data.test.columns if c != "id"]
     model = lambda X: FitPredict(  # noqa: E731
         PCA(30, random_state=SEED), GaussianMixture(10, n_init=3, random_state=SEED)
@@ -93,7 +99,8 @@ def digit_clusters() -> Project:
     return data.project(
         brief=Brief(
             source="scikit-learn, `load_digits` (UCI Optical Recognition of Handwritten Digits).",
-            about="1797 handwritten digits, 8x8 cells each, without their labels. " + PIXELS_DOC
+            about="1797 handwritten digits, 8x8 cells each, without their labels. "
+            + PIXELS_DOC
             + " Group the test images into 10 clusters; `train.csv` holds more unlabelled"
             " images you may cluster with them.",
             target="A cluster number for each test image, with 10 clusters.",
@@ -101,7 +108,9 @@ def digit_clusters() -> Project:
             columns={"px_0_0": "top-left cell", "px_7_7": "bottom-right cell"},
         ),
         baseline=kmeans_baseline(
-            data.spec, features=features, k=10,
+            data.spec,
+            features=features,
+            k=10,
             explanation="k-means with 10 clusters on the raw pixels.",
         ),
         reference=ClusterContender("reference: PCA (30) + Gaussian mixture", model),

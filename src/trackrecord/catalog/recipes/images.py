@@ -42,25 +42,32 @@ PIXELS_DOC = (
     gold_margin=0.005,
 )
 def digits_8x8() -> Project:
-    data = supervised(with_ids(digits_frame()), metric="accuracy", target="digit", test_size=0.4,
-                      seed=83, stratify=True)
+    data = supervised(
+        with_ids(digits_frame()),
+        metric="accuracy",
+        target="digit",
+        test_size=0.4,
+        seed=83,
+        stratify=True,
+    )
     grid = {"svc__C": [1.0, 10.0], "svc__gamma": ["scale", 0.02]}
     middle = tuple(f"px_{r}_3" for r in range(8)) + tuple(f"px_{r}_4" for r in range(8))
     return data.project(
         brief=Brief(
             source="scikit-learn, `load_digits` (UCI Optical Recognition of Handwritten Digits;"
             " Alpaydin and Kaynak 1998).",
-            about="1797 handwritten digits scanned and downsampled to 8x8 cells. "
-            + PIXELS_DOC,
+            about="1797 handwritten digits scanned and downsampled to 8x8 cells. " + PIXELS_DOC,
             target="`digit`: the digit written, 0 to 9.",
             metric_why="Accuracy, the share of digits read correctly: the ten classes are"
             " balanced.",
             columns={"px_0_0": "top-left cell", "px_7_7": "bottom-right cell"},
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on the two middle columns",
+            data.spec,
+            name="baseline: logistic regression on the two middle columns",
             model="LogisticRegression(max_iter=2000)",
-            imports="from sklearn.linear_model import LogisticRegression", numeric=middle,
+            imports="from sklearn.linear_model import LogisticRegression",
+            numeric=middle,
             explanation="Logistic regression on the 16 pixels of the two middle columns of"
             " the image; the other 48 are your first improvement.",
         ),

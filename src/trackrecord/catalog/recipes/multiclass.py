@@ -54,8 +54,10 @@ def hpc_jobs() -> Project:
             },
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on compounds and input fields",
-            model="LogisticRegression(max_iter=1000)", imports=LOGISTIC,
+            data.spec,
+            name="baseline: logistic regression on compounds and input fields",
+            model="LogisticRegression(max_iter=1000)",
+            imports=LOGISTIC,
             numeric=("compounds", "input_fields"),
             explanation="Logistic regression on two skewed size columns; it mostly predicts"
             " the common classes.",
@@ -79,8 +81,9 @@ def hpc_jobs() -> Project:
 )
 def chile_vote() -> Project:
     df = rdata("carData", "Chile").dropna(subset=["vote"])
-    data = supervised(with_ids(df), metric="macro_f1", target="vote", test_size=0.35, seed=23,
-                      stratify=True)
+    data = supervised(
+        with_ids(df), metric="macro_f1", target="vote", test_size=0.35, seed=23, stratify=True
+    )
     model = with_pre(lambda: LogisticRegression(class_weight="balanced", max_iter=2000))
     grid = {"logisticregression__C": [0.03, 0.3, 3.0]}
     return data.project(
@@ -94,7 +97,8 @@ def chile_vote() -> Project:
             metric_why="Macro F1 weighs the four intentions equally, so undecided and abstaining"
             " voters are not ignored in favour of the two big camps.",
             columns={
-                "region": "C (central), M (metropolitan Santiago), N (north), S (south), SA (city of Santiago)",
+                "region": "C (central), M (metropolitan Santiago), N (north), S (south),"
+                " SA (city of Santiago)",
                 "population": "population of the respondent's community",
                 "sex": "F or M",
                 "age": "age in years",
@@ -104,13 +108,17 @@ def chile_vote() -> Project:
             },
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on age and income",
-            model="LogisticRegression(max_iter=1000)", imports=LOGISTIC, numeric=("age", "income"),
+            data.spec,
+            name="baseline: logistic regression on age and income",
+            model="LogisticRegression(max_iter=1000)",
+            imports=LOGISTIC,
+            numeric=("age", "income"),
             explanation="Logistic regression on age and income; the status-quo scale is left"
             " for you to find.",
         ),
         reference=SklearnContender(
-            "reference: tuned logistic regression, balanced classes", tuned(model, grid, data.spec, "macro_f1")
+            "reference: tuned logistic regression, balanced classes",
+            tuned(model, grid, data.spec, "macro_f1"),
         ),
         field=classification_field(len(data.train), proba=False),
     )
@@ -130,8 +138,9 @@ def chile_vote() -> Project:
 )
 def uk_vote_1997() -> Project:
     df = rdata("carData", "BEPS").rename(columns=lambda c: c.replace(".", "_"))
-    data = supervised(with_ids(df), metric="accuracy", target="vote", test_size=0.35, seed=29,
-                      stratify=True)
+    data = supervised(
+        with_ids(df), metric="accuracy", target="vote", test_size=0.35, seed=29, stratify=True
+    )
     model = with_pre(lambda: LogisticRegression(max_iter=2000))
     grid = {"logisticregression__C": [0.03, 0.3, 3.0]}
     return data.project(
@@ -158,8 +167,10 @@ def uk_vote_1997() -> Project:
             },
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on age and the economy",
-            model="LogisticRegression(max_iter=1000)", imports=LOGISTIC,
+            data.spec,
+            name="baseline: logistic regression on age and the economy",
+            model="LogisticRegression(max_iter=1000)",
+            imports=LOGISTIC,
             numeric=("age", "economic_cond_national", "economic_cond_household"),
             explanation="Logistic regression on age and the two economic assessments; the"
             " leader ratings are left for you.",
@@ -219,8 +230,10 @@ def car_choice() -> Project:
             columns=_car_columns(),
         ),
         baseline=model_baseline(
-            data.spec, name="baseline: logistic regression on the six prices",
-            model="LogisticRegression(max_iter=1000)", imports=LOGISTIC,
+            data.spec,
+            name="baseline: logistic regression on the six prices",
+            model="LogisticRegression(max_iter=1000)",
+            imports=LOGISTIC,
             numeric=tuple(f"price{i}" for i in range(1, 7)),
             explanation="Multinomial logistic regression on the six prices only.",
         ),

@@ -45,8 +45,7 @@ def _ratings() -> pd.DataFrame:
     level=3,
     skills=("recommendation", "matrix-factorization", "regularization"),
     apply_elsewhere=("movielens-top10",),
-    summary="Predict how many stars a user gives a movie, from 80,000 past ratings by 671"
-    " users.",
+    summary="Predict how many stars a user gives a movie, from 80,000 past ratings by 671 users.",
     gold_margin=0.005,
 )
 def movielens_ratings() -> Project:
@@ -63,13 +62,15 @@ def movielens_ratings() -> Project:
             columns=COLUMNS,
         ),
         baseline=mean_by_key_baseline(
-            data.spec, key=ITEM,
+            data.spec,
+            key=ITEM,
             explanation="Each movie's mean rating in train (the overall mean for new movies):"
             " it ignores who is rating, and trusts movies rated once.",
         ),
         reference=SklearnContender(
             "reference: regularized user + item biases (ridge on one-hot ids)",
-            biases(5.0), [USER, ITEM],
+            biases(5.0),
+            [USER, ITEM],
         ),
         field=recsys_field(USER, ITEM, ["year", "timestamp"]),
     )
@@ -103,8 +104,15 @@ def movielens_top10() -> Project:
     df = splits.with_ids(_ratings())
     split = _query_split(df, seed=103)
     usage = splits.usage(split.test, seed=103, group=USER)
-    data = assemble(split, usage, metric="ndcg_at_k", target="rating", group=USER,
-                    metric_params={"k": 10}, prediction="score")
+    data = assemble(
+        split,
+        usage,
+        metric="ndcg_at_k",
+        target="rating",
+        group=USER,
+        metric_params={"k": 10},
+        prediction="score",
+    )
     return data.project(
         brief=Brief(
             source=SOURCE,
@@ -119,9 +127,9 @@ def movielens_top10() -> Project:
             columns=COLUMNS,
         ),
         baseline=mean_by_key_baseline(
-            data.spec, key=ITEM,
-            explanation="Rank by each movie's mean rating in train: the same list for"
-            " everyone.",
+            data.spec,
+            key=ITEM,
+            explanation="Rank by each movie's mean rating in train: the same list for everyone.",
         ),
         reference=FunctionContender(
             "reference: regularized biases + SVD of the residuals (k=20)",
@@ -129,4 +137,3 @@ def movielens_top10() -> Project:
         ),
         field=recsys_field(USER, ITEM, ["year", "timestamp"], ranking=True),
     )
-

@@ -42,8 +42,12 @@ def _project(
 ) -> Project:
     """Linear-regression baseline on `numeric`, the given reference, the regression field."""
     baseline = model_baseline(
-        data.spec, name=f"baseline: linear regression on {', '.join(numeric)}",
-        model="LinearRegression()", imports=LINEAR, numeric=numeric, explanation=why,
+        data.spec,
+        name=f"baseline: linear regression on {', '.join(numeric)}",
+        model="LinearRegression()",
+        imports=LINEAR,
+        numeric=numeric,
+        explanation=why,
     )
     return data.project(
         brief=brief,
@@ -87,8 +91,10 @@ def ten_mile_race() -> Project:
         ),
         numeric=("age",),
         why="Linear regression on age alone: sex is the obvious next feature.",
-        reference=("reference: tuned gradient boosting (absolute error loss)",
-                   tuned(_hgb(loss="absolute_error"), grid, data.spec, "mae")),
+        reference=(
+            "reference: tuned gradient boosting (absolute error loss)",
+            tuned(_hgb(loss="absolute_error"), grid, data.spec, "mae"),
+        ),
     )
 
 
@@ -105,8 +111,9 @@ def ten_mile_race() -> Project:
 )
 def diamonds() -> Project:
     df = _sample(rdata("ggplot2", "diamonds"), 6000, seed=43)
-    data = supervised(with_ids(df), metric="rmsle", target="price", test_size=0.3, seed=43,
-                      clip_min=0.0)
+    data = supervised(
+        with_ids(df), metric="rmsle", target="price", test_size=0.3, seed=43, clip_min=0.0
+    )
     grid = {f"{HGB}learning_rate": [0.05, 0.1]}
     return _project(
         data,
@@ -124,15 +131,23 @@ def diamonds() -> Project:
                 "clarity": "I1 (worst), SI2, SI1, VS2, VS1, VVS2, VVS1, IF (best)",
                 "depth": "total depth percentage",
                 "table": "width of the top relative to the widest point",
-                "x": "length in mm", "y": "width in mm", "z": "depth in mm",
+                "x": "length in mm",
+                "y": "width in mm",
+                "z": "depth in mm",
             },
         ),
         numeric=("carat",),
         why="Linear regression on carat alone, on the raw price scale: the log scale and"
         " the three other Cs are your first improvements.",
-        reference=("reference: tuned gradient boosting on log(price)",
-                   tuned(log_target(_hgb()), {f"regressor__{k}": v for k, v in grid.items()},
-                         data.spec, "rmsle")),
+        reference=(
+            "reference: tuned gradient boosting on log(price)",
+            tuned(
+                log_target(_hgb()),
+                {f"regressor__{k}": v for k, v in grid.items()},
+                data.spec,
+                "rmsle",
+            ),
+        ),
         log=True,
     )
 
@@ -150,8 +165,9 @@ def diamonds() -> Project:
 )
 def wage() -> Project:
     df = rdata("ISLR", "Wage").drop(columns=["region"])
-    data = supervised(with_ids(df), metric="rmse", target="wage", test_size=0.35, seed=47,
-                      hidden=("logwage",))
+    data = supervised(
+        with_ids(df), metric="rmse", target="wage", test_size=0.35, seed=47, hidden=("logwage",)
+    )
     grid = {f"{HGB}max_depth": [2, 3], f"{HGB}learning_rate": [0.05]}
     return _project(
         data,
@@ -177,7 +193,10 @@ def wage() -> Project:
         numeric=("age", "year"),
         why="Linear regression on age and year; education, the strongest predictor, is not"
         " used yet.",
-        reference=("reference: tuned gradient boosting", tuned(_hgb(max_iter=200), grid, data.spec, "rmse")),
+        reference=(
+            "reference: tuned gradient boosting",
+            tuned(_hgb(max_iter=200), grid, data.spec, "rmse"),
+        ),
     )
 
 
@@ -194,8 +213,9 @@ def wage() -> Project:
 )
 def concrete() -> Project:
     df = rdata("modeldata", "concrete")
-    data = supervised(with_ids(df), metric="rmse", target="compressive_strength", test_size=0.35,
-                      seed=53)
+    data = supervised(
+        with_ids(df), metric="rmse", target="compressive_strength", test_size=0.35, seed=53
+    )
     grid = {f"{HGB}learning_rate": [0.05, 0.1]}
     return _project(
         data,
@@ -208,15 +228,22 @@ def concrete() -> Project:
             target="`compressive_strength`: strength in megapascals.",
             metric_why="RMSE in megapascals: a structural engineer cares about large errors.",
             columns={
-                "cement": "kg/m3", "blast_furnace_slag": "kg/m3", "fly_ash": "kg/m3",
-                "water": "kg/m3", "superplasticizer": "kg/m3", "coarse_aggregate": "kg/m3",
-                "fine_aggregate": "kg/m3", "age": "days since casting",
+                "cement": "kg/m3",
+                "blast_furnace_slag": "kg/m3",
+                "fly_ash": "kg/m3",
+                "water": "kg/m3",
+                "superplasticizer": "kg/m3",
+                "coarse_aggregate": "kg/m3",
+                "fine_aggregate": "kg/m3",
+                "age": "days since casting",
             },
         ),
         numeric=("cement", "water"),
         why="Linear regression on cement and water; the age of the sample is missing.",
-        reference=("reference: tuned gradient boosting",
-                   tuned(_hgb(max_iter=300), grid, data.spec, "rmse")),
+        reference=(
+            "reference: tuned gradient boosting",
+            tuned(_hgb(max_iter=300), grid, data.spec, "rmse"),
+        ),
     )
 
 
@@ -233,10 +260,12 @@ def concrete() -> Project:
 )
 def cps_wages() -> Project:
     df = _sample(rdata("AER", "CPS1988"), 8000, seed=59)
-    data = supervised(with_ids(df), metric="rmsle", target="wage", test_size=0.3, seed=59,
-                      clip_min=0.0)
-    forest = for_trees(lambda: RandomForestRegressor(
-        150, min_samples_leaf=20, random_state=SEED, n_jobs=1))
+    data = supervised(
+        with_ids(df), metric="rmsle", target="wage", test_size=0.3, seed=59, clip_min=0.0
+    )
+    forest = for_trees(
+        lambda: RandomForestRegressor(150, min_samples_leaf=20, random_state=SEED, n_jobs=1)
+    )
     return _project(
         data,
         Brief(
@@ -281,8 +310,9 @@ def _ames() -> pd.DataFrame:
     gold_margin=0.004,
 )
 def ames_housing() -> Project:
-    data = supervised(with_ids(_ames()), metric="rmsle", target="Sale_Price", test_size=0.3,
-                      seed=61, clip_min=0.0)
+    data = supervised(
+        with_ids(_ames()), metric="rmsle", target="Sale_Price", test_size=0.3, seed=61, clip_min=0.0
+    )
     columns: Mapping[str, str] = {
         "Gr_Liv_Area": "above-ground living area (square feet)",
         "Overall_Qual": "overall material and finish quality",
@@ -305,7 +335,10 @@ def ames_housing() -> Project:
         ),
         numeric=("Gr_Liv_Area", "Year_Built"),
         why="Linear regression on living area and year built, on the raw price scale.",
-        reference=("reference: gradient boosting on log(price)", log_target(_hgb(max_iter=300, learning_rate=0.05))),
+        reference=(
+            "reference: gradient boosting on log(price)",
+            log_target(_hgb(max_iter=300, learning_rate=0.05)),
+        ),
         log=True,
     )
 
@@ -318,16 +351,22 @@ def ames_housing() -> Project:
     level=3,
     skills=("count-data", "linear-models", "gradient-boosting"),
     apply_elsewhere=("hotel-rates",),
-    summary="Predict the number of doctor visits in two weeks from health, income and"
-    " insurance.",
+    summary="Predict the number of doctor visits in two weeks from health, income and insurance.",
     gold_margin=0.005,
 )
 def doctor_visits() -> Project:
     df = rdata("AER", "DoctorVisits")
-    data = supervised(with_ids(df), metric="poisson_deviance", target="visits", test_size=0.3,
-                      seed=67, clip_min=0.001)
-    model = _hgb(loss="poisson", learning_rate=0.05, max_iter=100, max_leaf_nodes=15,
-                 min_samples_leaf=40)
+    data = supervised(
+        with_ids(df),
+        metric="poisson_deviance",
+        target="visits",
+        test_size=0.3,
+        seed=67,
+        clip_min=0.001,
+    )
+    model = _hgb(
+        loss="poisson", learning_rate=0.05, max_iter=100, max_leaf_nodes=15, min_samples_leaf=40
+    )
     return _project(
         data,
         Brief(
@@ -364,7 +403,12 @@ def doctor_visits() -> Project:
     task="regression",
     metric="mae",
     level=4,
-    skills=("feature-engineering", "categorical-encoding", "gradient-boosting", "hyperparameter-tuning"),
+    skills=(
+        "feature-engineering",
+        "categorical-encoding",
+        "gradient-boosting",
+        "hyperparameter-tuning",
+    ),
     apply_elsewhere=("doctor-visits", "ames-housing"),
     summary="Predict the average daily price of a hotel booking from the stay, the guests and"
     " the sales channel.",
@@ -373,8 +417,9 @@ def doctor_visits() -> Project:
 def hotel_rates() -> Project:
     df = _sample(rdata("modeldata", "hotel_rates"), 7000, seed=71)
     df = df.assign(arrival_date=pd.to_datetime(df["arrival_date"]).dt.strftime("%Y-%m-%d"))
-    data = supervised(with_ids(df), metric="mae", target="avg_price_per_room", test_size=0.3,
-                      seed=71)
+    data = supervised(
+        with_ids(df), metric="mae", target="avg_price_per_room", test_size=0.3, seed=71
+    )
     model = _hgb(loss="absolute_error", max_iter=300, learning_rate=0.1, max_leaf_nodes=63)
     return _project(
         data,

@@ -2,6 +2,8 @@
 
 from __future__ import annotations
 
+from typing import Any
+
 import numpy as np
 import pandas as pd
 from sklearn.compose import ColumnTransformer
@@ -24,10 +26,12 @@ def _words() -> TfidfVectorizer:
 
 
 def _tfidf_logistic(text: str) -> Make:
-    return lambda X: Pipeline([
-        ("text", ColumnTransformer([("words", _words(), text)])),
-        ("model", LogisticRegression(max_iter=3000)),
-    ])
+    return lambda X: Pipeline(
+        [
+            ("text", ColumnTransformer([("words", _words(), text)])),
+            ("model", LogisticRegression(max_iter=3000)),
+        ]
+    )
 
 
 @recipe(
@@ -44,8 +48,15 @@ def _tfidf_logistic(text: str) -> Make:
 def fine_food_reviews() -> Project:
     df = pd.concat([rdata("modeldata", "training_data"), rdata("modeldata", "testing_data")])
     df["review"] = df["review"].str.replace(r"<br\s*/?>", " ", regex=True)
-    data = supervised(with_ids(df), metric="roc_auc", target="score", test_size=0.3, seed=73,
-                      stratify=True, labels=("other", "great"))
+    data = supervised(
+        with_ids(df),
+        metric="roc_auc",
+        target="score",
+        test_size=0.3,
+        seed=73,
+        stratify=True,
+        labels=("other", "great"),
+    )
     grid = {"model__C": [4.0, 16.0]}
     return data.project(
         brief=Brief(
@@ -60,7 +71,8 @@ def fine_food_reviews() -> Project:
             columns={"product": "Amazon product code", "review": "the review text"},
         ),
         baseline=text_baseline(
-            data.spec, text="review",
+            data.spec,
+            text="review",
             explanation="Word counts and a multinomial naive Bayes classifier: the classic"
             " first text model.",
         ),
@@ -72,21 +84,37 @@ def fine_food_reviews() -> Project:
     )
 
 
-def _log_counts(X: pd.DataFrame) -> np.ndarray:
+def _log_counts(X: pd.DataFrame) -> Any:
     return np.log1p(X.to_numpy(dtype=float))
 
 
 def _tweet_model() -> Make:
-    return lambda X: Pipeline([
-        ("features", ColumnTransformer([
-            ("words", _words(), "text"),
-            ("chars", TfidfVectorizer(analyzer="char_wb", ngram_range=(2, 4), min_df=3,
-                                      sublinear_tf=True), "text"),
-            ("hour", OneHotEncoder(handle_unknown="ignore"), ["hour"]),
-            ("counts", FunctionTransformer(_log_counts), ["retweet_count", "favorite_count"]),
-        ])),
-        ("model", LogisticRegression(C=4.0, max_iter=3000)),
-    ])
+    return lambda X: Pipeline(
+        [
+            (
+                "features",
+                ColumnTransformer(
+                    [
+                        ("words", _words(), "text"),
+                        (
+                            "chars",
+                            TfidfVectorizer(
+                                analyzer="char_wb", ngram_range=(2, 4), min_df=3, sublinear_tf=True
+                            ),
+                            "text",
+                        ),
+                        ("hour", OneHotEncoder(handle_unknown="ignore"), ["hour"]),
+                        (
+                            "counts",
+                            FunctionTransformer(_log_counts),
+                            ["retweet_count", "favorite_count"],
+                        ),
+                    ]
+                ),
+            ),
+            ("model", LogisticRegression(C=4.0, max_iter=3000)),
+        ]
+    )
 
 
 def _tweets() -> pd.DataFrame:
@@ -94,13 +122,15 @@ def _tweets() -> pd.DataFrame:
     phones = {"Twitter for Android": "android", "Twitter for iPhone": "iphone"}
     df = df[df["source"].isin(list(phones)) & df["created_at"].str.startswith("2016")]
     stamps = pd.to_datetime(df["created_at"])
-    return pd.DataFrame({
-        "text": df["text"].to_numpy(),
-        "hour": stamps.dt.hour.to_numpy(),
-        "retweet_count": df["retweet_count"].to_numpy(),
-        "favorite_count": df["favorite_count"].to_numpy(),
-        "device": df["source"].map(phones).to_numpy(),
-    })
+    return pd.DataFrame(
+        {
+            "text": df["text"].to_numpy(),
+            "hour": stamps.dt.hour.to_numpy(),
+            "retweet_count": df["retweet_count"].to_numpy(),
+            "favorite_count": df["favorite_count"].to_numpy(),
+            "device": df["source"].map(phones).to_numpy(),
+        }
+    )
 
 
 @recipe(
@@ -116,8 +146,15 @@ def _tweets() -> pd.DataFrame:
     gold_margin=0.005,
 )
 def trump_tweets() -> Project:
-    data = supervised(with_ids(_tweets()), metric="roc_auc", target="device", test_size=0.35,
-                      seed=79, stratify=True, labels=("iphone", "android"))
+    data = supervised(
+        with_ids(_tweets()),
+        metric="roc_auc",
+        target="device",
+        test_size=0.35,
+        seed=79,
+        stratify=True,
+        labels=("iphone", "android"),
+    )
     return data.project(
         brief=Brief(
             source="R package dslabs, data set `trump_tweets` (Trump Twitter Archive; the"
@@ -126,8 +163,7 @@ def trump_tweets() -> Project:
             " iPhone, with the hour (UTC) and how often each was retweeted and liked.",
             target="`device`: `android` (by most accounts, Trump himself) or `iphone` (his"
             " staff). Submit the probability of `android`.",
-            metric_why="ROC AUC: how well your scores separate the two authors, at any"
-            " threshold.",
+            metric_why="ROC AUC: how well your scores separate the two authors, at any threshold.",
             columns={
                 "text": "the tweet",
                 "hour": "hour of the day it was sent (UTC)",
@@ -136,7 +172,8 @@ def trump_tweets() -> Project:
             },
         ),
         baseline=text_baseline(
-            data.spec, text="text",
+            data.spec,
+            text="text",
             explanation="Word counts and naive Bayes on the text only: the hour and the links"
             " say a lot too.",
         ),

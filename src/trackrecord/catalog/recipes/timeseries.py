@@ -36,7 +36,10 @@ def _project(
     return data.project(
         brief=brief,
         baseline=seasonal_naive_baseline(
-            data.spec, time=time, period=lag, unit=unit,
+            data.spec,
+            time=time,
+            period=lag,
+            unit=unit,
             explanation=f"The seasonal naive forecast: repeat the last {unit} of the history."
             " Every serious forecast has to beat it.",
         ),
@@ -46,7 +49,7 @@ def _project(
 
 
 def _hgb(**kw: object) -> Make:
-    return for_trees(lambda: HistGradientBoostingRegressor(random_state=SEED, **kw))  # type: ignore[arg-type]
+    return for_trees(lambda: HistGradientBoostingRegressor(random_state=SEED, **kw))
 
 
 def _co2() -> pd.DataFrame:
@@ -95,8 +98,10 @@ def co2_mauna_loa() -> Project:
         time="date",
         period=(52, "year (52 weeks)"),
         periods=(52,),
-        reference=("reference: quadratic trend + yearly Fourier terms (ridge)",
-                   fourier_ridge("t", (52.1775,), order=3)),
+        reference=(
+            "reference: quadratic trend + yearly Fourier terms (ridge)",
+            fourier_ridge("t", (52.1775,), order=3),
+        ),
     )
 
 
@@ -146,12 +151,14 @@ def us_births() -> Project:
 
 def _half_hourly(start: str, n: int) -> pd.DataFrame:
     stamps = pd.date_range(start, periods=n, freq="30min")
-    return pd.DataFrame({
-        "timestamp": stamps.strftime("%Y-%m-%d %H:%M"),
-        "t": np.arange(n),
-        "day_of_week": stamps.day_of_week,
-        "half_hour": stamps.hour * 2 + stamps.minute // 30,
-    })
+    return pd.DataFrame(
+        {
+            "timestamp": stamps.strftime("%Y-%m-%d %H:%M"),
+            "t": np.arange(n),
+            "day_of_week": stamps.day_of_week,
+            "half_hour": stamps.hour * 2 + stamps.minute // 30,
+        }
+    )
 
 
 @recipe(
@@ -196,8 +203,11 @@ def elec_demand() -> Project:
         time="timestamp",
         period=(WEEK_HALF_HOURS, "week"),
         periods=(HALF_HOURS, WEEK_HALF_HOURS),
-        reference=("reference: gradient boosting (absolute loss) on calendar and temperature,"
-                   " without the trend index", _hgb(loss="absolute_error", max_iter=300)),
+        reference=(
+            "reference: gradient boosting (absolute loss) on calendar and temperature,"
+            " without the trend index",
+            _hgb(loss="absolute_error", max_iter=300),
+        ),
         reference_drops=("t",),
     )
 
@@ -257,8 +267,10 @@ def chicago_ridership() -> Project:
         time="date",
         period=(7, "week"),
         periods=(7, 364),
-        reference=("reference: gradient boosting on calendar, weather and games",
-                   _hgb(max_iter=300, learning_rate=0.05)),
+        reference=(
+            "reference: gradient boosting on calendar, weather and games",
+            _hgb(max_iter=300, learning_rate=0.05),
+        ),
     )
 
 
@@ -291,8 +303,9 @@ def _calls() -> pd.DataFrame:
 )
 def call_volume() -> Project:
     intervals = 169
-    data = temporal(_calls(), metric="mase", target="calls", test_rows=10 * intervals,
-                    scale_lag=intervals)
+    data = temporal(
+        _calls(), metric="mase", target="calls", test_rows=10 * intervals, scale_lag=intervals
+    )
     return _project(
         data,
         Brief(
@@ -315,6 +328,8 @@ def call_volume() -> Project:
         time="date",
         period=(intervals, "day (169 intervals)"),
         periods=(intervals, 5 * intervals),
-        reference=("reference: gradient boosting on interval, weekday and day",
-                   _hgb(max_iter=300, learning_rate=0.05)),
+        reference=(
+            "reference: gradient boosting on interval, weekday and day",
+            _hgb(max_iter=300, learning_rate=0.05),
+        ),
     )

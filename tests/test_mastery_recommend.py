@@ -1,0 +1,78 @@
+"""The recommender's rules on a small hand-made catalog."""
+
+from __future__ import annotations
+
+import re
+
+from trackrecord.mastery import Attempt, ItemInfo, MasteryModel, ProjectInfo, recommend
+
+PROJECTS = [
+    ProjectInfo("titanic", "Titanic", ("classification",), 1, ("penguins",)),
+    ProjectInfo("penguins", "Penguins", ("classification",), 1),
+    ProjectInfo("houses", "Houses", ("regression",), 1),
+    ProjectInfo("credit", "Credit", ("classification", "imbalanced-data"), 2),
+    ProjectInfo("fraud", "Fraud", ("imbalanced-data",), 3),
+    ProjectInfo("energy", "Energy", ("regression", "time-series"), 2),
+]
+
+
+def _model() -> MasteryModel:
+    return MasteryModel({p.id: ItemInfo(p.id, p.skills, p.level) for p in PROJECTS})
+
+
+def test_apply_elsewhere_sibling_comes_first_with_its_reason() -> None:
+    model = _model()
+    model.update(Attempt("ada", "titanic", 0.0, 1.0))
+    recs = recommend(model, "ada", PROJECTS, {"titanic": 1.0}, just_finished="titanic")
+    assert recs[0].project_id == "penguins"
+    assert "apply_elsewhere" in recs[0].kinds
+    assert recs[0].reason.endswith("apply elsewhere for titanic")
+    assert re.match(r"classification: 0\.\d\d ± 0\.\d\d; \d+% chance of silver", recs[0].reason)
+
+
+def test_sibling_link_works_from_either_side() -> None:
+    model = _model()
+    recs = recommend(model, "ada", PROJECTS, {"penguins": 1.0}, just_finished="penguins")
+    assert recs[0].project_id == "titanic"
+    assert "apply_elsewhere" in recs[0].kinds
+
+
+def test_silver_projects_and_the_just_finished_one_are_not_recommended() -> None:
+    model = _model()
+    done = {"titanic": 1.0, "houses": 0.4}
+    ids = {r.project_id for r in recommend(model, "ada", PROJECTS, done, k=10)}
+    assert "titanic" not in ids
+    assert "houses" in ids  # below silver: worth another try
+
+
+def test_level_ladder_opens_after_a_lower_level_result_in_a_shared_skill() -> None:
+    model = _model()
+    fresh = {r.project_id for r in recommend(model, "ada", PROJECTS, {}, k=10)}
+    assert fresh == {"titanic", "penguins", "houses"}
+    after = recommend(model, "ada", PROJECTS, {"titanic": 0.3}, k=10)
+    ids = {r.project_id for r in after}
+    assert "credit" in ids  # level 2, shares classification with titanic
+    assert "energy" not in ids  # level 2, but no regression result yet
+    assert "fraud" not in ids  # level 3 needs a level-2 result first
+    credit = next(r for r in after if r.project_id == "credit")
+    assert "next_level" in credit.kinds
+
+
+def test_right_difficulty_and_uncertain_skill_rules_fire() -> None:
+    model = _model()
+    for t in range(3):
+        model.update(Attempt("ada", "titanic", float(t), 1.0))
+    recs = recommend(model, "ada", PROJECTS, {"titanic": 1.0}, k=10)
+    kinds = {kind for r in recs for kind in r.kinds}
+    assert {"right_difficulty", "uncertain_skill"} <= kinds
+    for r in recs:
+        assert 0.0 < r.p_silver < 1.0
+        if "right_difficulty" in r.kinds:
+            assert 0.5 <= r.p_silver <= 0.7
+
+
+def test_k_limits_the_list_and_unknown_projects_join_the_model() -> None:
+    model = MasteryModel({})
+    recs = recommend(model, "ada", PROJECTS, {}, k=2)
+    assert len(recs) == 2
+    assert set(model.items) == {p.id for p in PROJECTS}
