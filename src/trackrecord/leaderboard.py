@@ -13,6 +13,7 @@ appear. Before that, no private score leaves this module.
 
 from __future__ import annotations
 
+import threading
 from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
@@ -365,3 +366,63 @@ def build(
         private=None if private is None else tuple(private),
         private_note=note,
     )
+
+
+def version(session: Session, challenge: Challenge, now: datetime) -> tuple[object, ...]:
+    """What the boards of `challenge` depend on at `now`, read with three small aggregate
+    queries: equal versions mean equal boards. Rows are append-only (scores never change
+    once recorded), so counts and highest ids of the rows read say whether anything did."""
+    due = private_due(challenge, now)
+    subs = session.execute(
+        select(func.count(Submission.id), func.max(Submission.id)).where(
+            Submission.challenge_id == challenge.id, Submission.status == SCORED
+        )
+    ).one()
+    fins = session.execute(
+        select(func.count(Finalization.id), func.max(Finalization.id)).where(
+            Finalization.challenge_id == challenge.id
+        )
+    ).one()
+    picks: tuple[object, ...] = ()
+    if due:
+        picks = tuple(
+            session.execute(
+                select(
+                    func.count(FinalPick.id),
+                    func.max(FinalPick.id),
+                    func.count(FinalPick.withdrawn_at),
+                ).where(FinalPick.challenge_id == challenge.id)
+            ).one()
+        )
+    settings = (challenge.title, challenge.metric, challenge.greater_is_better)
+    return (*settings, challenge.deadline, challenge.final_picks, due, *subs, *fins, *picks)
+
+
+class BoardCache:
+    """The last boards built, one per challenge, reused while their version is unchanged.
+
+    Exact, not time-based: every lookup reads the version (see `version`), so a new
+    submission or finalization shows at once, in this process and in any other one.
+    """
+
+    def __init__(self, size: int = 256) -> None:
+        self.size = size
+        self._boards: dict[int, tuple[tuple[object, ...], Leaderboard]] = {}
+        self._lock = threading.Lock()
+
+    def get(
+        self, session: Session, challenge: Challenge, field: Sequence[FieldEntry], now: datetime
+    ) -> Leaderboard:
+        """The boards of a stored challenge as `build` would return them."""
+        key = (*version(session, challenge, now), tuple(field))
+        with self._lock:
+            hit = self._boards.get(challenge.id)
+        if hit is not None and hit[0] == key:
+            return hit[1]
+        board = build(session, challenge, field, now)
+        with self._lock:
+            self._boards.pop(challenge.id, None)
+            while len(self._boards) >= self.size:  # evict the oldest entry
+                self._boards.pop(next(iter(self._boards)))
+            self._boards[challenge.id] = (key, board)
+        return board

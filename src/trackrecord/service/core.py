@@ -17,6 +17,7 @@ from sqlalchemy.orm import Session
 
 from trackrecord.bundle import Bundle, open_bundle
 from trackrecord.errors import NotFound
+from trackrecord.leaderboard import BoardCache
 from trackrecord.metrics import get_metric
 from trackrecord.service import finalize as _finalize
 from trackrecord.service import progress as _progress
@@ -87,6 +88,7 @@ class Service:
         self.scorer = scorer or default_scorer(settings)
         self.clock = clock
         self.blobs = BlobStore(settings.blobs_dir)
+        self.leaderboards = BoardCache()  # exact: keyed by what the boards depend on
         self._local_user: int | None = None
         if migrate:
             ensure_schema(self.engine)

@@ -81,7 +81,8 @@ def board(svc: Service, project_id: str) -> Leaderboard:
             from trackrecord.metrics import get_metric
 
             row = _transient_row(info, bundle, get_metric(info.metric).greater_is_better)
-        return leaderboard.build(s, row, field, svc.now())
+            return leaderboard.build(s, row, field, svc.now())
+        return svc.leaderboards.get(s, row, field, svc.now())
 
 
 def project_data(svc: Service, user_id: int, project_id: str) -> dict[str, Any]:
