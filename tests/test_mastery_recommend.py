@@ -60,9 +60,9 @@ def test_level_ladder_opens_after_a_lower_level_result_in_a_shared_skill() -> No
 
 def test_right_difficulty_and_uncertain_skill_rules_fire() -> None:
     model = _model()
-    for t in range(3):
-        model.update(Attempt("ada", "titanic", float(t), 1.0))
-    recs = recommend(model, "ada", PROJECTS, {"titanic": 1.0}, k=10)
+    for t, y in enumerate((1.0, 0.0, 0.0)):  # a shaky start: level-1 projects near 50%
+        model.update(Attempt("ada", "titanic", float(t), y))
+    recs = recommend(model, "ada", PROJECTS, {"titanic": 0.5}, k=10)
     kinds = {kind for r in recs for kind in r.kinds}
     assert {"right_difficulty", "uncertain_skill"} <= kinds
     for r in recs:

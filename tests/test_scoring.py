@@ -356,3 +356,10 @@ def test_concurrent_cold_scoring_shares_one_cache(binary, tmp_path):
         results = set(pool.map(run, range(32)))
     assert len(results) == 1
     assert [p.suffix for p in (cache / "solutions").iterdir()] == [".arrow"]
+
+
+def test_default_positive_label_is_the_larger_number(tmp_path):
+    from trackrecord.bundle.model import sort_labels
+
+    assert sort_labels(["10", "9"]) == ["9", "10"]
+    assert sort_labels(["yes", "no"]) == ["no", "yes"]

@@ -15,7 +15,7 @@ from pathlib import Path
 import numpy as np
 import pandas as pd
 
-from trackrecord.bundle.model import Challenge
+from trackrecord.bundle.model import Challenge, sort_labels
 from trackrecord.bundle.writer import USAGE, write_bundle
 from trackrecord.errors import InvalidBundle, NotFound, Problem
 from trackrecord.metrics import InputKind, get_metric
@@ -83,7 +83,7 @@ def _labels(metric_name: str, truth: pd.Series, targets: list[str]) -> tuple[str
     if kind is InputKind.PROBABILITIES and len(targets) > 1:
         return tuple(targets)
     if kind in (InputKind.LABELS, InputKind.PROBABILITIES):
-        return tuple(sorted(str(v) for v in truth.dropna().unique()))
+        return tuple(sort_labels(str(v) for v in truth.dropna().unique()))
     return None
 
 

@@ -2,7 +2,7 @@
 
 from __future__ import annotations
 
-from collections.abc import Mapping
+from collections.abc import Iterable, Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
 from pathlib import Path
@@ -108,3 +108,12 @@ class Bundle:
     def public_files(self) -> list[Path]:
         """Every file a learner receives, sorted; never anything under private/."""
         return sorted(p for p in self.public_dir.rglob("*") if p.is_file())
+
+
+def sort_labels(labels: Iterable[str]) -> list[str]:
+    """Numeric labels in numeric order ("9" before "10"), others as text."""
+    found = list(labels)
+    try:
+        return sorted(found, key=float)
+    except ValueError:
+        return sorted(found)

@@ -12,7 +12,7 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-from trackrecord.bundle.model import Bundle, Challenge
+from trackrecord.bundle.model import Bundle, Challenge, sort_labels
 from trackrecord.errors import InvalidBundle, InvalidMetricInput, InvalidSubmission, Problem
 from trackrecord.metrics import InputKind, Metric, get_metric
 from trackrecord.scoring.arrays import to_numpy
@@ -175,7 +175,7 @@ def _allowed_labels(ch: Challenge, solution: Solution) -> list[str]:
     col = solution.columns[ch.solution_columns[0]]
     values = col.dictionary.to_pylist() if pa.types.is_dictionary(col.type) else pc.unique(
         col.drop_null()).to_pylist()
-    return sorted(str(v) for v in values if v is not None)
+    return sort_labels(str(v) for v in values if v is not None)
 
 
 def _check_values(
