@@ -14,7 +14,7 @@ appear. Before that, no private score leaves this module.
 from __future__ import annotations
 
 import threading
-from collections.abc import Iterable, Sequence
+from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from typing import Literal
@@ -411,15 +411,20 @@ class BoardCache:
         self._lock = threading.Lock()
 
     def get(
-        self, session: Session, challenge: Challenge, field: Sequence[FieldEntry], now: datetime
+        self,
+        session: Session,
+        challenge: Challenge,
+        field: Callable[[], Sequence[FieldEntry]],
+        now: datetime,
     ) -> Leaderboard:
-        """The boards of a stored challenge as `build` would return them."""
-        key = (*version(session, challenge, now), tuple(field))
+        """The boards of a stored challenge as `build` would return them; `field` gives the
+        reference models (read from the bundle, whose digest is part of the version)."""
+        key = (challenge.bundle_sha256, *version(session, challenge, now))
         with self._lock:
             hit = self._boards.get(challenge.id)
         if hit is not None and hit[0] == key:
             return hit[1]
-        board = build(session, challenge, field, now)
+        board = build(session, challenge, field(), now)
         with self._lock:
             self._boards.pop(challenge.id, None)
             while len(self._boards) >= self.size:  # evict the oldest entry

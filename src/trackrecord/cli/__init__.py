@@ -32,6 +32,7 @@ COMMANDS = {
     "status": "learner",
     "db": "learner",
     "next": "mastery_cli",
+    "mastery": "mastery_cli",
     "serve": "server",
     "login": "server",
     "token": "server",

@@ -4,6 +4,7 @@ renders the result as text or (--json) JSON."""
 
 from __future__ import annotations
 
+from dataclasses import asdict
 from pathlib import Path
 
 import typer
@@ -211,8 +212,9 @@ def status(json: bool = JsonOption, home: Path | None = HomeOption) -> None:
     """Your projects, medals, best scores and streak."""
     with _service(home) as svc:
         report = svc.status(svc.local_user_id())
+        estimates = svc.skills(svc.local_user_id())
     if json:
-        print_json(report)
+        print_json({**asdict(report), "skills": [asdict(e) for e in estimates]})
         return
     _print_rows("Your track record", status_rows(report))
     if report.projects:
@@ -221,6 +223,10 @@ def status(json: bool = JsonOption, home: Path | None = HomeOption) -> None:
             table.add_row(p.id, p.state, str(p.submissions), num(p.best_public),
                           num(p.private_score), p.medal or "")  # fmt: skip
         console.print(table)
+    if estimates:
+        from trackrecord.cli.mastery_cli import skills_table
+
+        console.print(skills_table(estimates))
 
 
 db_app = typer.Typer(help="Database maintenance.", no_args_is_help=True)

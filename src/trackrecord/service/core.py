@@ -10,6 +10,7 @@ from contextlib import contextmanager
 from datetime import datetime
 from pathlib import Path
 from types import TracebackType
+from typing import TYPE_CHECKING
 
 import pandas as pd
 from sqlalchemy import Engine
@@ -39,6 +40,10 @@ from trackrecord.service.types import (
     SubmitResult,
 )
 from trackrecord.settings import Settings
+
+if TYPE_CHECKING:
+    from trackrecord.mastery import SkillEstimate
+    from trackrecord.service.learning import FitReport, NextReport
 from trackrecord.store.accounts import ensure_local_user
 from trackrecord.store.blobs import BlobStore
 from trackrecord.store.db import make_engine, session_scope
@@ -257,6 +262,24 @@ class Service:
 
     def status(self, user_id: int) -> StatusReport:
         return _progress.status(self, user_id)
+
+    def skills(self, user_id: int) -> list[SkillEstimate]:
+        """Per-skill ability with a 90% interval, from the user's graded attempts."""
+        from trackrecord.service import learning
+
+        return learning.skills(self, user_id)
+
+    def next_projects(self, user_id: int, k: int = 5) -> NextReport:
+        """The projects to do next, each with its reason (`trackrecord next`)."""
+        from trackrecord.service import learning
+
+        return learning.next_projects(self, user_id, k)
+
+    def refit_mastery(self) -> FitReport:
+        """Refit item difficulties on every learner and store them under HOME."""
+        from trackrecord.service import learning
+
+        return learning.refit(self)
 
     def field_place(self, project_id: str, score: float) -> FieldPlace | None:
         """Where a public score would place among the project's reference models."""

@@ -71,18 +71,26 @@ def _transient_row(info: ProjectInfo, bundle: Bundle, gib: bool) -> Challenge:
 
 
 def board(svc: Service, project_id: str) -> Leaderboard:
-    """The leaderboard of a project as it may be shown now."""
-    info = svc.project(project_id)
-    bundle = svc.bundle(project_id)
-    field: tuple[FieldEntry, ...] = bundle.challenge.field
+    """The leaderboard of a project as it may be shown now.
+
+    A stored challenge's board comes from the service's cache, which rebuilds it only when
+    a submission, finalization or setting it depends on changed (one small query a view).
+    """
     with svc.session() as s:
         row = find_row(s, project_id)
-        if row is None:
-            from trackrecord.metrics import get_metric
+        if row is not None:
+            return svc.leaderboards.get(s, row, lambda: _field(svc, project_id), svc.now())
+    info = svc.project(project_id)
+    bundle = svc.bundle(project_id)
+    from trackrecord.metrics import get_metric
 
-            row = _transient_row(info, bundle, get_metric(info.metric).greater_is_better)
-            return leaderboard.build(s, row, field, svc.now())
-        return svc.leaderboards.get(s, row, field, svc.now())
+    row = _transient_row(info, bundle, get_metric(info.metric).greater_is_better)
+    with svc.session() as s:
+        return leaderboard.build(s, row, bundle.challenge.field, svc.now())
+
+
+def _field(svc: Service, project_id: str) -> tuple[FieldEntry, ...]:
+    return svc.bundle(project_id).challenge.field
 
 
 def project_data(svc: Service, user_id: int, project_id: str) -> dict[str, Any]:
