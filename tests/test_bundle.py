@@ -65,8 +65,8 @@ def test_solution_problems_are_located(bundle):
     sol.to_csv(root / "private/solution.csv", index=False)
     text = messages(check_bundle(root))
     assert (
-        "private/solution.csv, line 5, column 'Usage': Usage must be one of Public, Private, Ignored"
-        in text
+        "private/solution.csv, line 5, column 'Usage': "
+        "Usage must be one of Public, Private, Ignored" in text
     )
     assert "private/solution.csv, line 7, column 'id': id is not in public/test.csv" in text
     assert (
@@ -80,8 +80,8 @@ def test_sample_submission_columns_must_match(bundle):
     sample.to_csv(root / "public/sample_submission.csv", index=False)
     text = messages(check_bundle(root))
     assert (
-        "public/sample_submission.csv, line 1: columns are ['id', 'target'], expected exactly ['id', 'y']"
-        in text
+        "public/sample_submission.csv, line 1: "
+        "columns are ['id', 'target'], expected exactly ['id', 'y']" in text
     )
 
 
@@ -170,8 +170,13 @@ def test_not_a_zip(tmp_path):
 
 
 @settings(max_examples=30, deadline=None)
-@given(name=st.text(st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
-                    min_size=1, max_size=40))
+@given(
+    name=st.text(
+        st.characters(blacklist_categories=("Cs",), blacklist_characters="\x00"),
+        min_size=1,
+        max_size=40,
+    )
+)
 def test_zip_check_never_accepts_an_escaping_name(tmp_path_factory, name):
     from trackrecord.bundle.reader import zip_problems
 
@@ -232,7 +237,7 @@ def test_import_kaggle_from_train_is_seeded(bundle, tmp_path):
 
 def test_import_kaggle_without_solution_says_what_to_do(bundle, tmp_path):
     folder = kaggle_folder(tmp_path, bundle, with_solution=False)
-    with pytest.raises(InvalidBundle, match="solution.csv is missing"):
+    with pytest.raises(InvalidBundle, match=r"solution\.csv is missing"):
         run_importer("kaggle", folder, ImportOptions(metric="roc_auc", dest=tmp_path / "o"))
 
 

@@ -41,8 +41,9 @@ def submission(bundle, tmp_path: Path) -> Path:
 
 
 def test_score_json_has_the_contract_keys(app, bundle, tmp_path):
-    result = runner.invoke(app, ["score", str(bundle.root), str(submission(bundle, tmp_path)),
-                                 "--json"])
+    result = runner.invoke(
+        app, ["score", str(bundle.root), str(submission(bundle, tmp_path)), "--json"]
+    )
     assert result.exit_code == 0, result.output
     data = json.loads(result.stdout)
     assert set(data) == {"metric", "public", "private", "rows"}
@@ -75,13 +76,20 @@ def test_check_clean_and_broken(app, bundle):
     broken = runner.invoke(app, ["challenge", "check", str(bundle.root), "--json"])
     assert broken.exit_code == 1
     problems = json.loads(broken.stdout)["problems"]
-    assert {"message": "required file is missing", "file": "public/test.csv", "line": None,
-            "column": None} in problems
+    assert {
+        "message": "required file is missing",
+        "file": "public/test.csv",
+        "line": None,
+        "column": None,
+    } in problems
 
 
 def test_pack_then_check_the_zip(app, bundle, tmp_path):
     out = tmp_path / "packed.zip"
-    assert runner.invoke(app, ["challenge", "pack", str(bundle.root), "--out", str(out)]).exit_code == 0
+    assert (
+        runner.invoke(app, ["challenge", "pack", str(bundle.root), "--out", str(out)]).exit_code
+        == 0
+    )
     assert runner.invoke(app, ["challenge", "check", str(out)]).exit_code == 0
 
 
@@ -89,8 +97,19 @@ def test_import_kaggle_refuses_a_non_empty_destination(app, bundle, tmp_path):
     dest = tmp_path / "dest"
     dest.mkdir()
     (dest / "keep.txt").write_text("mine")
-    result = runner.invoke(app, ["challenge", "import", "kaggle", str(bundle.root / "public"),
-                                 "--metric", "roc_auc", "--out", str(dest)])
+    result = runner.invoke(
+        app,
+        [
+            "challenge",
+            "import",
+            "kaggle",
+            str(bundle.root / "public"),
+            "--metric",
+            "roc_auc",
+            "--out",
+            str(dest),
+        ],
+    )
     assert result.exit_code == 1 and "already exists and is not empty" in result.stderr
     assert (dest / "keep.txt").read_text() == "mine"
 

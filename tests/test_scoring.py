@@ -198,7 +198,7 @@ def test_binary_garbage_and_non_utf8_are_named(binary, tmp_path):
     with pytest.raises(InvalidSubmission, match="not a CSV or Parquet file"):
         score(binary, junk)
     latin = tmp_path / "latin.csv"
-    latin.write_bytes("id,y\n1000,0.5\n".encode() + "caf\xe9\n".encode("latin-1"))
+    latin.write_bytes(b"id,y\n1000,0.5\n" + "caf\xe9\n".encode("latin-1"))
     with pytest.raises(InvalidSubmission, match="not UTF-8"):
         score(binary, latin)
 

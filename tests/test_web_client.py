@@ -132,12 +132,13 @@ def test_cli_submit_and_notebook_api_through_a_server(
     monkeypatch.setenv("TRACKRECORD_HOME", str(home))
     good = split_submission(tmp_path / "good.csv", bundles["toy-reg"])
     runner = CliRunner()
-    done = runner.invoke(cli_app, ["submit", "toy-reg", str(good), "--server", live.url,
-                                   "--json"])
+    done = runner.invoke(cli_app, ["submit", "toy-reg", str(good), "--server", live.url, "--json"])
     assert done.exit_code == 0, done.output
     assert abs(json.loads(done.output)["public_score"] - PUBLIC_OFF) < 1e-9
-    bad = runner.invoke(cli_app, ["submit", "toy-reg", str(bad_submission(tmp_path / "b.csv")),
-                                  "--server", live.url])
+    bad = runner.invoke(
+        cli_app,
+        ["submit", "toy-reg", str(bad_submission(tmp_path / "b.csv")), "--server", live.url],
+    )
     assert bad.exit_code == 1 and "line" in bad.output
     assert not (home / "trackrecord.db").exists(), "a server submit must not touch local data"
 
@@ -145,6 +146,7 @@ def test_cli_submit_and_notebook_api_through_a_server(
     assert abs(summary.result["public_score"] - PUBLIC_OFF) < 1e-9
     assert "public score" in repr(summary)
     train, test = tr.load("toy-reg", server=live.url)
+    assert "y" in train.columns
     assert len(test) > 0 and "y" not in test.columns
     history = tr.submissions("toy-reg", server=live.url)
     assert list(history["status"]).count("scored") == 2

@@ -297,3 +297,26 @@ def test_account_page_tokens(settings: Settings, catalog: FakeCatalog) -> None:
     assert c.get("/api/v1/me", headers=bearer(token)).status_code == 200
     assert "laptop" in c.get("/account").text
     assert token not in c.get("/account").text  # shown once
+
+
+def test_profile_shows_a_skills_chart_with_intervals(
+    personal: TestClient, bundles: dict[str, Bundle], tmp_path: Path
+) -> None:
+    before = personal.get("/profile").text
+    assert "Skill estimates appear after your first scored submission" in before
+    empty = personal.get("/profile/skills.svg")
+    assert empty.status_code == 200 and "no graded attempts yet" in empty.text
+    token = csrf(personal, "/projects/toy-reg")
+    good = split_submission(tmp_path / "good.csv", bundles["toy-reg"])
+    personal.post(
+        "/projects/toy-reg/submit",
+        data={"csrf_token": token},
+        files={"file": ("good.csv", good.read_bytes())},
+    )
+    page_text = personal.get("/profile").text
+    assert '<img class="chart" src="/profile/skills.svg"' in page_text
+    for skill in bundles["toy-reg"].challenge.skills:
+        assert skill in page_text
+    chart = personal.get("/profile/skills.svg")
+    assert chart.headers["content-type"].startswith("image/svg+xml")
+    assert "90% interval" in chart.text and "no graded attempts" not in chart.text

@@ -100,8 +100,9 @@ def load(project_id: str, *, server: str | None = None) -> tuple[pd.DataFrame, p
         with zipfile.ZipFile(archive) as zf:
             names = {Path(n).name: n for n in zf.namelist()}
             if "train.csv" not in names or "test.csv" not in names:
-                raise InvalidSubmission(f"the data of {project_id} on {server} has no "
-                                        "train.csv and test.csv")
+                raise InvalidSubmission(
+                    f"the data of {project_id} on {server} has no train.csv and test.csv"
+                )
             with zf.open(names["train.csv"]) as a, zf.open(names["test.csv"]) as b:
                 return pd.read_csv(a), pd.read_csv(b)
 
@@ -151,15 +152,25 @@ def _submit_remote(
 
     home = load_settings().home
     with tempfile.TemporaryDirectory(prefix="trackrecord-") as tmp:
-        path = (_frame_file(submission, Path(tmp)) if isinstance(submission, pd.DataFrame)
-                else Path(submission))
+        path = (
+            _frame_file(submission, Path(tmp))
+            if isinstance(submission, pd.DataFrame)
+            else Path(submission)
+        )
         answer = submit_to_server(server, project_id, path, home=home, note=note)
     rows = _remote_rows(answer, ["metric", "public_score", "best", "change", "left_today"])
     return Summary(f"Submission to {project_id} on {server}", rows, answer)
 
 
-SUBMISSION_COLUMNS = ["id", "created_at", "filename", "status", "public_score", "private_score",
-                      "picked"]
+SUBMISSION_COLUMNS = [
+    "id",
+    "created_at",
+    "filename",
+    "status",
+    "public_score",
+    "private_score",
+    "picked",
+]
 
 
 def submissions(project_id: str, *, server: str | None = None) -> pd.DataFrame:
@@ -167,12 +178,14 @@ def submissions(project_id: str, *, server: str | None = None) -> pd.DataFrame:
     if server is not None:
         with _remote(server) as client:
             rows = client.submissions(project_id)
-        return pd.DataFrame([{c: r.get(c) for c in SUBMISSION_COLUMNS} for r in rows],
-                            columns=SUBMISSION_COLUMNS)
+        return pd.DataFrame(
+            [{c: r.get(c) for c in SUBMISSION_COLUMNS} for r in rows], columns=SUBMISSION_COLUMNS
+        )
     svc = _service(server)
     views = svc.submissions(svc.local_user_id(), project_id)
-    return pd.DataFrame([{c: getattr(v, c) for c in SUBMISSION_COLUMNS} for v in views],
-                        columns=SUBMISSION_COLUMNS)
+    return pd.DataFrame(
+        [{c: getattr(v, c) for c in SUBMISSION_COLUMNS} for v in views], columns=SUBMISSION_COLUMNS
+    )
 
 
 def finalize(project_id: str, picks: Sequence[int] = (), *, server: str | None = None) -> Summary:

@@ -36,7 +36,12 @@ class Problem:
         return f"{where}: {self.message}" if where else self.message
 
     def to_dict(self) -> dict[str, object]:
-        return {"message": self.message, "file": self.file, "line": self.line, "column": self.column}
+        return {
+            "message": self.message,
+            "file": self.file,
+            "line": self.line,
+            "column": self.column,
+        }
 
 
 class TrackrecordError(Exception):

@@ -6,6 +6,7 @@ rather than reporting noise that follows from an earlier problem.
 
 from __future__ import annotations
 
+import itertools
 import zipfile
 from pathlib import Path
 
@@ -19,8 +20,13 @@ from trackrecord.bundle.writer import USAGE, USAGE_VALUES
 from trackrecord.errors import InvalidBundle, Problem, TrackrecordError, UnknownMetric
 from trackrecord.metrics import Metric, get_metric
 
-REQUIRED = ("description.md", "public/train.csv", "public/test.csv",
-            "public/sample_submission.csv", "private/solution.csv")
+REQUIRED = (
+    "description.md",
+    "public/train.csv",
+    "public/test.csv",
+    "public/sample_submission.csv",
+    "private/solution.csv",
+)
 SOLUTION = "private/solution.csv"
 
 
@@ -61,8 +67,11 @@ def check_bundle(path: str | Path, *, cache_dir: Path | None = None) -> list[Pro
 
 
 def _missing_files(root: Path) -> list[Problem]:
-    problems = [Problem("required file is missing", file=rel)
-                for rel in REQUIRED if not (root / rel).is_file()]
+    problems = [
+        Problem("required file is missing", file=rel)
+        for rel in REQUIRED
+        if not (root / rel).is_file()
+    ]
     if not (root / "challenge.toml").is_file():
         problems.insert(0, Problem("required file is missing", file="challenge.toml"))
     elif read_challenge(root)[0] is None:
@@ -80,22 +89,33 @@ def _metric(ch: Challenge, problems: list[Problem]) -> Metric | None:
 
 def _check_thresholds(ch: Challenge, metric: Metric) -> list[Problem]:
     th = ch.thresholds
-    named = [(n, v) for n, v in (("baseline", th.baseline), ("reference", th.reference),
-                                 ("gold", th.gold)) if v is not None]
+    named = [
+        (n, v)
+        for n, v in (("baseline", th.baseline), ("reference", th.reference), ("gold", th.gold))
+        if v is not None
+    ]
     problems = []
-    for (a, va), (b, vb) in zip(named, named[1:], strict=False):
+    for (a, va), (b, vb) in itertools.pairwise(named):
         if not metric.better(vb, va):
             word = "higher" if metric.greater_is_better else "lower"
-            problems.append(Problem(
-                f"[thresholds] {b} ({vb:g}) must be {word} than {a} ({va:g}) because "
-                f"{metric.name} is {metric.direction.value}d", file="challenge.toml"))
+            problems.append(
+                Problem(
+                    f"[thresholds] {b} ({vb:g}) must be {word} than {a} ({va:g}) because "
+                    f"{metric.name} is {metric.direction.value}d",
+                    file="challenge.toml",
+                )
+            )
     return problems
 
 
 def _read(path: Path, rel: str, problems: list[Problem]) -> pa.Table | None:
     try:
-        return pacsv.read_csv(str(path), convert_options=pacsv.ConvertOptions(
-            column_types={}, strings_can_be_null=True, null_values=[""]))
+        return pacsv.read_csv(
+            str(path),
+            convert_options=pacsv.ConvertOptions(
+                column_types={}, strings_can_be_null=True, null_values=[""]
+            ),
+        )
     except (pa.ArrowInvalid, OSError) as exc:
         problems.append(Problem(f"cannot be read as CSV: {exc}", file=rel))
         return None
@@ -106,17 +126,20 @@ def _read_tables(
 ) -> tuple[pa.Table, pa.Table, pa.Table] | None:
     root, ch = bundle.root, bundle.challenge
     test = _read(root / "public/test.csv", "public/test.csv", problems)
-    sample = _read(root / "public/sample_submission.csv", "public/sample_submission.csv",
-                   problems)
+    sample = _read(root / "public/sample_submission.csv", "public/sample_submission.csv", problems)
     solution = _read(root / SOLUTION, SOLUTION, problems)
     if test is None or sample is None or solution is None:
         return None
     expected = list(ch.submission_columns)
     if sample.column_names != expected:
-        problems.append(Problem(
-            f"columns are {sample.column_names}, expected exactly {expected} "
-            "(the id column, then challenge.toml's target_columns)",
-            file="public/sample_submission.csv", line=1))
+        problems.append(
+            Problem(
+                f"columns are {sample.column_names}, expected exactly {expected} "
+                "(the id column, then challenge.toml's target_columns)",
+                file="public/sample_submission.csv",
+                line=1,
+            )
+        )
     needed = [ch.id_column, *ch.solution_columns, USAGE]
     if ch.group_column:
         needed.append(ch.group_column)
@@ -124,8 +147,9 @@ def _read_tables(
     for c in missing:
         problems.append(Problem(f"missing column {c!r}", file=SOLUTION, line=1))
     if ch.id_column not in test.column_names:
-        problems.append(Problem(f"missing the id column {ch.id_column!r}",
-                                file="public/test.csv", line=1))
+        problems.append(
+            Problem(f"missing the id column {ch.id_column!r}", file="public/test.csv", line=1)
+        )
     if missing or ch.id_column not in test.column_names or sample.column_names != expected:
         return None
     return test, sample, solution
@@ -135,8 +159,9 @@ def _rows(mask: pa.Array) -> list[int]:
     return [int(i) + 2 for i in pc.indices_nonzero(mask).to_pylist()]
 
 
-def _listed(rows: list[int], message: str, file: str, what: str,
-            column: str | None = None) -> list[Problem]:
+def _listed(
+    rows: list[int], message: str, file: str, what: str, column: str | None = None
+) -> list[Problem]:
     found = [Problem(message, file=file, line=r, column=column) for r in rows[:5]]
     if len(rows) > 5:
         found.append(Problem(f"... and {len(rows) - 5} more {what}", file=file, column=column))
@@ -146,8 +171,13 @@ def _listed(rows: list[int], message: str, file: str, what: str,
 def _check_solution(ch: Challenge, solution: pa.Table, metric: Metric) -> list[Problem]:
     usage = solution.column(USAGE).cast(pa.string()).combine_chunks()
     bad = pc.invert(pc.fill_null(pc.is_in(usage, value_set=pa.array(USAGE_VALUES)), False))
-    problems = _listed(_rows(bad), f"Usage must be one of {', '.join(USAGE_VALUES)}",
-                       SOLUTION, "bad Usage values", USAGE)
+    problems = _listed(
+        _rows(bad),
+        f"Usage must be one of {', '.join(USAGE_VALUES)}",
+        SOLUTION,
+        "bad Usage values",
+        USAGE,
+    )
     for split in ("Public", "Private"):
         mask = pc.equal(usage, split)
         if not pc.any(mask).as_py():
@@ -156,12 +186,21 @@ def _check_solution(ch: Challenge, solution: pa.Table, metric: Metric) -> list[P
         for col in ch.solution_columns:
             values = pc.filter(solution.column(col), mask)
             if values.null_count:
-                problems.append(Problem(f"{values.null_count} empty answer(s) in the {split} "
-                                        "split", file=SOLUTION, column=col))
+                problems.append(
+                    Problem(
+                        f"{values.null_count} empty answer(s) in the {split} split",
+                        file=SOLUTION,
+                        column=col,
+                    )
+                )
             if metric.needs_two_classes and pc.count_distinct(values).as_py() < 2:
-                problems.append(Problem(
-                    f"the {split} split has a single class, but {metric.name} needs two",
-                    file=SOLUTION, column=col))
+                problems.append(
+                    Problem(
+                        f"the {split} split has a single class, but {metric.name} needs two",
+                        file=SOLUTION,
+                        column=col,
+                    )
+                )
     return problems
 
 
@@ -174,30 +213,48 @@ def _duplicates(ids: pa.Array, file: str, column: str) -> list[Problem]:
     return _listed(rows, "duplicate id", file, "rows with duplicate ids", column)
 
 
-def _check_ids(ch: Challenge, test: pa.Table, sample: pa.Table,
-               solution: pa.Table) -> list[Problem]:
+def _check_ids(
+    ch: Challenge, test: pa.Table, sample: pa.Table, solution: pa.Table
+) -> list[Problem]:
     idc = ch.id_column
-    ids = {name: t.column(idc).cast(pa.string()).combine_chunks()
-           for name, t in (("public/test.csv", test), ("public/sample_submission.csv", sample),
-                           (SOLUTION, solution))}
+    ids = {
+        name: t.column(idc).cast(pa.string()).combine_chunks()
+        for name, t in (
+            ("public/test.csv", test),
+            ("public/sample_submission.csv", sample),
+            (SOLUTION, solution),
+        )
+    }
     problems: list[Problem] = []
     for name, col in ids.items():
         problems += _duplicates(col, name, idc)
     test_ids = ids["public/test.csv"]
     for name in ("public/sample_submission.csv", SOLUTION):
         extra = pc.invert(pc.is_in(ids[name], value_set=test_ids))
-        problems += _listed(_rows(extra), "id is not in public/test.csv", name,
-                            "ids not in public/test.csv", idc)
+        problems += _listed(
+            _rows(extra), "id is not in public/test.csv", name, "ids not in public/test.csv", idc
+        )
         absent = pc.invert(pc.is_in(test_ids, value_set=ids[name]))
-        problems += _listed(_rows(absent), f"test id has no row in {name}", "public/test.csv",
-                            f"test ids missing from {name}", idc)
+        problems += _listed(
+            _rows(absent),
+            f"test id has no row in {name}",
+            "public/test.csv",
+            f"test ids missing from {name}",
+            idc,
+        )
     return problems
 
 
 def _check_leaks(ch: Challenge, test: pa.Table) -> list[Problem]:
     leaked = [c for c in ch.solution_columns if c in test.column_names]
-    return [Problem(f"column {c!r} is an answer column and must not be in the test data",
-                    file="public/test.csv", column=c) for c in leaked]
+    return [
+        Problem(
+            f"column {c!r} is an answer column and must not be in the test data",
+            file="public/test.csv",
+            column=c,
+        )
+        for c in leaked
+    ]
 
 
 def _check_sample_scores(bundle: Bundle, cache_dir: Path | None) -> list[Problem]:
@@ -206,6 +263,11 @@ def _check_sample_scores(bundle: Bundle, cache_dir: Path | None) -> list[Problem
     try:
         score(bundle, bundle.public_dir / "sample_submission.csv", cache_dir=cache_dir)
     except TrackrecordError as exc:
-        return [Problem(f"the sample submission does not score: {exc.message}",
-                        file="public/sample_submission.csv"), *exc.problems]
+        return [
+            Problem(
+                f"the sample submission does not score: {exc.message}",
+                file="public/sample_submission.csv",
+            ),
+            *exc.problems,
+        ]
     return []

@@ -55,8 +55,10 @@ def run_importer(name: str, source: Path, options: ImportOptions) -> Path:
 
 def _read_csv(path: Path) -> pd.DataFrame:
     if not path.is_file():
-        raise InvalidBundle(f"{path.name} is missing", problems=[Problem("required file is "
-                                                                         "missing", file=path.name)])
+        raise InvalidBundle(
+            f"{path.name} is missing",
+            problems=[Problem("required file is missing", file=path.name)],
+        )
     try:
         return pd.read_csv(path, keep_default_na=False, na_values=[""], dtype_backend="pyarrow")
     except (pd.errors.ParserError, UnicodeDecodeError, ValueError) as exc:
@@ -74,8 +76,12 @@ def _infer_task(metric_name: str, truth: pd.Series) -> str:
         return "regression"
     if kind in (InputKind.LABELS, InputKind.PROBABILITIES):
         return "binary-classification" if truth.nunique() <= 2 else "multiclass-classification"
-    return {InputKind.CLUSTERS: "clustering", InputKind.SCORES: "recommendation-ranking",
-            InputKind.MULTILABEL: "multilabel", InputKind.RISK: "survival"}.get(kind, "other")
+    return {
+        InputKind.CLUSTERS: "clustering",
+        InputKind.SCORES: "recommendation-ranking",
+        InputKind.MULTILABEL: "multilabel",
+        InputKind.RISK: "survival",
+    }.get(kind, "other")
 
 
 def _labels(metric_name: str, truth: pd.Series, targets: list[str]) -> tuple[str, ...] | None:
@@ -92,8 +98,9 @@ def _challenge(
 ) -> Challenge:
     id_column, *targets = [str(c) for c in sample.columns]
     if not targets:
-        raise InvalidBundle("sample_submission.csv needs an id column and at least one target "
-                            "column")
+        raise InvalidBundle(
+            "sample_submission.csv needs an id column and at least one target column"
+        )
     solution_cols = [c for c in solution.columns if c not in (id_column, USAGE)]
     cid = opts.challenge_id or _slug(source.resolve().name)
     truth = solution[solution_cols[0]].astype(str)
@@ -110,20 +117,24 @@ def _challenge(
 
 
 def _description(ch: Challenge, origin: str) -> str:
-    return (f"# {ch.title}\n\nImported from {origin}. Predict "
-            f"{', '.join(ch.target_columns)} for every row of test.csv; scored with "
-            f"{ch.metric}.\n")
+    return (
+        f"# {ch.title}\n\nImported from {origin}. Predict "
+        f"{', '.join(ch.target_columns)} for every row of test.csv; scored with "
+        f"{ch.metric}.\n"
+    )
 
 
-def _resplit(train: pd.DataFrame, sample: pd.DataFrame, opts: ImportOptions
-             ) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
+def _resplit(
+    train: pd.DataFrame, sample: pd.DataFrame, opts: ImportOptions
+) -> tuple[pd.DataFrame, pd.DataFrame, pd.DataFrame, pd.DataFrame]:
     """Carve a labelled test set out of train.csv (for competitions without a solution)."""
     id_column, *targets = [str(c) for c in sample.columns]
     missing = [c for c in [id_column, *targets] if c not in train.columns]
     if missing:
         raise InvalidBundle(
             f"--from-train needs train.csv to hold the sample submission's columns; missing: "
-            f"{', '.join(missing)}")
+            f"{', '.join(missing)}"
+        )
     if len(train) < 10:
         raise InvalidBundle(f"train.csv has {len(train)} rows: too few to re-split")
     rng = np.random.default_rng(opts.seed)
@@ -157,17 +168,27 @@ def import_kaggle(source: Path, opts: ImportOptions) -> Path:
         test = _read_csv(source / "test.csv")
         solution = _read_csv(source / "solution.csv")
         if USAGE not in solution.columns:
-            raise InvalidBundle("solution.csv has no Usage column (Public/Private/Ignored); "
-                                "use --from-train to re-split train.csv instead")
+            raise InvalidBundle(
+                "solution.csv has no Usage column (Public/Private/Ignored); "
+                "use --from-train to re-split train.csv instead"
+            )
         origin = "a Kaggle-style folder"
     ch = _challenge(opts, source, sample, solution)
-    write_bundle(opts.dest, ch, description=_description(ch, origin), train=train, test=test,
-                 solution=solution, sample_submission=sample)
+    write_bundle(
+        opts.dest,
+        ch,
+        description=_description(ch, origin),
+        train=train,
+        test=test,
+        solution=solution,
+        sample_submission=sample,
+    )
     return opts.dest
 
 
-def _placeholder_sample(ids: pd.DataFrame, metric_name: str, solution: pd.DataFrame
-                        ) -> pd.DataFrame:
+def _placeholder_sample(
+    ids: pd.DataFrame, metric_name: str, solution: pd.DataFrame
+) -> pd.DataFrame:
     """A valid sample submission that reveals nothing of the answers' values."""
     kind = get_metric(metric_name).kind
     sample = ids.copy()
@@ -192,8 +213,10 @@ def import_hf(source: Path, opts: ImportOptions) -> Path:
     split = solution.pop("split").astype(str).str.strip().str.lower()
     bad = sorted(set(split) - {"public", "private"})
     if bad:
-        raise InvalidBundle(f"{source.name}: split values must be public or private, found "
-                            f"{', '.join(map(repr, bad))}")
+        raise InvalidBundle(
+            f"{source.name}: split values must be public or private, found "
+            f"{', '.join(map(repr, bad))}"
+        )
     solution[USAGE] = split.map({"public": "Public", "private": "Private"})
     folder = source.parent
     id_column = str(solution.columns[0])
@@ -201,15 +224,29 @@ def import_hf(source: Path, opts: ImportOptions) -> Path:
         sample = _read_csv(folder / "sample_submission.csv")
     else:
         sample = _placeholder_sample(solution[[id_column]], opts.metric, solution)
-    test = _read_csv(folder / "test.csv") if (folder / "test.csv").is_file() else solution[[
-        id_column]]
-    train = (_read_csv(folder / "train.csv") if (folder / "train.csv").is_file()
-             else pd.DataFrame(columns=[id_column]))
-    opts_id = opts if opts.challenge_id else ImportOptions(**{**opts.__dict__,
-                                                              "challenge_id": _slug(folder.name)})
+    test = (
+        _read_csv(folder / "test.csv") if (folder / "test.csv").is_file() else solution[[id_column]]
+    )
+    train = (
+        _read_csv(folder / "train.csv")
+        if (folder / "train.csv").is_file()
+        else pd.DataFrame(columns=[id_column])
+    )
+    opts_id = (
+        opts
+        if opts.challenge_id
+        else ImportOptions(**{**opts.__dict__, "challenge_id": _slug(folder.name)})
+    )
     ch = _challenge(opts_id, folder, sample, solution)
-    write_bundle(opts.dest, ch, description=_description(ch, "a Hugging Face competition"),
-                 train=train, test=test, solution=solution, sample_submission=sample)
+    write_bundle(
+        opts.dest,
+        ch,
+        description=_description(ch, "a Hugging Face competition"),
+        train=train,
+        test=test,
+        solution=solution,
+        sample_submission=sample,
+    )
     return opts.dest
 
 

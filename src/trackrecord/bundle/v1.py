@@ -27,7 +27,15 @@ from trackrecord.errors import Problem
 
 FILE = "challenge.toml"
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
-KNOWN_TABLES = {"format_version", "challenge", "metric", "thresholds", "limits", "siblings", "field"}
+KNOWN_TABLES = {
+    "format_version",
+    "challenge",
+    "metric",
+    "thresholds",
+    "limits",
+    "siblings",
+    "field",
+}
 
 
 class _Collector:
@@ -244,5 +252,7 @@ def dump(ch: Challenge) -> dict[str, Any]:
     if ch.apply_elsewhere:
         doc["siblings"] = {"apply_elsewhere": list(ch.apply_elsewhere)}
     if ch.field:
-        doc["field"] = [{"name": f.name, "public": f.public, "private": f.private} for f in ch.field]
+        doc["field"] = [
+            {"name": f.name, "public": f.public, "private": f.private} for f in ch.field
+        ]
     return doc

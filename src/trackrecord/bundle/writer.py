@@ -54,8 +54,8 @@ def write_bundle(
         train.to_csv(staging / "public" / "train.csv", index=False)
         test.to_csv(staging / "public" / "test.csv", index=False)
         sample_submission.to_csv(staging / "public" / "sample_submission.csv", index=False)
-        for name, data in (extra_public or {}).items():
-            _write_member(staging / "public", name, data)
+        for name, blob in (extra_public or {}).items():
+            _write_member(staging / "public", name, blob)
         solution.to_csv(staging / "private" / "solution.csv", index=False)
         if starter:
             (staging / "starter").mkdir()
@@ -89,7 +89,9 @@ def pack_bundle(src: str | Path, dest: str | Path | None = None) -> Path:
     if out.is_dir():
         out = out / f"{bundle.challenge.id}.zip"
     files = sorted(
-        p for p in root.rglob("*") if p.is_file() and not any(s.startswith(".") for s in p.parts[len(root.parts):])
+        p
+        for p in root.rglob("*")
+        if p.is_file() and not any(s.startswith(".") for s in p.parts[len(root.parts) :])
     )
     tmp = out.with_name(f".{out.name}.tmp")
     with zipfile.ZipFile(tmp, "w", compression=zipfile.ZIP_DEFLATED) as zf:

@@ -130,8 +130,10 @@ def submit(
     file: Path = typer.Argument(..., help="Submission file: CSV (optionally gzipped) or Parquet."),
     note: str | None = typer.Option(None, "--note", help="A note kept with the submission."),
     server: str | None = typer.Option(
-        None, "--server", help="Submit to this server (after `trackrecord login --server`); "
-        "default: $TRACKRECORD_SERVER, else the local data directory."
+        None,
+        "--server",
+        help="Submit to this server (after `trackrecord login --server`); "
+        "default: $TRACKRECORD_SERVER, else the local data directory.",
     ),
     json: bool = JsonOption,
     home: Path | None = HomeOption,
@@ -141,15 +143,15 @@ def submit(
     if settings.server:
         from trackrecord.client import submit_to_server
 
-        answer = submit_to_server(settings.server, project_id, file, home=settings.home,
-                                  note=note)
+        answer = submit_to_server(settings.server, project_id, file, home=settings.home, note=note)
         if json:
             print_json(answer)
         else:
             keys = ("metric", "public_score", "best", "change", "left_today")
-            _print_rows(f"Scored {file.name} on {settings.server}",
-                        [(k.replace("_", " "), str(answer[k])) for k in keys
-                         if answer.get(k) is not None])
+            _print_rows(
+                f"Scored {file.name} on {settings.server}",
+                [(k.replace("_", " "), str(answer[k])) for k in keys if answer.get(k) is not None],
+            )
         return
     with _service(home) as svc:
         try:

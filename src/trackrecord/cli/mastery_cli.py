@@ -16,8 +16,9 @@ from trackrecord.cli.common import (
     settings_from,
 )
 
-mastery_app = typer.Typer(help="The mastery model behind `next` and the skill table.",
-                          no_args_is_help=True)
+mastery_app = typer.Typer(
+    help="The mastery model behind `next` and the skill table.", no_args_is_help=True
+)
 
 
 def skills_table(estimates: list) -> Table:  # type: ignore[type-arg]
@@ -27,8 +28,13 @@ def skills_table(estimates: list) -> Table:  # type: ignore[type-arg]
         width = 20
         lo, hi, mid = (round(v * width) for v in (e.low, e.high, e.mean))
         bar = "".join("●" if i == mid else "─" if lo <= i <= hi else " " for i in range(width + 1))
-        table.add_row(e.skill, f"{e.mean:.2f} ± {e.half_width:.2f}",
-                      f"{e.low:.2f}–{e.high:.2f}", f"[cyan]{bar}[/]", str(e.n_attempts))
+        table.add_row(
+            e.skill,
+            f"{e.mean:.2f} ± {e.half_width:.2f}",
+            f"{e.low:.2f}–{e.high:.2f}",
+            f"[cyan]{bar}[/]",
+            str(e.n_attempts),
+        )
     return table
 
 
@@ -70,8 +76,10 @@ def fit_cmd(json: bool = JsonOption, home: Path | None = HomeOption) -> None:
     if json:
         print_json(report)
         return
-    console.print(f"Fitted on {report.attempts} attempts of {report.learners} learner(s), "
-                  f"{report.items} projects; wrote {report.path}")
+    console.print(
+        f"Fitted on {report.attempts} attempts of {report.learners} learner(s), "
+        f"{report.items} projects; wrote {report.path}"
+    )
 
 
 def register(app: typer.Typer) -> None:

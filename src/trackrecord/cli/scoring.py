@@ -12,8 +12,9 @@ from trackrecord.cli.common import settings_from as _settings
 from trackrecord.errors import InvalidBundle
 
 challenge_app = typer.Typer(help="Check, pack and import challenge bundles.", no_args_is_help=True)
-import_app = typer.Typer(help="Import a competition from another layout as a bundle.",
-                         no_args_is_help=True)
+import_app = typer.Typer(
+    help="Import a competition from another layout as a bundle.", no_args_is_help=True
+)
 challenge_app.add_typer(import_app, name="import")
 
 
@@ -30,14 +31,20 @@ def score_cmd(
 
     settings = _settings(home)
     opened = open_bundle(bundle, cache_dir=settings.cache_dir / "bundles")
-    result = score(opened, file, max_bytes=settings.max_upload_bytes,
-                   cache_dir=settings.cache_dir)
+    result = score(opened, file, max_bytes=settings.max_upload_bytes, cache_dir=settings.cache_dir)
     if json:
-        print_json({"metric": result.metric, "public": result.public,
-                    "private": result.private, "rows": result.rows})
+        print_json(
+            {
+                "metric": result.metric,
+                "public": result.public,
+                "private": result.private,
+                "rows": result.rows,
+            }
+        )
         return
-    console.print(f"metric   {result.metric} ({'higher' if result.greater_is_better else 'lower'}"
-                  " is better)")
+    console.print(
+        f"metric   {result.metric} ({'higher' if result.greater_is_better else 'lower'} is better)"
+    )
     console.print(f"public   {result.public:.6f}  ({result.public_rows} rows)")
     console.print(f"private  {result.private:.6f}  ({result.private_rows} rows)")
     console.print(f"rows     {result.rows}")
@@ -75,8 +82,9 @@ def pack_cmd(
 
     problems = check_bundle(folder)
     if problems:
-        raise InvalidBundle(f"{folder} has {len(problems)} problem(s); not packed",
-                            problems=problems)
+        raise InvalidBundle(
+            f"{folder} has {len(problems)} problem(s); not packed", problems=problems
+        )
     console.print(f"wrote {pack_bundle(folder, out)}")
 
 
@@ -92,27 +100,38 @@ def _import(kind: str, source: Path, metric: str, out: Path | None, **extra: obj
     written = run_importer(kind, source, ImportOptions(metric=metric, dest=dest, **extra))  # type: ignore[arg-type]
     problems = check_bundle(written)
     if problems:
-        raise InvalidBundle(f"imported to {written}, but it does not check clean",
-                            problems=problems)
+        raise InvalidBundle(
+            f"imported to {written}, but it does not check clean", problems=problems
+        )
     console.print(f"[green]ok[/]: wrote bundle {written}")
 
 
 @import_app.command("kaggle")
 @handle_errors
 def import_kaggle_cmd(
-    folder: Path = typer.Argument(..., help="Folder with train.csv, test.csv, "
-                                  "sample_submission.csv and solution.csv."),
+    folder: Path = typer.Argument(
+        ..., help="Folder with train.csv, test.csv, sample_submission.csv and solution.csv."
+    ),
     metric: str = typer.Option(..., "--metric", help="Metric name (see docs/metrics.md)."),
     out: Path | None = typer.Option(None, "--out", "-o", help="Bundle folder to write."),
-    from_train: bool = typer.Option(False, "--from-train",
-                                    help="No solution.csv: re-split train.csv instead."),
+    from_train: bool = typer.Option(
+        False, "--from-train", help="No solution.csv: re-split train.csv instead."
+    ),
     seed: int = typer.Option(0, "--seed", help="Seed for --from-train's split."),
     challenge_id: str | None = typer.Option(None, "--id", help="Challenge id (default: folder)."),
     title: str | None = typer.Option(None, "--title"),
 ) -> None:
     """Import a Kaggle-style folder as a bundle."""
-    _import("kaggle", folder, metric, out, from_train=from_train, seed=seed,
-            challenge_id=challenge_id, title=title)
+    _import(
+        "kaggle",
+        folder,
+        metric,
+        out,
+        from_train=from_train,
+        seed=seed,
+        challenge_id=challenge_id,
+        title=title,
+    )
 
 
 @import_app.command("hf")
@@ -143,8 +162,17 @@ def metrics_cmd(json: bool = JsonOption) -> None:
     from trackrecord.metrics import all_metrics
 
     if json:
-        print_json([{"name": m.name, "direction": m.direction.value, "kind": m.kind.value,
-                     "description": m.description} for m in all_metrics()])
+        print_json(
+            [
+                {
+                    "name": m.name,
+                    "direction": m.direction.value,
+                    "kind": m.kind.value,
+                    "description": m.description,
+                }
+                for m in all_metrics()
+            ]
+        )
         return
     console.print(_metrics_table())
 

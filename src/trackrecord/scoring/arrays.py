@@ -10,7 +10,6 @@ import pyarrow as pa
 import pyarrow.compute as pc
 from numpy.typing import NDArray
 
-
 _NUMPY_NAMES = {"double": "float64", "float": "float32", "halffloat": "float16"}
 
 
@@ -24,14 +23,18 @@ def to_numpy(arr: pa.Array | pa.ChunkedArray) -> NDArray[Any]:
         return to_numpy(pc.cast(arr, pa.int8())).astype(bool)
     if pa.types.is_dictionary(kind):
         names = np.array(arr.dictionary.to_pylist(), dtype=object)
-        return names[to_numpy(arr.indices)]
+        decoded: NDArray[Any] = names[to_numpy(arr.indices)]
+        return decoded
     if pa.types.is_string(kind) or pa.types.is_large_string(kind):
         return np.array(arr.to_pylist(), dtype=object)
     if arr.null_count == 0 and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
         # Even zero-copy `Array.to_numpy` consults pandas; read the data buffer directly.
         dtype = np.dtype(_NUMPY_NAMES.get(str(kind), str(kind)))
-        return np.frombuffer(arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset
-                             * dtype.itemsize)
+        data: NDArray[Any] = np.frombuffer(
+            arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * dtype.itemsize
+        )
+        return data
     if pa.types.is_floating(kind):
         return to_numpy(arr.fill_null(np.nan))
-    return arr.to_numpy(zero_copy_only=False)
+    out: NDArray[Any] = arr.to_numpy(zero_copy_only=False)
+    return out

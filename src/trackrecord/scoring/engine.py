@@ -3,6 +3,7 @@ beyond an optional cache of the parsed answer key."""
 
 from __future__ import annotations
 
+from collections.abc import Callable
 from dataclasses import asdict, dataclass
 from pathlib import Path
 from typing import TYPE_CHECKING, Any
@@ -15,8 +16,8 @@ from numpy.typing import NDArray
 from trackrecord.bundle.model import Bundle, Challenge, sort_labels
 from trackrecord.errors import InvalidBundle, InvalidMetricInput, InvalidSubmission, Problem
 from trackrecord.metrics import InputKind, Metric, get_metric
-from trackrecord.scoring.arrays import to_numpy
 from trackrecord.scoring import reader
+from trackrecord.scoring.arrays import to_numpy
 from trackrecord.scoring.solution import PRIVATE, PUBLIC, Solution, load_solution
 from trackrecord.scoring.validate import (
     Locator,
@@ -112,18 +113,26 @@ def _coerce(table: pa.Table, types: dict[str, pa.DataType], loc: Locator) -> pa.
         if col.type == dtype:
             continue
         try:
-            cast = col.cast(dtype) if dtype == pa.string() or not pa.types.is_string(
-                col.type) else pc.cast(pc.utf8_trim_whitespace(col), dtype)
+            cast = (
+                col.cast(dtype)
+                if dtype == pa.string() or not pa.types.is_string(col.type)
+                else pc.cast(pc.utf8_trim_whitespace(col), dtype)
+            )
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             import pandas as pd  # only to explain a failed cast
 
             values = col.to_pandas()
             bad = np.flatnonzero(pd.to_numeric(values, errors="coerce").isna() & values.notna())
-            problems = loc.many(bad, lambda r: f"{values.iloc[r]!r} is not a number",
-                                "cells that are not numbers", name)
+            problems = loc.many(
+                bad, _not_a_number(list(values)), "cells that are not numbers", name
+            )
             raise InvalidSubmission(f"{loc.file} could not be read", problems=problems) from None
         table = table.set_column(table.column_names.index(name), name, cast)
     return table
+
+
+def _not_a_number(values: list[Any]) -> Callable[[int], str]:
+    return lambda row: f"{values[row]!r} is not a number"
 
 
 def _raise_if(problems: list[Problem], name: str, ch: Challenge) -> None:
@@ -139,8 +148,9 @@ def score_table(
     if table.num_rows == 0:
         raise InvalidSubmission(f"{loc.file} has a header but no rows")
     solution = load_solution(bundle.solution_path, ch, cache_dir)
-    pos, problems = match_ids(table.column(ch.id_column).combine_chunks(), solution, loc,
-                              ch.id_column)
+    pos, problems = match_ids(
+        table.column(ch.id_column).combine_chunks(), solution, loc, ch.id_column
+    )
     preds = {c: table.column(c).combine_chunks() for c in ch.target_columns}
     problems += _check_values(preds, ch, metric, solution, loc)
     y_pred = _prediction_matrix(preds, metric)
@@ -173,8 +183,11 @@ def _allowed_labels(ch: Challenge, solution: Solution) -> list[str]:
     if ch.labels is not None:
         return list(ch.labels)
     col = solution.columns[ch.solution_columns[0]]
-    values = col.dictionary.to_pylist() if pa.types.is_dictionary(col.type) else pc.unique(
-        col.drop_null()).to_pylist()
+    values = (
+        col.dictionary.to_pylist()
+        if pa.types.is_dictionary(col.type)
+        else pc.unique(col.drop_null()).to_pylist()
+    )
     return sort_labels(str(v) for v in values if v is not None)
 
 
@@ -228,15 +241,17 @@ def _is_label(col: pa.Array, label: str) -> NDArray[np.int8]:
     if pa.types.is_dictionary(col.type):
         names = col.dictionary.to_pylist()
         code = names.index(label) if label in names else -1
-        return (to_numpy(col.indices) == code).astype(np.int8)
-    return (to_numpy(col) == label).astype(np.int8)
+        hits: NDArray[np.bool_] = to_numpy(col.indices) == code
+    else:
+        hits = to_numpy(col) == label
+    return hits.astype(np.int8)
 
 
 def _params(ch: Challenge, metric: Metric) -> dict[str, Any]:
     params = {k: v for k, v in ch.metric_params.items() if k in metric.params}
-    if "labels" in metric.params and metric.kind is InputKind.PROBABILITIES:
-        if len(ch.target_columns) > 1:
-            params["labels"] = list(ch.target_columns)
+    multiclass = metric.kind is InputKind.PROBABILITIES and len(ch.target_columns) > 1
+    if "labels" in metric.params and multiclass:
+        params["labels"] = list(ch.target_columns)
     return params
 
 

@@ -61,7 +61,10 @@ def check_size(path: Path, max_bytes: int | None) -> None:
 
 
 def _open_text(path: Path, fmt: str) -> IO[str]:
-    raw: IO[bytes] = gzip.open(path, "rb") if fmt == "gzip" else path.open("rb")
+    # The caller closes the wrapper, which closes the raw stream.
+    raw: IO[bytes] = (
+        gzip.open(path, "rb") if fmt == "gzip" else path.open("rb")  # type: ignore[assignment]  # noqa: SIM115
+    )
     return io.TextIOWrapper(raw, encoding="utf-8-sig", newline="")
 
 
@@ -72,8 +75,10 @@ def read_header(path: Path, fmt: str) -> list[str]:
     except (OSError, EOFError, UnicodeDecodeError) as exc:
         raise InvalidSubmission(f"{path.name} cannot be read as CSV: {exc}") from None
     if not row or all(not c.strip() for c in row):
-        raise InvalidSubmission(f"{path.name} has no header line", problems=[
-            Problem("the first line must name the columns", file=path.name, line=1)])
+        raise InvalidSubmission(
+            f"{path.name} has no header line",
+            problems=[Problem("the first line must name the columns", file=path.name, line=1)],
+        )
     return row
 
 
@@ -128,7 +133,9 @@ def diagnose_csv(
 ) -> list[Problem]:
     """The slow, exact pass: every row whose shape or values pyarrow refused."""
     width = len(header)
-    numeric = {i for i, name in enumerate(header) if pa.types.is_floating(types.get(name, pa.null()))}
+    numeric = {
+        i for i, name in enumerate(header) if pa.types.is_floating(types.get(name, pa.null()))
+    }
     shape: list[Problem] = []
     values: dict[str, list[Problem]] = {}
     try:
@@ -137,19 +144,26 @@ def diagnose_csv(
         for line, row in rows:
             if len(row) != width:
                 found = "a blank line" if not row else f"{len(row)} fields"
-                shape.append(Problem(f"expected {width} fields, found {found}",
-                                     file=path.name, line=line))
+                shape.append(
+                    Problem(f"expected {width} fields, found {found}", file=path.name, line=line)
+                )
                 continue
             for i in numeric:
                 cell = row[i].strip()
                 if cell and not _numeric(cell):
-                    values.setdefault(header[i], []).append(Problem(
-                        f"{row[i]!r} is not a number", file=path.name, line=line, column=header[i]))
+                    values.setdefault(header[i], []).append(
+                        Problem(
+                            f"{row[i]!r} is not a number",
+                            file=path.name,
+                            line=line,
+                            column=header[i],
+                        )
+                    )
     except UnicodeDecodeError as exc:
         return [Problem(f"is not UTF-8 text: {exc}", file=path.name)]
     problems = summarize(shape, "rows with the wrong number of fields") if shape else []
-    for found in values.values():
-        problems.extend(summarize(found, "cells that are not numbers"))
+    for cells in values.values():
+        problems.extend(summarize(cells, "cells that are not numbers"))
     return problems
 
 

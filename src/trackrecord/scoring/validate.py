@@ -100,14 +100,20 @@ def match_ids(
         order = rows[np.argsort(pos[rows], kind="stable")]
         same = pos[order[1:]] == pos[order[:-1]]
         dup_rows = np.sort(order[1:][same])
-        problems += loc.many(dup_rows, "this id appeared on an earlier row", "duplicate ids",
-                             id_column)
+        problems += loc.many(
+            dup_rows, "this id appeared on an earlier row", "duplicate ids", id_column
+        )
     missing = np.flatnonzero(counts == 0)
     if len(missing):
         sample = ", ".join(str(sol_ids[int(i)].as_py()) for i in missing[:5])
         more = f" and {len(missing) - 5} more" if len(missing) > 5 else ""
-        problems.append(Problem(f"{len(missing)} test id(s) have no prediction: {sample}{more}",
-                                file=loc.file, column=id_column))
+        problems.append(
+            Problem(
+                f"{len(missing)} test id(s) have no prediction: {sample}{more}",
+                file=loc.file,
+                column=id_column,
+            )
+        )
     return (None, problems) if problems else (pos, [])
 
 
@@ -130,8 +136,12 @@ def check_floats(col: pa.Array, name: str, loc: Locator, *, unit: bool) -> list[
     if unit:
         with np.errstate(invalid="ignore"):
             out = np.flatnonzero(finite & ((values < 0) | (values > 1)))
-        problems += loc.many(out, lambda r: f"probability {float(values[r])!r} is outside [0, 1]",
-                             "probabilities outside [0, 1]", name)
+        problems += loc.many(
+            out,
+            lambda r: f"probability {float(values[r])!r} is outside [0, 1]",
+            "probabilities outside [0, 1]",
+            name,
+        )
     return problems
 
 
@@ -146,8 +156,9 @@ def check_labels(
         ok = pc.is_in(col, value_set=pa.array(list(allowed), pa.string()))
         bad = np.flatnonzero(~to_numpy(ok) & ~to_numpy(col.is_null()))
         shown = ", ".join(repr(a) for a in allowed[:10])
-        problems += loc.many(bad, lambda r: f"label {col[r].as_py()!r} is not one of {shown}",
-                             "unknown labels", name)
+        problems += loc.many(
+            bad, lambda r: f"label {col[r].as_py()!r} is not one of {shown}", "unknown labels", name
+        )
     return problems
 
 
@@ -155,5 +166,8 @@ def check_row_sums(matrix: NDArray[np.float64], loc: Locator) -> list[Problem]:
     """Multiclass probability rows must sum to 1 within ROW_SUM_TOLERANCE."""
     sums = matrix.sum(axis=1)
     bad = np.flatnonzero(np.abs(sums - 1.0) > ROW_SUM_TOLERANCE)
-    return loc.many(bad, lambda r: f"class probabilities sum to {sums[r]:.6g}, not 1",
-                    "rows that do not sum to 1")
+    return loc.many(
+        bad,
+        lambda r: f"class probabilities sum to {sums[r]:.6g}, not 1",
+        "rows that do not sum to 1",
+    )

@@ -30,6 +30,7 @@ from trackrecord.mastery import (
     normalized_outcome,
     recommend,
 )
+from trackrecord.mastery.types import as_seconds
 from trackrecord.store.models import Challenge, Finalization, Submission
 
 if TYPE_CHECKING:
@@ -79,13 +80,18 @@ def graded_attempts(svc: Service, user_id: int | None = None) -> list[Attempt]:
             outcome = _outcome(ch, fin.private_score)
             if outcome is not None:
                 attempts.append(Attempt(str(fin.user_id), ch.slug, fin.created_at, outcome))
-    return sorted(attempts, key=lambda a: a.time)  # type: ignore[arg-type, return-value]
+    return sorted(attempts, key=lambda a: as_seconds(a.time))
 
 
 def _projects(svc: Service, user_id: int) -> list[ProjectInfo]:
     return [
-        ProjectInfo(e.project.id, e.project.title, e.project.skills, e.project.level,
-                    e.project.apply_elsewhere)
+        ProjectInfo(
+            e.project.id,
+            e.project.title,
+            e.project.skills,
+            e.project.level,
+            e.project.apply_elsewhere,
+        )
         for e in svc.list_catalog(user_id)
     ]
 
@@ -98,8 +104,10 @@ def _model(svc: Service, projects: Sequence[ProjectInfo]) -> MasteryModel:
     try:
         model = MasteryModel.from_dict(json.loads(path.read_text(encoding="utf-8")))
     except (ValueError, KeyError, TypeError) as exc:
-        raise ConfigError(f"{path} is not a valid mastery model ({exc}); run "
-                          "`trackrecord mastery fit` to write it again") from None
+        raise ConfigError(
+            f"{path} is not a valid mastery model ({exc}); run "
+            "`trackrecord mastery fit` to write it again"
+        ) from None
     for item_id, info in items.items():
         model.items.setdefault(item_id, info)
     return model
@@ -122,9 +130,11 @@ def skills(svc: Service, user_id: int) -> list[SkillEstimate]:
 def _just_finished(svc: Service, user_id: int) -> str | None:
     with svc.session() as s:
         row = s.execute(
-            select(Challenge.slug).join(Finalization)
+            select(Challenge.slug)
+            .join(Finalization)
             .where(Finalization.user_id == user_id)
-            .order_by(Finalization.created_at.desc()).limit(1)
+            .order_by(Finalization.created_at.desc())
+            .limit(1)
         ).scalar_one_or_none()
     return row
 

@@ -1,5 +1,5 @@
-"""The score-history plot: a small SVG rendered on the server with matplotlib (no pyplot,
-so it is safe in worker threads)."""
+"""The score-history and skills plots: small SVGs rendered on the server with matplotlib
+(no pyplot, so they are safe in worker threads)."""
 
 from __future__ import annotations
 
@@ -9,6 +9,7 @@ from collections.abc import Sequence
 from matplotlib.figure import Figure
 
 from trackrecord.bundle import Thresholds
+from trackrecord.mastery import SkillEstimate
 from trackrecord.service import SubmissionView
 
 LINES = (
@@ -55,6 +56,38 @@ def history_svg(
     for side in ("top", "right"):
         ax.spines[side].set_visible(False)
     ax.legend(loc="best", fontsize=7, frameon=False)
+    fig.tight_layout()
+    out = io.StringIO()
+    fig.savefig(out, format="svg", metadata={"Date": None})
+    return out.getvalue()
+
+
+def skills_svg(estimates: Sequence[SkillEstimate]) -> str:
+    """Each practiced skill's estimate as a dot on its 90% interval, strongest first."""
+    rows = sorted(estimates, key=lambda e: e.mean)
+    fig = Figure(figsize=(6.4, 0.9 + 0.32 * max(len(rows), 1)), dpi=100)
+    ax = fig.add_subplot()
+    if rows:
+        ys = list(range(len(rows)))
+        ax.hlines(ys, [e.low for e in rows], [e.high for e in rows], color="#9db7d5", lw=5)
+        ax.plot([e.mean for e in rows], ys, "o", color="#1d3f66", zorder=3)
+        ax.set_yticks(ys, [f"{e.skill} ({e.n_attempts})" for e in rows], fontsize=8)
+    else:
+        ax.text(
+            0.5,
+            0.5,
+            "no graded attempts yet",
+            ha="center",
+            va="center",
+            transform=ax.transAxes,
+            color="#666",
+        )
+        ax.set_yticks([])
+    ax.axvline(0.5, color="#ccc", lw=1, ls=":")
+    ax.set_xlim(0, 1)
+    ax.set_xlabel("estimated skill (chance of success on an average project), 90% interval")
+    for side in ("top", "right"):
+        ax.spines[side].set_visible(False)
     fig.tight_layout()
     out = io.StringIO()
     fig.savefig(out, format="svg", metadata={"Date": None})

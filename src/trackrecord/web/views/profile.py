@@ -9,6 +9,7 @@ from fastapi.responses import Response
 
 from trackrecord.web.accounts import Account
 from trackrecord.web.deps import require_account, web
+from trackrecord.web.plot import skills_svg
 from trackrecord.web.render import page
 
 router = APIRouter()
@@ -35,8 +36,13 @@ def profile_page(request: Request, me: Account = Depends(require_account)) -> Re
     svc = web(request).service
     report = svc.status(me.id)
     entries = svc.list_catalog(me.id)
+    estimates = svc.skills(me.id)
     data = {
         "title": "Profile",
+        "estimates": [
+            {"skill": e.skill, "mean": e.mean, "low": e.low, "high": e.high, "n": e.n_attempts}
+            for e in sorted(estimates, key=lambda e: -e.mean)
+        ],
         "account": me,
         "report": report,
         "ladder": max(LADDER, len(entries)),
@@ -44,3 +50,9 @@ def profile_page(request: Request, me: Account = Depends(require_account)) -> Re
         "skills": skills_table(entries),
     }
     return page(request, "profile.html", data)
+
+
+@router.get("/profile/skills.svg", name="skills_chart")
+def skills_chart(request: Request, me: Account = Depends(require_account)) -> Response:
+    svg = skills_svg(web(request).service.skills(me.id))
+    return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
