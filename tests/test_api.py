@@ -97,9 +97,11 @@ def test_finalize_and_status(bundles: dict[str, Bundle]) -> None:
     assert "<table>" in status._repr_html_()
 
 
-def test_server_is_a_clear_error_for_now() -> None:
-    with pytest.raises(ConfigError, match="hosted server"):
-        tr.submit("toy-reg", "x.csv", server="https://example.org")
+def test_status_through_a_server_is_a_clear_error() -> None:
+    # load/submit/submissions/finalize go through a server (tests/test_web_client.py);
+    # status has no API counterpart and says where to look instead.
+    with pytest.raises(ConfigError, match="profile page"):
+        tr.status(server="https://example.org")
 
 
 def test_score_a_bundle_you_hold(bundles: dict[str, Bundle]) -> None:

@@ -97,6 +97,13 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "Default server URL for CLI and notebook commands that talk to a hosted server.",
     ),
+    Setting(
+        "rate_limit_url",
+        "TRACKRECORD_RATE_LIMIT_URL",
+        lambda: None,
+        str,
+        "Redis URL for rate limits shared by every server process. Default: in memory.",
+    ),
 )
 
 
@@ -111,6 +118,7 @@ class Settings:
     secret_key: str | None = None
     invite_code: str | None = None
     server: str | None = None
+    rate_limit_url: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

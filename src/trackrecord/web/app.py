@@ -18,7 +18,7 @@ from trackrecord.web import errors
 from trackrecord.web.deps import WebState, csrf_protect, make_limiters
 from trackrecord.web.middleware import BodyLimitMiddleware, LocalOnlyMiddleware, SessionMiddleware
 from trackrecord.web.render import make_templates
-from trackrecord.web.security import Sessions, secret_key
+from trackrecord.web.security import Sessions, rate_namespace, secret_key
 
 STATIC = Path(__file__).with_name("static")
 # Multipart framing and the small form fields ride on top of the file itself.
@@ -34,7 +34,9 @@ def create_app(
     rates: dict[str, str] | None = None,
 ) -> FastAPI:
     """Build the app. `service`, `catalog` and `scorer` are injectable (tests, benchmarks);
-    `rates` overrides the rate limits, e.g. {"login": "5/60"} (count per seconds)."""
+    `rates` overrides the rate limits, e.g. {"login": "5/60"} (count per seconds). Rate
+    limits live in memory, or in Redis when `settings.rate_limit_url` is set (shared by
+    every process of this server: same Redis, same secret key)."""
     from trackrecord.web.views import (
         account,
         api_v1,
@@ -56,12 +58,13 @@ def create_app(
         redoc_url=None,
         openapi_url="/api/v1/openapi.json",
     )
+    secret = secret_key(settings)
     app.state.web = WebState(
         settings=settings,
         service=svc,
-        sessions=Sessions(secret_key(settings)),
+        sessions=Sessions(secret),
         templates=make_templates(),
-        limiters=make_limiters(rates),
+        limiters=make_limiters(rates, settings.rate_limit_url, rate_namespace(secret)),
     )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

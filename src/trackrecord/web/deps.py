@@ -14,7 +14,16 @@ from trackrecord.store.accounts import token_user, touch_token
 from trackrecord.web.accounts import Account
 from trackrecord.web.accounts import account as load_account
 from trackrecord.web.middleware import API_PREFIX, UNSAFE
-from trackrecord.web.security import CSRF_FIELD, CSRF_HEADER, Rate, RateLimiter, Sessions
+from trackrecord.web.security import (
+    CSRF_FIELD,
+    CSRF_HEADER,
+    Limiter,
+    Rate,
+    RateLimiter,
+    RedisRateLimiter,
+    Sessions,
+    redis_client,
+)
 
 DEFAULT_RATES = {"login": "10/60", "submit": "30/60", "signup": "10/600"}
 
@@ -27,7 +36,7 @@ class WebState:
     service: Service
     sessions: Sessions
     templates: Any
-    limiters: dict[str, RateLimiter] = field(default_factory=dict)
+    limiters: dict[str, Limiter] = field(default_factory=dict)
 
     def limit(self, what: str, key: str) -> None:
         self.limiters[what].hit(key)
@@ -126,10 +135,20 @@ async def csrf_protect(request: Request) -> None:
         )
 
 
-def make_limiters(rates: dict[str, str] | None) -> dict[str, RateLimiter]:
+def make_limiters(
+    rates: dict[str, str] | None, redis_url: str | None = None, namespace: str = ""
+) -> dict[str, Limiter]:
+    """One limiter per action: in memory (this process only), or in Redis at `redis_url`
+    (shared by every process using the same Redis and `namespace`)."""
     merged = {**DEFAULT_RATES, **(rates or {})}
     what = {"login": "sign-in attempts", "submit": "submissions", "signup": "sign-ups"}
-    return {k: RateLimiter(Rate.parse(v), what.get(k, k)) for k, v in merged.items()}
+    if redis_url is None:
+        return {k: RateLimiter(Rate.parse(v), what.get(k, k)) for k, v in merged.items()}
+    client = redis_client(redis_url)
+    return {
+        k: RedisRateLimiter(Rate.parse(v), what.get(k, k), client, namespace)
+        for k, v in merged.items()
+    }
 
 
 def login_session(request: Request, user_id: int | None) -> None:

@@ -15,13 +15,13 @@ import threading
 import time
 from collections import deque
 from dataclasses import dataclass
-from typing import Any
+from typing import Any, Protocol
 
 from argon2 import PasswordHasher
 from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
-from trackrecord.errors import RateLimited
+from trackrecord.errors import ConfigError, RateLimited
 from trackrecord.settings import Settings
 
 SESSION_COOKIE = "trackrecord_session"
@@ -139,3 +139,72 @@ class RateLimiter:
             events.append(now)
             if len(self._events) > 100_000:  # keep memory bounded under abuse
                 self._events = {k: v for k, v in self._events.items() if v}
+
+
+class Limiter(Protocol):
+    rate: Rate
+    what: str
+
+    def hit(self, key: str) -> None: ...
+
+
+# One atomic step of a sliding window kept in a sorted set (score = time in microseconds,
+# read from the Redis server's clock so every process agrees on it): drop events older than
+# the window, refuse when `count` remain (returning the microseconds until the oldest one
+# leaves), else record this event. Returns -1 when the event is allowed.
+SLIDING_WINDOW_LUA = """
+local t = redis.call('TIME')
+local now = tonumber(t[1]) * 1000000 + tonumber(t[2])
+local window = tonumber(ARGV[2])
+redis.call('ZREMRANGEBYSCORE', KEYS[1], '-inf', now - window)
+if redis.call('ZCARD', KEYS[1]) >= tonumber(ARGV[1]) then
+  local oldest = redis.call('ZRANGE', KEYS[1], 0, 0, 'WITHSCORES')
+  return math.floor(tonumber(oldest[2]) + window - now)
+end
+redis.call('ZADD', KEYS[1], now, ARGV[3])
+redis.call('PEXPIRE', KEYS[1], math.ceil(window / 1000))
+return -1
+"""
+
+
+class RedisRateLimiter:
+    """The same sliding window as RateLimiter, kept in Redis: every server process that
+    uses the same Redis and `namespace` shares one count per key. Each hit is one atomic
+    Lua script. When Redis cannot be reached the request fails (500); it does not go
+    unlimited."""
+
+    def __init__(self, rate: Rate, what: str, client: Any, namespace: str) -> None:
+        self.rate = rate
+        self.what = what
+        self._client = client
+        self._prefix = f"{namespace}:{what}:"
+        self._script = client.register_script(SLIDING_WINDOW_LUA)
+
+    def hit(self, key: str) -> None:
+        """Record one event for `key`; raises RateLimited when over the rate."""
+        window_us = int(self.rate.seconds * 1_000_000)
+        member = f"{time.time_ns()}-{secrets.token_hex(6)}"
+        wait_us = int(
+            self._script(keys=[self._prefix + key], args=[self.rate.count, window_us, member])
+        )
+        if wait_us >= 0:
+            wait = wait_us // 1_000_000 + 1
+            raise RateLimited(f"too many {self.what}; try again in {wait} s")
+
+
+def redis_client(url: str) -> Any:
+    """A Redis client for `url` (the `redis` package is imported only when one is used)."""
+    try:
+        import redis
+    except ImportError as exc:  # pragma: no cover - depends on the installation
+        raise ConfigError(
+            "TRACKRECORD_RATE_LIMIT_URL is set but the redis package is not installed "
+            "(pip install redis)"
+        ) from exc
+    return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
+
+
+def rate_namespace(secret: str) -> str:
+    """Redis key prefix: processes with the same secret key are one server and share counts;
+    another server on the same Redis keeps its own."""
+    return "trackrecord:rate:" + hashlib.sha256(b"rate:" + secret.encode()).hexdigest()[:16]
