@@ -14,13 +14,13 @@ install: $(STAMP)
 $(STAMP): pyproject.toml
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[postgres]"
+	$(PY) -m pip install --quiet -e ".[postgres,notebook]"
 	touch $@
 
 install-test: $(TEST_STAMP)
 
 $(TEST_STAMP): $(STAMP) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[postgres,test,lint]"
+	$(PY) -m pip install --quiet -e ".[postgres,notebook,test,lint]"
 	touch $@
 
 # Builds the built-in catalog (cached) and starts the personal web app on 127.0.0.1.

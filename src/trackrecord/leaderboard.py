@@ -369,33 +369,23 @@ def build(
 
 
 def version(session: Session, challenge: Challenge, now: datetime) -> tuple[object, ...]:
-    """What the boards of `challenge` depend on at `now`, read with three small aggregate
-    queries: equal versions mean equal boards. Rows are append-only (scores never change
-    once recorded), so counts and highest ids of the rows read say whether anything did."""
+    """What the boards of `challenge` depend on at `now`, read in one small query: equal
+    versions mean equal boards. Rows are append-only (scores never change once recorded),
+    so the counts and highest ids of the rows the boards read say whether anything did."""
     due = private_due(challenge, now)
-    subs = session.execute(
-        select(func.count(Submission.id), func.max(Submission.id)).where(
-            Submission.challenge_id == challenge.id, Submission.status == SCORED
-        )
-    ).one()
-    fins = session.execute(
-        select(func.count(Finalization.id), func.max(Finalization.id)).where(
-            Finalization.challenge_id == challenge.id
-        )
-    ).one()
-    picks: tuple[object, ...] = ()
-    if due:
-        picks = tuple(
-            session.execute(
-                select(
-                    func.count(FinalPick.id),
-                    func.max(FinalPick.id),
-                    func.count(FinalPick.withdrawn_at),
-                ).where(FinalPick.challenge_id == challenge.id)
-            ).one()
-        )
+    subs = select(func.count(Submission.id), func.max(Submission.id)).where(
+        Submission.challenge_id == challenge.id, Submission.status == SCORED
+    )
+    fins = select(func.count(Finalization.id), func.max(Finalization.id)).where(
+        Finalization.challenge_id == challenge.id
+    )
+    picks = select(
+        func.count(FinalPick.id), func.max(FinalPick.id), func.count(FinalPick.withdrawn_at)
+    ).where(FinalPick.challenge_id == challenge.id)
+    parts = [subs.subquery(), fins.subquery(), *([picks.subquery()] if due else [])]
+    counts = tuple(session.execute(select(*parts)).one())
     settings = (challenge.title, challenge.metric, challenge.greater_is_better)
-    return (*settings, challenge.deadline, challenge.final_picks, due, *subs, *fins, *picks)
+    return (*settings, challenge.deadline, challenge.final_picks, due, *counts)
 
 
 class BoardCache:

@@ -94,6 +94,7 @@ class Service:
         self.clock = clock
         self.blobs = BlobStore(settings.blobs_dir)
         self.leaderboards = BoardCache()  # exact: keyed by what the boards depend on
+        self._bundles: dict[str, Bundle] = {}  # uploaded bundles by blob sha256
         self._local_user: int | None = None
         if migrate:
             ensure_schema(self.engine)
@@ -156,7 +157,11 @@ class Service:
         cache = self.settings.cache_dir / "bundles"
         if row is not None:
             sha = row.bundle_ref.removeprefix(_projects.BLOB_REF)
-            return open_bundle(self.blobs.get(sha).path, cache_dir=cache)
+            found = self._bundles.get(sha)
+            if found is None:  # a stored bundle never changes: open it once per process
+                found = open_bundle(self.blobs.get(sha).path, cache_dir=cache)
+                self._bundles[sha] = found
+            return found
         self.project(project_id)  # a clear NotFound before any build starts
         return open_bundle(self.catalog.bundle_path(project_id), cache_dir=cache)
 

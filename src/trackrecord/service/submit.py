@@ -30,7 +30,7 @@ from trackrecord.errors import (
     TrackrecordError,
 )
 from trackrecord.service.grading import best_of, better, field_place, medal_progress
-from trackrecord.service.projects import find_row
+from trackrecord.service.projects import find_row, info_from_row
 from trackrecord.service.types import ScoreLike, SubmissionView, SubmitResult
 from trackrecord.store.blobs import Blob
 from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
@@ -215,7 +215,7 @@ def _result(
         change=None if previous is None else public - previous,
         improved=previous is None or better(public, previous, gib),
         place=field_place(public, bundle.challenge.field, gib),
-        medal_progress=medal_progress(public, svc.project(row.slug).thresholds, gib),
+        medal_progress=medal_progress(public, info_from_row(row).thresholds, gib),
         per_day=row.per_day,
         left_today=max(row.per_day - used, 0),
     )
