@@ -78,7 +78,11 @@ def check_columns(header: Sequence[str], challenge: Challenge, file: str) -> lis
 def match_ids(
     ids: pa.Array, solution: Solution, loc: Locator, id_column: str
 ) -> tuple[NDArray[np.intp] | None, list[Problem]]:
-    """Map each submission row to its answer-key row; None with problems when ids don't fit."""
+    """Map each submission row to its answer-key row.
+
+    Returns (None, []) when the rows are already in answer-key order (the common case, no
+    index array needed), (positions, []) otherwise, and (None, problems) when ids don't fit.
+    """
     sol_ids = solution.ids
     if ids.type != sol_ids.type:
         ids, sol_ids = ids.cast(pa.string()), sol_ids.cast(pa.string())
@@ -87,7 +91,7 @@ def match_ids(
         rows = np.flatnonzero(to_numpy(ids.is_null()))
         problems += loc.many(rows, "the id is empty", "rows with an empty id", id_column)
     if len(ids) == len(sol_ids) and not problems and pc.all(pc.equal(ids, sol_ids)).as_py():
-        return np.arange(len(ids)), []  # the common case: rows in the order of test.csv
+        return None, []  # the common case: rows in the order of test.csv
     index = pc.index_in(ids, value_set=sol_ids)
     pos = to_numpy(index.fill_null(-1)).astype(np.intp)
     unknown = np.flatnonzero((pos < 0) & ~to_numpy(ids.is_null()))
