@@ -46,6 +46,8 @@ PER_DAY = 12
 SECRET = "load-faults-" + "k" * 32
 BIG_ROWS = 300_000  # about 7 MB: an upload that takes a while to stream
 
+pytestmark = pytest.mark.slow  # real server processes: tens of seconds (make test-fast skips)
+
 
 # A real server process -------------------------------------------------------------------
 
@@ -363,6 +365,9 @@ def record_some(url: str, slug: str, tokens: list[str], rows: int) -> None:
             assert response.status_code == 201, response.text
 
 
+@pytest.mark.skipif(
+    not Path("/proc/self/io").exists(), reason="watches the server through /proc/PID/io (Linux)"
+)
 def test_sigkill_mid_upload_and_after_storing_loses_nothing(
     tmp_path: Path, db_url: str, servers: Callable[[], ServerProcess]
 ) -> None:

@@ -27,6 +27,7 @@ from trackrecord.store.models import Challenge, Finalization, FinalPick, Submiss
 
 Board = Literal["public", "private"]
 SCORED = "scored"
+PENDING = "pending"
 # Scores equal to this many decimals tie: floating-point noise must not split a tie.
 TIE_DECIMALS = 12
 
@@ -370,20 +371,30 @@ def build(
 
 def version(session: Session, challenge: Challenge, now: datetime) -> tuple[object, ...]:
     """What the boards of `challenge` depend on at `now`, read in one small query: equal
-    versions mean equal boards. Rows are append-only (scores never change once recorded),
-    so the counts and highest ids of the rows the boards read say whether anything did."""
+    versions mean equal boards.
+
+    Rows are append-only and a recorded score never changes, so the newest scored
+    submission's id says whether any was added; a submission still pending may become scored
+    later with an older id, so the number pending is part of the version too. Both are
+    index lookups (no count over every submission), as are the finalizations and picks.
+    """
     due = private_due(challenge, now)
-    subs = select(func.count(Submission.id), func.max(Submission.id)).where(
-        Submission.challenge_id == challenge.id, Submission.status == SCORED
-    )
-    fins = select(func.count(Finalization.id), func.max(Finalization.id)).where(
-        Finalization.challenge_id == challenge.id
-    )
-    picks = select(
-        func.count(FinalPick.id), func.max(FinalPick.id), func.count(FinalPick.withdrawn_at)
-    ).where(FinalPick.challenge_id == challenge.id)
-    parts = [subs.subquery(), fins.subquery(), *([picks.subquery()] if due else [])]
-    counts = tuple(session.execute(select(*parts)).one())
+    mine = Submission.challenge_id == challenge.id
+    fin = Finalization.challenge_id == challenge.id
+    pick = FinalPick.challenge_id == challenge.id
+    values = [
+        select(func.max(Submission.id)).where(mine, Submission.status == SCORED),
+        select(func.count(Submission.id)).where(mine, Submission.status == PENDING),
+        select(func.count(Finalization.id)).where(fin),
+        select(func.max(Finalization.id)).where(fin),
+    ]
+    if due:
+        values += [
+            select(func.count(FinalPick.id)).where(pick),
+            select(func.max(FinalPick.id)).where(pick),
+            select(func.count(FinalPick.withdrawn_at)).where(pick),
+        ]
+    counts = tuple(session.execute(select(*(v.scalar_subquery() for v in values))).one())
     settings = (challenge.title, challenge.metric, challenge.greater_is_better)
     return (*settings, challenge.deadline, challenge.final_picks, due, *counts)
 

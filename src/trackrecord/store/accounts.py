@@ -60,15 +60,17 @@ def issue_token(
 def token_user(session: Session, plain: str, *, now: datetime) -> tuple[User, bool] | None:
     """The active user a token belongs to (None if unknown, revoked or expired), and whether
     its `last_used_at` is due for a refresh. Reads only: safe in a read transaction."""
-    token = session.scalars(
-        select(ApiToken).where(ApiToken.token_hash == hash_secret(plain))
+    found = session.execute(
+        select(ApiToken, User)
+        .join(User, User.id == ApiToken.user_id)
+        .where(ApiToken.token_hash == hash_secret(plain))
     ).first()
-    if token is None or token.revoked_at is not None:
+    if found is None:
+        return None
+    token, user = found
+    if token.revoked_at is not None or not user.is_active:
         return None
     if token.expires_at is not None and token.expires_at <= now:
-        return None
-    user = session.get(User, token.user_id)
-    if user is None or not user.is_active:
         return None
     last = token.last_used_at
     return user, last is None or now - last >= TOUCH_EVERY

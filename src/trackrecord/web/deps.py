@@ -146,7 +146,7 @@ def make_limiters(
         return {k: RateLimiter(Rate.parse(v), what.get(k, k)) for k, v in merged.items()}
     client = redis_client(redis_url)
     return {
-        k: RedisRateLimiter(Rate.parse(v), what.get(k, k), client, namespace)
+        k: RedisRateLimiter(Rate.parse(v), what.get(k, k), client, f"{namespace}:{k}")
         for k, v in merged.items()
     }
 

@@ -177,7 +177,7 @@ class RedisRateLimiter:
         self.rate = rate
         self.what = what
         self._client = client
-        self._prefix = f"{namespace}:{what}:"
+        self._prefix = f"{namespace}:"
         self._script = client.register_script(SLIDING_WINDOW_LUA)
 
     def hit(self, key: str) -> None:
