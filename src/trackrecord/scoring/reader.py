@@ -20,6 +20,7 @@ import pyarrow.csv as pacsv
 import pyarrow.parquet as pq
 
 from trackrecord.errors import InvalidSubmission, PayloadTooLarge, Problem, summarize
+from trackrecord.scoring.arrays import read_pool
 
 GZIP_MAGIC = b"\x1f\x8b"
 PARQUET_MAGIC = b"PAR1"
@@ -90,6 +91,7 @@ def read_csv_table(
     try:
         return pacsv.read_csv(
             source,
+            memory_pool=read_pool(),
             parse_options=pacsv.ParseOptions(ignore_empty_lines=False),
             convert_options=pacsv.ConvertOptions(
                 column_types=dict(types),

@@ -24,7 +24,7 @@ from trackrecord.bundle.model import Challenge
 from trackrecord.bundle.writer import USAGE, USAGE_VALUES
 from trackrecord.errors import InvalidBundle, Problem
 from trackrecord.metrics import InputKind, get_metric
-from trackrecord.scoring.arrays import to_numpy
+from trackrecord.scoring.arrays import read_pool, single, to_numpy
 
 PUBLIC, PRIVATE, IGNORED = 0, 1, 2
 CACHE_FORMAT = "2"
@@ -81,11 +81,11 @@ def _to_cache_table(solution: Solution) -> pa.Table:
 
 def _from_cache_table(table: pa.Table) -> Solution:
     names = [n for n in table.column_names if not n.startswith("__")]
-    groups = table.column("__group").combine_chunks() if "__group" in table.column_names else None
+    groups = single(table.column("__group")) if "__group" in table.column_names else None
     return Solution(
-        ids=table.column("__id").combine_chunks(),
-        usage=to_numpy(table.column("__usage")),
-        columns={n: table.column(n).combine_chunks() for n in names},
+        ids=single(table.column("__id")),
+        usage=to_numpy(single(table.column("__usage"))),
+        columns={n: single(table.column(n)) for n in names},
         groups=groups,
     )
 
@@ -128,6 +128,7 @@ def _read_csv(path: Path, challenge: Challenge) -> pa.Table:
     try:
         return pacsv.read_csv(
             str(path),
+            memory_pool=read_pool(),
             convert_options=pacsv.ConvertOptions(
                 column_types=types, null_values=[""], strings_can_be_null=True
             ),
