@@ -122,7 +122,7 @@ def test_user_errors_exit_1_with_a_message(tmp_path: Path) -> None:
 
 def test_db_upgrade(home: Path) -> None:
     code, out, _ = run("db", "upgrade")
-    assert code == 0 and "revision 0001" in out
+    assert code == 0 and "revision 0002" in out
     assert (home / "trackrecord.db").is_file()
 
 

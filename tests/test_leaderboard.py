@@ -111,3 +111,18 @@ def test_private_board_waits_for_the_deadline(
     after = _board(service, bundles["toy-reg"], deadline)
     assert after.private is not None
     assert [r.name for r in after.private if not r.is_reference] == ["ann"]
+
+
+def test_a_page_shows_its_rows_and_the_viewers_own_row_from_elsewhere() -> None:
+    from markupsafe import Markup
+
+    from trackrecord.web.views import leaderboard as view
+
+    rows = [leaderboard.Row(i + 1, f"u{i}", float(i), user_id=i) for i in range(250)]
+    html = [Markup(f"<tr>{r.name}</tr>") for r in rows]
+    first, mine = view.page_of(rows, html, 1, me_id=180)
+    assert first == html[:100] and mine == [html[180]]
+    second, mine = view.page_of(rows, html, 2, me_id=180)
+    assert second == html[100:200] and mine == []  # already on this page
+    third, mine = view.page_of(rows, html, 3, me_id=5)
+    assert third == html[200:] and mine == [html[5]]

@@ -11,10 +11,11 @@ from sqlalchemy import select
 from trackrecord import leaderboard
 from trackrecord.bundle import Bundle
 from trackrecord.service import Service
+from trackrecord.settings import Settings
 from trackrecord.store.models import Challenge, Submission, User
 from trackrecord.web.data import board
 
-from .conftest import regression_file
+from .conftest import FakeCatalog, regression_file
 
 
 def _user(svc: Service, name: str) -> int:
@@ -86,3 +87,36 @@ def test_a_pending_submission_scored_later_shows(
     after = board(service, "toy-reg")
     assert after is not before and after == _fresh(service)
     assert "bob" in [r.name for r in after.public]
+
+
+def test_one_connection_is_enough_to_create_rows_and_build_boards(
+    settings: Settings, catalog: FakeCatalog, bundles: dict[str, Bundle], tmp_path: Path
+) -> None:
+    """Code holding a connection must never take a second: with many threads sharing a pool,
+    every thread would hold one and wait for another (a real outage the server benchmark
+    found). A pool of one connection, with a short timeout, proves it."""
+    from trackrecord.store.db import make_engine
+    from trackrecord.web.data import board
+
+    engine = make_engine(settings, pool_size=1, max_overflow=0, pool_timeout=2)
+    svc = Service(settings, engine=engine, catalog=catalog)
+    try:
+        with svc.session(write_lock=True) as s:
+            svc.challenge_row(s, "toy-reg")  # the first use creates the row
+        user = svc.local_user_id()
+        svc.submit(user, "toy-reg", regression_file(tmp_path / "s.csv", bundles["toy-reg"], 1.5))
+        lb = board(svc, "toy-reg")  # a cache miss: rebuilt, with the reference models
+        assert [r.user_id for r in lb.public if not r.is_reference] == [user]
+        assert any(r.is_reference for r in lb.public)
+        # ...and so does the rest of the learner's loop.
+        svc.submissions(user, "toy-reg")
+        svc.list_catalog(user)
+        svc.start(user, "toy-cls", tmp_path / "ws")
+        svc.finalize(user, "toy-reg")
+        svc.status(user)
+        svc.next_projects(user)
+        svc.refit_mastery()
+        assert board(svc, "toy-reg").private is not None
+    finally:
+        svc.close()
+        engine.dispose()

@@ -276,3 +276,22 @@ def test_blob_names_must_be_sha256(tmp_path: Path) -> None:
         store.get("../../etc/passwd")
     with pytest.raises(NotFound, match="no stored file"):
         store.get("0" * 64)
+
+
+def test_upgrade_from_0001_keeps_the_data_and_adds_the_board_index(db_url: str) -> None:
+    from trackrecord.store.migrate import upgrade_engine
+
+    engine = make_engine(db_url)
+    try:
+        upgrade_engine(engine, "0001")
+        with session_scope(engine) as s:
+            s.add(User(username="ada", role="learner"))
+        upgrade_engine(engine)
+        assert current_revision(engine) == head_revision() == "0002"
+        with session_scope(engine) as s:
+            assert s.scalars(select(User.username)).all() == ["ada"]
+        indexes = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("submissions")}
+        assert indexes["ix_submissions_challenge_status_id"] == ["challenge_id", "status", "id"]
+        assert "ix_submissions_challenge_status" not in indexes
+    finally:
+        engine.dispose()

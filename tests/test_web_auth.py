@@ -7,6 +7,7 @@ from __future__ import annotations
 
 from datetime import timedelta
 
+import pytest
 from fastapi.testclient import TestClient
 from sqlalchemy import select
 
@@ -213,3 +214,40 @@ def test_personal_mode_answers_only_local_requests(personal: TestClient) -> None
     assert cross.status_code == 403 and cross.json()["error"]["code"] == "forbidden"
     assert personal.get("/").status_code == 200
     assert personal.get("/login", follow_redirects=False).status_code == 303  # no accounts
+
+
+def test_verified_tokens_are_trusted_for_a_short_ttl_only(
+    server: TestClient, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    from trackrecord.web import deps
+
+    signup(server, "ada")
+    token = api_token(server, "ada")
+    reads = []
+    real = deps.token_user
+    monkeypatch.setattr(deps, "token_user", lambda *a, **k: reads.append(1) or real(*a, **k))
+    for _ in range(5):
+        assert server.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    assert len(reads) == 1, "a verified token is not read again within the TTL"
+    # Revoked behind this process's back (as another worker would): trusted until the TTL...
+    with _service(server).session() as s:
+        s.scalars(select(ApiToken)).one().revoked_at = utcnow()
+    assert server.get("/api/v1/me", headers=bearer(token)).status_code == 200
+    cache = server.app.state.web.tokens  # type: ignore[attr-defined]
+    start = cache.clock()
+    cache.clock = lambda: start + deps.TOKEN_TTL + 0.01
+    # ...and refused once it has passed.
+    refused = server.get("/api/v1/me", headers=bearer(token))
+    assert refused.status_code == 401 and len(reads) == 2
+
+
+def test_a_cached_token_still_expires_on_time(server: TestClient) -> None:
+    signup(server, "ada")
+    token = api_token(server, "ada")
+    with _service(server).session() as s:
+        s.scalars(select(ApiToken)).one().expires_at = utcnow() + timedelta(hours=1)
+    assert server.get("/api/v1/me", headers=bearer(token)).status_code == 200  # now cached
+    svc = _service(server)
+    later = utcnow() + timedelta(hours=2)
+    svc.clock = lambda: later
+    assert server.get("/api/v1/me", headers=bearer(token)).status_code == 401

@@ -320,3 +320,30 @@ def test_profile_shows_a_skills_chart_with_intervals(
     chart = personal.get("/profile/skills.svg")
     assert chart.headers["content-type"].startswith("image/svg+xml")
     assert "90% interval" in chart.text and "no graded attempts" not in chart.text
+
+
+def test_leaderboard_pages(
+    personal: TestClient,
+    bundles: dict[str, Bundle],
+    tmp_path: Path,
+    monkeypatch: pytest.MonkeyPatch,
+) -> None:
+    from trackrecord.web.views import leaderboard as view
+
+    token = csrf(personal, "/projects/toy-reg")
+    good = split_submission(tmp_path / "good.csv", bundles["toy-reg"])
+    personal.post(
+        "/projects/toy-reg/submit",
+        data={"csrf_token": token},
+        files={"file": ("good.csv", good.read_bytes())},
+    )
+    monkeypatch.setattr(view, "PAGE_SIZE", 1)
+    rows = len(bundles["toy-reg"].challenge.field) + 1
+    first = personal.get("/projects/toy-reg/leaderboard").text
+    assert f"page 1 of {rows}" in first and 'rel="next"' in first and 'rel="prev"' not in first
+    last = personal.get(f"/projects/toy-reg/leaderboard?page={rows + 5}").text  # clamped
+    assert f"page {rows} of {rows}" in last and 'rel="prev"' in last
+    pages = [personal.get(f"/projects/toy-reg/leaderboard?page={n}").text for n in range(1, rows + 1)]
+    assert all("(you)" in p for p in pages), "the viewer's row shows on every page"
+    assert sum("your position" in p for p in pages) == rows - 1
+    assert personal.get("/projects/toy-reg/leaderboard?page=0").status_code == 422

@@ -129,7 +129,7 @@ def check_floats(col: pa.Array, name: str, loc: Locator, *, unit: bool) -> list[
         # Fast path for valid files: two reductions, no temporary masks. NaN propagates
         # through min/max, and a NaN or inf bound fails these comparisons.
         lo, hi = float(values.min()), float(values.max())
-        if (0.0 <= lo and hi <= 1.0) if unit else (math.isfinite(lo) and math.isfinite(hi)):
+        if (lo >= 0.0 and hi <= 1.0) if unit else (math.isfinite(lo) and math.isfinite(hi)):
             return []
     problems: list[Problem] = []
     nulls = to_numpy(col.is_null()) if col.null_count else None

@@ -154,31 +154,47 @@ class Service:
         """The project's bundle (built-in ones are built on first use); for the scorer only."""
         with self.session() as s:
             row = self._uploaded_row(s, project_id)
-        cache = self.settings.cache_dir / "bundles"
         if row is not None:
-            sha = row.bundle_ref.removeprefix(_projects.BLOB_REF)
-            found = self._bundles.get(sha)
-            if found is None:  # a stored bundle never changes: open it once per process
-                found = open_bundle(self.blobs.get(sha).path, cache_dir=cache)
-                self._bundles[sha] = found
-            return found
+            return self.bundle_of(row)
         self.project(project_id)  # a clear NotFound before any build starts
-        return open_bundle(self.catalog.bundle_path(project_id), cache_dir=cache)
+        return open_bundle(self.catalog.bundle_path(project_id), cache_dir=self._bundle_cache)
+
+    def bundle_of(self, row: Challenge) -> Bundle:
+        """The bundle of a stored challenge row, without a database session: callers that
+        hold one must not take a second connection (a pool shared by many threads would
+        run dry with every thread holding one and waiting for another)."""
+        if not row.bundle_ref.startswith(_projects.BLOB_REF):
+            return open_bundle(self.catalog.bundle_path(row.slug), cache_dir=self._bundle_cache)
+        sha = row.bundle_ref.removeprefix(_projects.BLOB_REF)
+        found = self._bundles.get(sha)
+        if found is None:  # a stored bundle never changes: open it once per process
+            found = open_bundle(self.blobs.get(sha).path, cache_dir=self._bundle_cache)
+            self._bundles[sha] = found
+        return found
+
+    @property
+    def _bundle_cache(self) -> Path:
+        return self.settings.cache_dir / "bundles"
 
     def challenge_row(self, session: Session, project_id: str) -> Challenge:
         """The project's challenge row, created from its bundle the first time."""
         row = _projects.find_row(session, project_id)
         if row is not None:
             return row
-        info = self.project(project_id)
-        bundle = self.bundle(project_id)
+        # Not stored yet, so a built-in project: read the catalog, not the database (this
+        # runs inside the caller's transaction; a second connection here could starve).
+        try:
+            meta = self.catalog.get_project(project_id)
+        except NotFound:
+            raise _projects.not_found(project_id) from None
+        bundle = open_bundle(self.catalog.bundle_path(project_id), cache_dir=self._bundle_cache)
         row = _projects.row_from_bundle(
             bundle,
             source="builtin",
             ref=_projects.CATALOG_REF + project_id,
             sha256=_projects.bundle_digest(bundle.root),
         )
-        row.summary = info.summary
+        row.summary = meta.summary
         return _projects.insert_row(session, row)
 
     def enroll(self, session: Session, user_id: int, challenge: Challenge) -> None:

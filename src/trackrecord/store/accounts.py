@@ -57,9 +57,12 @@ def issue_token(
     return plain, row
 
 
-def token_user(session: Session, plain: str, *, now: datetime) -> tuple[User, bool] | None:
-    """The active user a token belongs to (None if unknown, revoked or expired), and whether
-    its `last_used_at` is due for a refresh. Reads only: safe in a read transaction."""
+def token_user(
+    session: Session, plain: str, *, now: datetime
+) -> tuple[User, bool, datetime | None] | None:
+    """The active user a token belongs to (None if unknown, revoked or expired), whether
+    its `last_used_at` is due for a refresh, and when it expires. Reads only: safe in a
+    read transaction."""
     found = session.execute(
         select(ApiToken, User)
         .join(User, User.id == ApiToken.user_id)
@@ -73,7 +76,7 @@ def token_user(session: Session, plain: str, *, now: datetime) -> tuple[User, bo
     if token.expires_at is not None and token.expires_at <= now:
         return None
     last = token.last_used_at
-    return user, last is None or now - last >= TOUCH_EVERY
+    return user, last is None or now - last >= TOUCH_EVERY, token.expires_at
 
 
 def touch_token(session: Session, plain: str, *, now: datetime) -> None:

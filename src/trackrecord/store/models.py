@@ -186,7 +186,7 @@ class Submission(Base):
     __table_args__ = (
         CheckConstraint(_in("status", STATUSES), name="status"),
         Index("ix_submissions_user_challenge_created", "user_id", "challenge_id", "created_at"),
-        Index("ix_submissions_challenge_status", "challenge_id", "status"),
+        Index("ix_submissions_challenge_status_id", "challenge_id", "status", "id"),
     )
 
     id: Mapped[int] = mapped_column(Integer, primary_key=True)

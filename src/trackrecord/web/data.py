@@ -16,7 +16,7 @@ from typing import Any
 from markdown_it import MarkdownIt
 
 from trackrecord import leaderboard
-from trackrecord.bundle import Bundle, FieldEntry
+from trackrecord.bundle import Bundle
 from trackrecord.leaderboard import Leaderboard
 from trackrecord.service import ProjectInfo, Service
 from trackrecord.service.projects import find_row
@@ -79,7 +79,9 @@ def board(svc: Service, project_id: str) -> Leaderboard:
     with svc.session() as s:
         row = find_row(s, project_id)
         if row is not None:
-            return svc.leaderboards.get(s, row, lambda: _field(svc, project_id), svc.now())
+            return svc.leaderboards.get(
+                s, row, lambda: svc.bundle_of(row).challenge.field, svc.now()
+            )
     info = svc.project(project_id)
     bundle = svc.bundle(project_id)
     from trackrecord.metrics import get_metric
@@ -87,10 +89,6 @@ def board(svc: Service, project_id: str) -> Leaderboard:
     row = _transient_row(info, bundle, get_metric(info.metric).greater_is_better)
     with svc.session() as s:
         return leaderboard.build(s, row, bundle.challenge.field, svc.now())
-
-
-def _field(svc: Service, project_id: str) -> tuple[FieldEntry, ...]:
-    return svc.bundle(project_id).challenge.field
 
 
 def project_data(svc: Service, user_id: int, project_id: str) -> dict[str, Any]:

@@ -2,7 +2,10 @@
 
 from __future__ import annotations
 
+import threading
+import time
 from dataclasses import dataclass, field
+from datetime import datetime
 from typing import Any
 
 from fastapi import Depends, Request
@@ -10,7 +13,7 @@ from fastapi import Depends, Request
 from trackrecord.errors import AuthenticationRequired, PermissionDenied
 from trackrecord.service import Service
 from trackrecord.settings import Settings
-from trackrecord.store.accounts import token_user, touch_token
+from trackrecord.store.accounts import hash_secret, token_user, touch_token
 from trackrecord.web.accounts import Account
 from trackrecord.web.accounts import account as load_account
 from trackrecord.web.middleware import API_PREFIX, UNSAFE
@@ -26,6 +29,41 @@ from trackrecord.web.security import (
 )
 
 DEFAULT_RATES = {"login": "10/60", "submit": "30/60", "signup": "10/600"}
+TOKEN_TTL = 2.0  # seconds a verified token is trusted without reading the database again
+
+
+class TokenCache:
+    """Bearer tokens verified in the last TOKEN_TTL seconds (by sha256), with their owner.
+
+    Reading the token on every request costs as much as a small page (docs/benchmarks.md).
+    A revocation or role change made through this process clears the cache at once; one
+    made through another process (several workers) takes effect here within TOKEN_TTL.
+    A token's expiry is still checked on every request.
+    """
+
+    def __init__(self, ttl: float = TOKEN_TTL, size: int = 4096) -> None:
+        self.ttl, self.size = ttl, size
+        self.clock = time.monotonic
+        self._entries: dict[str, tuple[float, Account, datetime | None]] = {}
+        self._lock = threading.Lock()
+
+    def get(self, key: str, now: datetime) -> Account | None:
+        with self._lock:
+            entry = self._entries.get(key)
+        if entry is None or self.clock() - entry[0] > self.ttl:
+            return None
+        expires = entry[2]
+        return entry[1] if expires is None or now < expires else None
+
+    def put(self, key: str, account: Account, expires: datetime | None) -> None:
+        with self._lock:
+            if len(self._entries) >= self.size:
+                self._entries.clear()  # cheap and rare: a full cache is rebuilt in TTL
+            self._entries[key] = (self.clock(), account, expires)
+
+    def clear(self) -> None:
+        with self._lock:
+            self._entries.clear()
 
 
 @dataclass
@@ -37,6 +75,7 @@ class WebState:
     sessions: Sessions
     templates: Any
     limiters: dict[str, Limiter] = field(default_factory=dict)
+    tokens: TokenCache = field(default_factory=TokenCache)
 
     def limit(self, what: str, key: str) -> None:
         self.limiters[what].hit(key)
@@ -66,12 +105,18 @@ def _token_account(state: WebState, token: str) -> Account | None:
     write transaction of its own, only when due (a read transaction that writes fails at
     once on SQLite when another writer got there first: "database is locked")."""
     now = state.service.now()
+    key = hash_secret(token)
+    cached = state.tokens.get(key, now)
+    if cached is not None:
+        return cached
     with state.service.session() as s:
         found = token_user(s, token, now=now)
         account = Account.of(found[0]) if found is not None else None
     if found is not None and found[1]:
         with state.service.session(write_lock=True) as s:
             touch_token(s, token, now=now)
+    if found is not None and account is not None:
+        state.tokens.put(key, account, found[2])
     return account
 
 
@@ -100,19 +145,20 @@ def current_account(request: Request) -> Account | None:
     return found
 
 
-def require_account(account: Account | None = Depends(current_account)) -> Account:
+# The require_* checks do no I/O: as coroutines they skip a thread-pool hop per request.
+async def require_account(account: Account | None = Depends(current_account)) -> Account:
     if account is None:
         raise AuthenticationRequired("please sign in first")
     return account
 
 
-def require_host(account: Account = Depends(require_account)) -> Account:
+async def require_host(account: Account = Depends(require_account)) -> Account:
     if not account.can_host:
         raise PermissionDenied("only hosts and admins can do this")
     return account
 
 
-def require_admin(account: Account = Depends(require_account)) -> Account:
+async def require_admin(account: Account = Depends(require_account)) -> Account:
     if account.role != "admin":
         raise PermissionDenied("only admins can do this")
     return account

@@ -143,4 +143,5 @@ def create_token(
 def revoke(request: Request, token_id: int, me: Account = Depends(require_account)) -> Response:
     with web(request).service.session() as s:
         revoke_token(s, token_id, user_id=me.id)
+    web(request).tokens.clear()
     return RedirectResponse("/account", status_code=303)

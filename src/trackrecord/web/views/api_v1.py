@@ -166,6 +166,7 @@ def delete_token(
 ) -> Response:
     with web(request).service.session() as s:
         revoke_token(s, token_id, user_id=account.id)
+    web(request).tokens.clear()
     return JSON({"revoked": token_id})
 
 

@@ -181,4 +181,5 @@ def set_role(
 ) -> Response:
     with web(request).service.session() as s:
         accounts.set_role(s, username, role)
+    web(request).tokens.clear()
     return RedirectResponse("/host#users", status_code=303)

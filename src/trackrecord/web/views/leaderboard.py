@@ -11,7 +11,7 @@ import threading
 from collections.abc import Sequence
 from typing import Any
 
-from fastapi import APIRouter, Depends, Request
+from fastapi import APIRouter, Depends, Query, Request
 from fastapi.responses import Response
 from markupsafe import Markup
 
@@ -69,12 +69,35 @@ def _mine(
 _rows = RowHtml()
 
 
+PAGE_SIZE = 100
+
+
+def page_of(
+    rows: Sequence[Row], html: list[Markup], number: int, me_id: int
+) -> tuple[list[Markup], list[Markup]]:
+    """One page of rows, and the viewer's own rows when they stand on another page (shown
+    below the page, as Kaggle shows "your position")."""
+    start = (number - 1) * PAGE_SIZE
+    shown = html[start : start + PAGE_SIZE]
+    own = [html[i] for i, r in enumerate(rows) if r.user_id == me_id]
+    elsewhere = [h for h in own if h not in shown]
+    return shown, elsewhere
+
+
 @router.get("/projects/{project_id}/leaderboard", name="leaderboard")
 def leaderboard_page(
-    request: Request, project_id: str, me: Account = Depends(require_account)
+    request: Request,
+    project_id: str,
+    number: int = Query(1, alias="page", ge=1, description="Page of 100 rows."),
+    me: Account = Depends(require_account),
 ) -> Response:
     lb = board(web(request).service, project_id)
     public, private = _rows.rows(web(request).templates, lb, me.id)
+    longest = max(len(lb.public), len(lb.private or ()))
+    pages = max(1, -(-longest // PAGE_SIZE))
+    number = min(number, pages)
+    public_page, public_mine = page_of(lb.public, public, number, me.id)
+    private_page, private_mine = page_of(lb.private or (), private, number, me.id)
     return page(
         request,
         "leaderboard.html",
@@ -82,7 +105,12 @@ def leaderboard_page(
             "title": f"Leaderboard · {lb.title}",
             "board": lb,
             "me_id": me.id,
-            "public_rows": public,
-            "private_rows": private,
+            "public_rows": public_page,
+            "public_mine": public_mine,
+            "private_rows": private_page,
+            "private_mine": private_mine,
+            "page": number,
+            "pages": pages,
+            "page_size": PAGE_SIZE,
         },
     )
