@@ -290,7 +290,9 @@ def test_upgrade_from_0001_keeps_the_data_and_adds_the_board_index(db_url: str) 
         assert current_revision(engine) == head_revision() == "0002"
         with session_scope(engine) as s:
             assert s.scalars(select(User.username)).all() == ["ada"]
-        indexes = {ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("submissions")}
+        indexes = {
+            ix["name"]: ix["column_names"] for ix in inspect(engine).get_indexes("submissions")
+        }
         assert indexes["ix_submissions_challenge_status_id"] == ["challenge_id", "status", "id"]
         assert "ix_submissions_challenge_status" not in indexes
     finally:

@@ -343,7 +343,9 @@ def test_leaderboard_pages(
     assert f"page 1 of {rows}" in first and 'rel="next"' in first and 'rel="prev"' not in first
     last = personal.get(f"/projects/toy-reg/leaderboard?page={rows + 5}").text  # clamped
     assert f"page {rows} of {rows}" in last and 'rel="prev"' in last
-    pages = [personal.get(f"/projects/toy-reg/leaderboard?page={n}").text for n in range(1, rows + 1)]
+    pages = [
+        personal.get(f"/projects/toy-reg/leaderboard?page={n}").text for n in range(1, rows + 1)
+    ]
     assert all("(you)" in p for p in pages), "the viewer's row shows on every page"
     assert sum("your position" in p for p in pages) == rows - 1
     assert personal.get("/projects/toy-reg/leaderboard?page=0").status_code == 422

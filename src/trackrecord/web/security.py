@@ -199,7 +199,7 @@ def redis_client(url: str) -> Any:
     except ImportError as exc:  # pragma: no cover - depends on the installation
         raise ConfigError(
             "TRACKRECORD_RATE_LIMIT_URL is set but the redis package is not installed "
-            "(pip install redis)"
+            "(pip install 'trackrecord[redis]')"
         ) from exc
     return redis.Redis.from_url(url, socket_timeout=5, socket_connect_timeout=5)
 
