@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PYTEST_WORKERS ?= auto
 
-.PHONY: install install-test run demo test test-fast lint format bench bench-scoring bench-mastery bench-server clean
+.PHONY: install install-test run test test-fast lint format bench bench-scoring bench-mastery bench-server clean
 
 install: $(STAMP)
 
@@ -48,7 +48,12 @@ bench: bench-scoring bench-mastery bench-server
 bench-scoring: install
 	$(PY) bench/scoring.py
 
-bench-mastery: install
+# The pyBKT peer runs in its own virtualenv (it needs scikit-learn 1.7): built on first use.
+bench/.peer-venv/.ready:
+	sh bench/peer_env.sh
+	touch $@
+
+bench-mastery: install bench/.peer-venv/.ready
 	$(PY) bench/mastery.py --data ../shared/data/kt/assistments09
 
 bench-server: install-test
