@@ -13,6 +13,7 @@ import pandas as pd
 import pytest
 
 from trackrecord.bundle import open_bundle
+from trackrecord.bundle.check import check_bundle
 from trackrecord.catalog import (
     SKILLS,
     Brief,
@@ -36,11 +37,6 @@ from trackrecord.catalog.stored import load_stored
 from trackrecord.errors import NotFound
 from trackrecord.metrics import get_metric
 from trackrecord.scoring import score
-
-try:
-    from trackrecord.bundle.check import check_bundle
-except ImportError:  # pragma: no cover - the checker is written by another session
-    check_bundle = None  # type: ignore[assignment]
 
 PROJECTS = list_projects()
 IDS = [p.id for p in PROJECTS]
@@ -128,8 +124,6 @@ def test_modules_stay_small() -> None:
 
 
 def test_every_bundle_passes_the_checker(built: dict[str, Path]) -> None:
-    if check_bundle is None:
-        pytest.skip("trackrecord.bundle.check does not exist yet")
     for rid, folder in built.items():
         assert check_bundle(folder) == [], rid
 
