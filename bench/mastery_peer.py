@@ -45,8 +45,22 @@ def bkt_params(model: Model) -> dict[str, tuple[float, float, float, float, floa
             for _, r in rows.iterrows()
             if r["class"] in ("default", "")
         }
-        out[str(skill)] = (p["prior"], p["learns"], p["guesses"], p["slips"], p.get("forgets", 0.0))
+        values = (p["prior"], p["learns"], p["guesses"], p["slips"], p.get("forgets", 0.0))
+        out[str(skill)] = sanitized(values)
     return out
+
+
+# pyBKT's fitted values before any data: used where a fit came out NaN.
+PRIORS = (0.5, 0.1, 0.2, 0.1, 0.0)
+EPS = 1e-6
+
+
+def sanitized(values: tuple[float, ...]) -> tuple[float, ...]:
+    """Fitted BKT parameters made usable by the filter: the pure-Python pyBKT build can fit
+    NaN, or a guess or slip of exactly 0 with a prior of 0 (the filter would then divide
+    0 by 0). NaN takes the prior value; probabilities are kept in [EPS, 1 - EPS]."""
+    clean = [d if np.isnan(v) else v for v, d in zip(values, PRIORS, strict=True)]
+    return tuple(float(np.clip(v, EPS, 1 - EPS)) for v in clean)
 
 
 def online(test: pd.DataFrame, params: dict, fallback: float) -> tuple[np.ndarray, list[float]]:
