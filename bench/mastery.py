@@ -80,7 +80,10 @@ def run_peer(data: Path, python: Path) -> dict:
     with tempfile.TemporaryDirectory() as tmp:
         out = Path(tmp) / "preds.npy"
         cmd = [str(python), str(HERE / "mastery_peer.py"), "--data", str(data), "--out", str(out)]
-        done = subprocess.run(cmd, check=True, capture_output=True, text=True)
+        done = subprocess.run(cmd, capture_output=True, text=True)
+        if done.returncode != 0:
+            tail = "\n".join(done.stderr.strip().splitlines()[-15:])
+            raise SystemExit(f"the pyBKT peer failed (exit {done.returncode}):\n{tail}")
         result = json.loads(done.stdout.strip().splitlines()[-1])
         result["preds"] = np.load(out)
     return result
