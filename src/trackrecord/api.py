@@ -87,10 +87,6 @@ def _remote(server: str) -> Client:
     return connect(server, home=load_settings().home)
 
 
-def _remote_rows(answer: dict[str, Any], keys: Sequence[str]) -> list[tuple[str, str]]:
-    return [(k.replace("_", " "), str(answer[k])) for k in keys if answer.get(k) is not None]
-
-
 def load(project_id: str, *, server: str | None = None) -> tuple[pd.DataFrame, pd.DataFrame]:
     """The public (train, test) tables of a project (from a server: its data zip)."""
     if server is None:
@@ -158,7 +154,9 @@ def _submit_remote(
             else Path(submission)
         )
         answer = submit_to_server(server, project_id, path, home=home, note=note)
-    rows = _remote_rows(answer, ["metric", "public_score", "best", "change", "left_today"])
+    from trackrecord.service.render import REMOTE_SUBMIT_KEYS, remote_rows
+
+    rows = remote_rows(answer, REMOTE_SUBMIT_KEYS)
     return Summary(f"Submission to {project_id} on {server}", rows, answer)
 
 
@@ -195,7 +193,9 @@ def finalize(project_id: str, picks: Sequence[int] = (), *, server: str | None =
     if server is not None:
         with _remote(server) as client:
             answer = client.finalize(project_id, picks)
-        rows = _remote_rows(answer, ["metric", "public_score", "private_score", "medal"])
+        from trackrecord.service.render import REMOTE_FINALIZE_KEYS, remote_rows
+
+        rows = remote_rows(answer, REMOTE_FINALIZE_KEYS)
         return Summary(f"Finalized {project_id} on {server}", rows, answer)
     svc = _service(server)
     result: FinalizeResult = svc.finalize(svc.local_user_id(), project_id, picks)

@@ -17,7 +17,7 @@ import pyarrow.csv as pacsv
 from trackrecord.bundle.model import Bundle, Challenge
 from trackrecord.bundle.reader import open_bundle, read_challenge, zip_problems
 from trackrecord.bundle.writer import USAGE, USAGE_VALUES
-from trackrecord.errors import InvalidBundle, Problem, TrackrecordError, UnknownMetric
+from trackrecord.errors import MAX_LISTED, InvalidBundle, Problem, TrackrecordError, UnknownMetric
 from trackrecord.metrics import Metric, get_metric
 
 REQUIRED = (
@@ -162,9 +162,10 @@ def _rows(mask: pa.Array) -> list[int]:
 def _listed(
     rows: list[int], message: str, file: str, what: str, column: str | None = None
 ) -> list[Problem]:
-    found = [Problem(message, file=file, line=r, column=column) for r in rows[:5]]
-    if len(rows) > 5:
-        found.append(Problem(f"... and {len(rows) - 5} more {what}", file=file, column=column))
+    found = [Problem(message, file=file, line=r, column=column) for r in rows[:MAX_LISTED]]
+    if len(rows) > MAX_LISTED:
+        rest = len(rows) - MAX_LISTED
+        found.append(Problem(f"... and {rest} more {what}", file=file, column=column))
     return found
 
 

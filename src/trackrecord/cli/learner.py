@@ -22,7 +22,14 @@ from trackrecord.cli.common import (
 )
 from trackrecord.errors import InvalidSubmission
 from trackrecord.service import Service
-from trackrecord.service.render import finalize_rows, num, status_rows, submit_rows
+from trackrecord.service.render import (
+    REMOTE_SUBMIT_KEYS,
+    finalize_rows,
+    num,
+    remote_rows,
+    status_rows,
+    submit_rows,
+)
 from trackrecord.settings import Settings
 from trackrecord.store.migrate import upgrade
 
@@ -147,10 +154,8 @@ def submit(
         if json:
             print_json(answer)
         else:
-            keys = ("metric", "public_score", "best", "change", "left_today")
             _print_rows(
-                f"Scored {file.name} on {settings.server}",
-                [(k.replace("_", " "), str(answer[k])) for k in keys if answer.get(k) is not None],
+                f"Scored {file.name} on {settings.server}", remote_rows(answer, REMOTE_SUBMIT_KEYS)
             )
         return
     with _service(home) as svc:

@@ -92,9 +92,9 @@ def _import(kind: str, source: Path, metric: str, out: Path | None, **extra: obj
     from trackrecord.bundle.check import check_bundle
     from trackrecord.bundle.importers import ImportOptions, run_importer
 
-    dest = out or Path.cwd() / (source.stem if source.is_file() else source.resolve().name)
-    if source.is_file():
-        dest = out or Path.cwd() / source.resolve().parent.name
+    # Default: a folder named after the competition (a file's folder, or the folder itself).
+    named = source.resolve().parent if source.is_file() else source.resolve()
+    dest = out or Path.cwd() / named.name
     if dest.exists() and any(dest.iterdir()):
         raise InvalidBundle(f"{dest} already exists and is not empty; choose --out")
     written = run_importer(kind, source, ImportOptions(metric=metric, dest=dest, **extra))  # type: ignore[arg-type]

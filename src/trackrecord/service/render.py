@@ -3,6 +3,9 @@ say the same thing in the same words. Each returns (label, value) pairs or lines
 
 from __future__ import annotations
 
+from collections.abc import Mapping, Sequence
+from typing import Any
+
 from trackrecord.service.types import (
     FieldPlace,
     FinalizeResult,
@@ -90,3 +93,12 @@ def status_rows(report: StatusReport) -> list[tuple[str, str]]:
         ("Streak", f"{report.streak_days} day(s) in a row with a submission"),
         ("Submissions today", str(report.submissions_today)),
     ]
+
+
+REMOTE_SUBMIT_KEYS = ("metric", "public_score", "best", "change", "left_today")
+REMOTE_FINALIZE_KEYS = ("metric", "public_score", "private_score", "medal")
+
+
+def remote_rows(answer: Mapping[str, Any], keys: Sequence[str]) -> list[tuple[str, str]]:
+    """Rows of a server's JSON answer (submit, finalize) for the CLI and the notebook."""
+    return [(k.replace("_", " "), str(answer[k])) for k in keys if answer.get(k) is not None]
