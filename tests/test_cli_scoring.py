@@ -3,6 +3,8 @@
 from __future__ import annotations
 
 import json
+import subprocess
+import sys
 from pathlib import Path
 
 import pandas as pd
@@ -49,6 +51,21 @@ def test_score_json_has_the_contract_keys(app, bundle, tmp_path):
     assert set(data) == {"metric", "public", "private", "rows"}
     assert data["metric"] == "roc_auc" and data["rows"] == 200
     assert 0 <= data["public"] <= 1 and 0 <= data["private"] <= 1
+
+
+def test_score_imports_neither_pandas_nor_sklearn(bundle, tmp_path, home):
+    """Start-up is a fixed cost of every `trackrecord score`: pandas alone adds ~0.15 s."""
+    code = (
+        "import sys; from trackrecord.cli import main; sys.argv[0] = 'trackrecord'\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "print(sorted(m for m in ('pandas', 'sklearn', 'scipy') if m in sys.modules))"
+    )
+    args = ["score", str(bundle.root), str(submission(bundle, tmp_path)), "--json"]
+    out = subprocess.run(
+        [sys.executable, "-c", code, *args], capture_output=True, text=True, check=True
+    )
+    assert json.loads(out.stdout[: out.stdout.rindex("}") + 1])["rows"] == 200
+    assert out.stdout.strip().endswith("[]"), out.stdout
 
 
 def test_score_text_output(app, bundle, tmp_path):
