@@ -11,7 +11,6 @@ from typing import TYPE_CHECKING, Any
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from trackrecord.bundle.model import Bundle, Challenge, sort_labels
@@ -114,6 +113,8 @@ def _coerce(table: pa.Table, types: dict[str, pa.DataType], loc: Locator) -> pa.
         if col.type == dtype:
             continue
         try:
+            import pyarrow.compute as pc
+
             cast = (
                 col.cast(dtype)
                 if dtype == pa.string() or not pa.types.is_string(col.type)
@@ -191,7 +192,7 @@ def _allowed_labels(ch: Challenge, solution: Solution) -> list[str]:
     values = (
         col.dictionary.to_pylist()
         if pa.types.is_dictionary(col.type)
-        else pc.unique(col.drop_null()).to_pylist()
+        else col.drop_null().unique().to_pylist()
     )
     return sort_labels(str(v) for v in values if v is not None)
 
@@ -221,7 +222,7 @@ def _prediction_matrix(preds: dict[str, pa.Array], metric: Metric) -> NDArray[An
 def _numpy(col: pa.Array) -> NDArray[Any]:
     if pa.types.is_string(col.type) or pa.types.is_large_string(col.type):
         try:
-            return to_numpy(pc.cast(col, pa.int64()))
+            return to_numpy(col.cast(pa.int64()))
         except (pa.ArrowInvalid, pa.ArrowNotImplementedError):
             return to_numpy(col)
     return to_numpy(col)

@@ -14,7 +14,6 @@ from dataclasses import dataclass
 
 import numpy as np
 import pyarrow as pa
-import pyarrow.compute as pc
 from numpy.typing import NDArray
 
 from trackrecord.bundle.model import Challenge
@@ -91,8 +90,10 @@ def match_ids(
     if ids.null_count:
         rows = np.flatnonzero(to_numpy(ids.is_null()))
         problems += loc.many(rows, "the id is empty", "rows with an empty id", id_column)
-    if len(ids) == len(sol_ids) and not problems and pc.all(pc.equal(ids, sol_ids)).as_py():
+    if len(ids) == len(sol_ids) and not problems and _same(ids, sol_ids):
         return None, []  # the common case: rows in the order of test.csv
+    import pyarrow.compute as pc
+
     index = pc.index_in(ids, value_set=sol_ids)
     pos = to_numpy(index.fill_null(-1)).astype(np.intp)
     unknown = np.flatnonzero((pos < 0) & ~to_numpy(ids.is_null()))
@@ -120,6 +121,13 @@ def match_ids(
             )
         )
     return (None, problems) if problems else (pos, [])
+
+
+def _same(a: pa.Array, b: pa.Array) -> bool:
+    """Equal arrays of equal length without nulls; integer ids compared in numpy."""
+    if pa.types.is_integer(a.type) and a.type == b.type:
+        return bool(np.array_equal(to_numpy(a), to_numpy(b)))
+    return bool(a.equals(b))
 
 
 def check_floats(col: pa.Array, name: str, loc: Locator, *, unit: bool) -> list[Problem]:
@@ -164,6 +172,8 @@ def check_labels(
         rows = np.flatnonzero(to_numpy(col.is_null()))
         problems += loc.many(rows, "empty cell", "empty cells", name)
     if allowed is not None:
+        import pyarrow.compute as pc
+
         ok = pc.is_in(col, value_set=pa.array(list(allowed), pa.string()))
         bad = np.flatnonzero(~to_numpy(ok) & ~to_numpy(col.is_null()))
         shown = ", ".join(repr(a) for a in allowed[:10])
