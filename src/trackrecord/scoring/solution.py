@@ -47,6 +47,8 @@ def truth_type(challenge: Challenge) -> pa.DataType:
     return pa.float64() if kind in FLOAT_TRUTH else pa.string()
 
 
+LABELS = pa.dictionary(pa.int32(), pa.string())  # the CSV reader's dictionary type
+
 _MEMORY: dict[tuple[str, int, int, str], Solution] = {}
 
 
@@ -123,8 +125,12 @@ def _write_cache(key: tuple[str, int, int, str], table: pa.Table, cache_dir: Pat
 
 
 def _read_csv(path: Path, challenge: Challenge) -> pa.Table:
-    types: dict[str, pa.DataType] = {c: truth_type(challenge) for c in challenge.solution_columns}
-    types[USAGE] = pa.string()
+    # Labels and Usage are read straight into dictionaries: a few distinct strings over
+    # millions of rows, hashed once by the reader instead of materialized and then encoded.
+    truth = truth_type(challenge)
+    labels = LABELS if truth == pa.string() else truth
+    types: dict[str, pa.DataType] = {c: labels for c in challenge.solution_columns}
+    types[USAGE] = LABELS
     if challenge.group_column:
         types[challenge.group_column] = pa.string()
     try:
@@ -155,7 +161,7 @@ def _to_solution(table: pa.Table, challenge: Challenge, name: str) -> Solution:
     usage_col = table.column(USAGE).combine_chunks()
     # Through the column's own dictionary: building an Arrow value set (`pa.array`) would
     # import pandas, a fixed 0.15 s that the scoring path otherwise never pays.
-    encoded = usage_col.dictionary_encode()
+    encoded = usage_col if pa.types.is_dictionary(usage_col.type) else usage_col.dictionary_encode()
     names = encoded.dictionary.to_pylist()
     if encoded.null_count or any(n not in USAGE_VALUES for n in names):
         raise InvalidBundle(f"private/{name} has Usage values other than {'/'.join(USAGE_VALUES)}")
