@@ -10,7 +10,7 @@ from pathlib import Path
 import pytest
 from alembic.autogenerate import compare_metadata
 from alembic.runtime.migration import MigrationContext
-from sqlalchemy import inspect, select
+from sqlalchemy import inspect, select, text
 from sqlalchemy.exc import IntegrityError, StatementError
 
 from trackrecord.errors import NotFound, PayloadTooLarge
@@ -108,6 +108,75 @@ def test_sqlite_is_wal_with_foreign_keys_and_busy_timeout(tmp_path: Path) -> Non
         assert conn.exec_driver_sql("PRAGMA foreign_keys").scalar() == 1
         assert conn.exec_driver_sql("PRAGMA busy_timeout").scalar() >= 5000
     engine.dispose()
+
+
+@pytest.mark.postgres
+def test_postgres_pool_keeps_as_many_connections_as_the_setting(postgres_url: str) -> None:
+    engine = make_engine(Settings(home=Path("."), database_url=postgres_url, db_pool_size=7))
+    assert engine.pool.size() == 7  # type: ignore[attr-defined]
+    assert engine.pool._max_overflow == 7  # type: ignore[attr-defined]
+    engine.dispose()
+
+
+def test_db_pool_size_must_be_positive() -> None:
+    from trackrecord.errors import ConfigError
+    from trackrecord.settings import load_settings
+
+    with pytest.raises(ConfigError, match="db_pool_size"):
+        load_settings(environ={"TRACKRECORD_DB_POOL_SIZE": "0"})
+    with pytest.raises(ConfigError, match="TRACKRECORD_DB_POOL_SIZE"):
+        load_settings(environ={"TRACKRECORD_DB_POOL_SIZE": "many"})
+    assert load_settings(environ={"TRACKRECORD_DB_POOL_SIZE": "3"}).db_pool_size == 3
+
+
+@pytest.mark.postgres
+def test_read_only_sessions_open_no_transaction_on_postgres(postgres_url: str) -> None:
+    """No BEGIN/COMMIT round trips: after a read the server-side session is idle."""
+    from psycopg.pq import TransactionStatus
+
+    engine = make_engine(postgres_url)
+    for read_only, expected in ((True, TransactionStatus.IDLE), (False, TransactionStatus.INTRANS)):
+        with session_scope(engine, read_only=read_only) as s:
+            assert s.execute(text("SELECT 1")).scalar() == 1
+            dbapi = s.connection().connection.dbapi_connection
+            assert dbapi.info.transaction_status == expected  # type: ignore[union-attr]
+    with (
+        pytest.raises(ValueError, match="read-only"),
+        session_scope(engine, read_only=True, write_lock=True),
+    ):
+        pass
+    engine.dispose()
+
+
+def _backend_pid(engine) -> int:  # type: ignore[no-untyped-def]
+    with session_scope(engine, read_only=True) as s:
+        return int(s.execute(text("SELECT pg_backend_pid()")).scalar_one())
+
+
+@pytest.mark.postgres
+def test_a_connection_that_died_while_idle_is_replaced(
+    postgres_url: str, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    """Connections are pinged only after PING_AFTER_IDLE_S in the pool: one the server
+    dropped meanwhile is replaced before anyone uses it; without the ping it would fail."""
+    from sqlalchemy.exc import OperationalError
+
+    from trackrecord.store import db
+
+    killer = make_engine(postgres_url)
+    for idle_limit, survives in ((0.0, True), (3600.0, False)):
+        monkeypatch.setattr(db, "PING_AFTER_IDLE_S", idle_limit)
+        engine = make_engine(postgres_url, pool_size=1, max_overflow=0)
+        pid = _backend_pid(engine)  # the one pooled connection, now idle in the pool
+        with killer.connect() as conn:
+            conn.execute(text("SELECT pg_terminate_backend(:pid)"), {"pid": pid})
+        if survives:
+            assert _backend_pid(engine) != pid  # a new connection, and no error
+        else:
+            with pytest.raises(OperationalError):
+                _backend_pid(engine)
+        engine.dispose()
+    killer.dispose()
 
 
 def test_the_default_database_lives_in_home(home: Path) -> None:

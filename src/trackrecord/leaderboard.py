@@ -17,9 +17,9 @@ import threading
 from collections.abc import Callable, Iterable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
-from typing import Literal
+from typing import Any, Literal
 
-from sqlalchemy import func, select
+from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from trackrecord.bundle import FieldEntry
@@ -369,41 +369,40 @@ def build(
     )
 
 
-def version(session: Session, challenge: Challenge, now: datetime) -> tuple[object, ...]:
-    """What the boards of `challenge` depend on at `now`, read in one small query: equal
-    versions mean equal boards.
+def _version_columns() -> list[Any]:
+    """What a challenge's boards depend on beyond its own row, as scalar subqueries
+    correlated to the challenge row: equal values mean equal boards.
 
     Rows are append-only and a recorded score never changes, so the newest scored
     submission's id says whether any was added; a submission still pending may become scored
-    later with an older id, so the number pending is part of the version too. Both are
-    index lookups (no count over every submission), as are the finalizations and picks.
+    later with an older id, so the number pending is part of the version too. Each is an
+    index lookup (no count over every submission), as are the finalizations and picks.
     """
-    due = private_due(challenge, now)
-    mine = Submission.challenge_id == challenge.id
-    fin = Finalization.challenge_id == challenge.id
-    pick = FinalPick.challenge_id == challenge.id
+    mine = Submission.challenge_id == Challenge.id
+    fin = Finalization.challenge_id == Challenge.id
+    pick = FinalPick.challenge_id == Challenge.id
     values = [
         select(func.max(Submission.id)).where(mine, Submission.status == SCORED),
         select(func.count(Submission.id)).where(mine, Submission.status == PENDING),
         select(func.count(Finalization.id)).where(fin),
         select(func.max(Finalization.id)).where(fin),
+        select(func.count(FinalPick.id)).where(pick),
+        select(func.max(FinalPick.id)).where(pick),
+        select(func.count(FinalPick.withdrawn_at)).where(pick),
     ]
-    if due:
-        values += [
-            select(func.count(FinalPick.id)).where(pick),
-            select(func.max(FinalPick.id)).where(pick),
-            select(func.count(FinalPick.withdrawn_at)).where(pick),
-        ]
-    counts = tuple(session.execute(select(*(v.scalar_subquery() for v in values))).one())
-    settings = (challenge.title, challenge.metric, challenge.greater_is_better)
-    return (*settings, challenge.deadline, challenge.final_picks, due, *counts)
+    return [v.scalar_subquery() for v in values]
+
+
+# Built once: every leaderboard view runs it (see `_TOKEN_AND_USER` in store/accounts.py).
+_ROW_AND_VERSION = select(Challenge, *_version_columns()).where(Challenge.slug == bindparam("slug"))
 
 
 class BoardCache:
     """The last boards built, one per challenge, reused while their version is unchanged.
 
-    Exact, not time-based: every lookup reads the version (see `version`), so a new
-    submission or finalization shows at once, in this process and in any other one.
+    Exact, not time-based: every lookup reads the challenge row and its version in one
+    query (one round trip), so a new submission or finalization shows at once, in this
+    process and in any other one.
     """
 
     def __init__(self, size: int = 256) -> None:
@@ -411,21 +410,34 @@ class BoardCache:
         self._boards: dict[int, tuple[tuple[object, ...], Leaderboard]] = {}
         self._lock = threading.Lock()
 
-    def get(
+    def find(
         self,
         session: Session,
-        challenge: Challenge,
-        field: Callable[[], Sequence[FieldEntry]],
+        slug: str,
+        field: Callable[[Challenge], Sequence[FieldEntry]],
         now: datetime,
-    ) -> Leaderboard:
-        """The boards of a stored challenge as `build` would return them; `field` gives the
-        reference models (read from the bundle, whose digest is part of the version)."""
-        key = (challenge.bundle_sha256, *version(session, challenge, now))
+    ) -> Leaderboard | None:
+        """The boards of the stored challenge `slug` as `build` would return them (None when
+        no such row is stored); `field` gives a row's reference models (read from its
+        bundle, whose digest is part of the version)."""
+        found = session.execute(_ROW_AND_VERSION, {"slug": slug}).first()
+        if found is None:
+            return None
+        challenge, *counts = found
+        settings = (challenge.title, challenge.metric, challenge.greater_is_better)
+        key = (
+            challenge.bundle_sha256,
+            *settings,
+            challenge.deadline,
+            challenge.final_picks,
+            private_due(challenge, now),
+            *counts,
+        )
         with self._lock:
             hit = self._boards.get(challenge.id)
         if hit is not None and hit[0] == key:
             return hit[1]
-        board = build(session, challenge, field(), now)
+        board = build(session, challenge, field(challenge), now)
         with self._lock:
             self._boards.pop(challenge.id, None)
             while len(self._boards) >= self.size:  # evict the oldest entry

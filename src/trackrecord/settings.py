@@ -55,6 +55,14 @@ SETTINGS: tuple[Setting, ...] = (
         "SQLAlchemy database URL. Default: SQLite (WAL) at HOME/trackrecord.db.",
     ),
     Setting(
+        "db_pool_size",
+        "TRACKRECORD_DB_POOL_SIZE",
+        lambda: 20,
+        int,
+        "Database connections a server process keeps open (PostgreSQL); as many again may "
+        "open for bursts. Below the number of requests served at once, connections churn.",
+    ),
+    Setting(
         "max_upload_mb",
         "TRACKRECORD_MAX_UPLOAD_MB",
         lambda: 200,
@@ -111,6 +119,7 @@ SETTINGS: tuple[Setting, ...] = (
 class Settings:
     home: Path
     database_url: str | None = None
+    db_pool_size: int = 20
     max_upload_mb: int = 200
     hosted: bool = False
     host: str = "127.0.0.1"
@@ -163,6 +172,8 @@ def load_settings(
                 raise ConfigError(f"{s.env}={env[s.env]!r} is not valid: {exc}") from exc
         else:
             values[s.name] = s.default()
+    if values["db_pool_size"] <= 0:
+        raise ConfigError("db_pool_size must be a positive number of connections")
     if values["max_upload_mb"] <= 0:
         raise ConfigError("max_upload_mb must be a positive number of MiB")
     return Settings(**values)

@@ -119,6 +119,13 @@ class Service:
         with session_scope(self.engine, write_lock=write_lock) as session:
             yield session
 
+    @contextmanager
+    def reading(self) -> Iterator[Session]:
+        """A session that only reads, for hot paths: fewer round trips on PostgreSQL
+        (see `session_scope`)."""
+        with session_scope(self.engine, read_only=True) as session:
+            yield session
+
     def now(self) -> datetime:
         return self.clock()
 

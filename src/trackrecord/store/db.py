@@ -9,6 +9,7 @@ atomic with a preceding read (the daily quota) can take the write lock up front 
 
 from __future__ import annotations
 
+import time
 from collections.abc import Iterator
 from contextlib import contextmanager
 from pathlib import Path
@@ -16,21 +17,33 @@ from typing import Any
 
 from sqlalchemy import Engine, create_engine, event
 from sqlalchemy.engine import Connection, make_url
+from sqlalchemy.exc import DisconnectionError
 from sqlalchemy.orm import Session
 
 from trackrecord.settings import Settings
 
 BUSY_TIMEOUT_MS = 30_000
+# A pooled server connection idle this long is pinged before use (see `_ping_when_idle`).
+PING_AFTER_IDLE_S = 10.0
 _BEGIN_OPTION = "trackrecord_sqlite_begin"
 
 
 def make_engine(url_or_settings: str | Settings, **kwargs: Any) -> Engine:
     """An engine for a URL (or the settings' `db_url`), configured for this project."""
-    url = url_or_settings.db_url if isinstance(url_or_settings, Settings) else url_or_settings
+    settings = url_or_settings if isinstance(url_or_settings, Settings) else None
+    url = settings.db_url if settings else str(url_or_settings)
     parsed = make_url(url)
     if parsed.get_backend_name() != "sqlite":
-        kwargs.setdefault("pool_pre_ping", True)
-        return create_engine(url, **kwargs)
+        # A pool smaller than the number of requests in flight closes each connection it
+        # cannot keep and opens a new one for the next request: on PostgreSQL a new backend
+        # process every time (docs/benchmarks.md). Keep one per concurrent request instead.
+        size = settings.db_pool_size if settings else Settings.db_pool_size
+        kwargs.setdefault("pool_size", size)
+        kwargs.setdefault("max_overflow", size)
+        engine = create_engine(url, **kwargs)
+        if not kwargs.get("pool_pre_ping"):
+            _ping_when_idle(engine)
+        return engine
     database = parsed.database
     if database and database != ":memory:" and not database.startswith("file:"):
         Path(database).expanduser().parent.mkdir(parents=True, exist_ok=True)
@@ -38,6 +51,32 @@ def make_engine(url_or_settings: str | Settings, **kwargs: Any) -> Engine:
     engine = create_engine(url, **kwargs)
     _configure_sqlite(engine, in_memory=database in (None, "", ":memory:"))
     return engine
+
+
+def _ping_when_idle(engine: Engine) -> None:
+    """Check a pooled connection before use only when it sat idle for PING_AFTER_IDLE_S.
+
+    Connections die while idle (a database restart, a firewall's idle timeout), not while
+    busy; SQLAlchemy's `pool_pre_ping` pings on every checkout, which on PostgreSQL is one
+    round trip of each request (measured: the leaderboard page went from 35% to 46% of the
+    bare endpoint without it, docs/benchmarks.md). A dead connection found here is replaced
+    before the request sees it, as `pool_pre_ping` would do."""
+
+    @event.listens_for(engine, "checkin")
+    def _checkin(_dbapi_connection: Any, record: Any) -> None:
+        record.info["idle_since"] = time.monotonic()
+
+    @event.listens_for(engine, "checkout")
+    def _checkout(dbapi_connection: Any, record: Any, _proxy: Any) -> None:
+        since = record.info.get("idle_since")
+        if since is None or time.monotonic() - since < PING_AFTER_IDLE_S:
+            return  # new, or back in the pool a moment ago
+        try:
+            engine.dialect.do_ping(dbapi_connection)
+        except engine.dialect.loaded_dbapi.Error as exc:
+            if engine.dialect.is_disconnect(exc, dbapi_connection, None):
+                raise DisconnectionError(f"pooled connection went away while idle: {exc}") from exc
+            raise
 
 
 def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
@@ -61,7 +100,9 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
 
 
 @contextmanager
-def session_scope(engine: Engine, *, write_lock: bool = False) -> Iterator[Session]:
+def session_scope(
+    engine: Engine, *, write_lock: bool = False, read_only: bool = False
+) -> Iterator[Session]:
     """One transaction: commit when the block ends, roll back if it raises.
 
     Use `write_lock=True` for every transaction that may write: on SQLite a transaction
@@ -70,10 +111,19 @@ def session_scope(engine: Engine, *, write_lock: bool = False) -> Iterator[Sessi
     `write_lock=True` starts the transaction with the database write lock on SQLite
     (`BEGIN IMMEDIATE`), so a count followed by an insert cannot interleave with another
     writer. On PostgreSQL it changes nothing: lock rows with `select(...).with_for_update()`.
+
+    `read_only=True` is for the hot paths that only read (token lookups, leaderboards): on
+    PostgreSQL each statement then runs on its own, without the BEGIN and COMMIT round
+    trips (under READ COMMITTED each statement sees its own snapshot either way); on
+    SQLite it is an ordinary read transaction. Nothing may be written in such a session.
     """
+    if write_lock and read_only:
+        raise ValueError("a session cannot both take the write lock and be read-only")
     with engine.connect() as conn:
         if write_lock and engine.dialect.name == "sqlite":
             conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
+        if read_only and engine.dialect.name != "sqlite":
+            conn.execution_options(isolation_level="AUTOCOMMIT")
         with Session(bind=conn, expire_on_commit=False) as session:
             try:
                 yield session

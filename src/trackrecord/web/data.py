@@ -76,12 +76,12 @@ def board(svc: Service, project_id: str) -> Leaderboard:
     A stored challenge's board comes from the service's cache, which rebuilds it only when
     a submission, finalization or setting it depends on changed (one small query a view).
     """
-    with svc.session() as s:
-        row = find_row(s, project_id)
-        if row is not None:
-            return svc.leaderboards.get(
-                s, row, lambda: svc.bundle_of(row).challenge.field, svc.now()
-            )
+    with svc.reading() as s:
+        found = svc.leaderboards.find(
+            s, project_id, lambda row: svc.bundle_of(row).challenge.field, svc.now()
+        )
+        if found is not None:
+            return found
     info = svc.project(project_id)
     bundle = svc.bundle(project_id)
     from trackrecord.metrics import get_metric

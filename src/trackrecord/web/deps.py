@@ -109,7 +109,7 @@ def _token_account(state: WebState, token: str) -> Account | None:
     cached = state.tokens.get(key, now)
     if cached is not None:
         return cached
-    with state.service.session() as s:
+    with state.service.reading() as s:
         found = token_user(s, token, now=now)
         account = Account.of(found[0]) if found is not None else None
     if found is not None and found[1]:
@@ -139,7 +139,7 @@ def current_account(request: Request) -> Account | None:
         uid = request.state.session.get("uid")
         found = None
         if isinstance(uid, int):
-            with state.service.session() as s:
+            with state.service.reading() as s:
                 found = load_account(s, uid)
     request.state.account = found
     return found
