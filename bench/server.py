@@ -16,7 +16,10 @@ Each measurement runs next to a baseline of the same stack, in the same run:
 
 Load: CLIENTS concurrent asyncio clients (httpx, keep-alive; SUBMIT_CLIENTS for uploads),
 each phase bounded by a request count and a time limit. Baseline and measured phases
-alternate (`--rounds`) so that other load on the machine hits both alike.
+alternate (`--rounds`) so that other load on the machine hits both alike. Each phase also
+reports the server process's CPU time per request (from /proc): the load generator is a
+Python process too and can be the limit for the cheapest endpoint, while CPU per request
+says what an endpoint costs the server whatever the client can send.
 
     python bench/server.py --db sqlite|postgres [--clients 16] [--submit-clients 8]
                            [--requests 2000] [--seconds 15] [--rounds 2]
@@ -268,6 +271,12 @@ class Result:
     seconds: float
     errors: dict[int, int]
     samples: dict[int, str] = field(default_factory=dict)  # one error body per status
+    server_cpu: float = 0.0  # CPU seconds the server process spent during the phase
+
+    @property
+    def cpu_ms(self) -> float:
+        """Server CPU per request: what the endpoint costs, whatever the client can send."""
+        return self.server_cpu / len(self.latencies) * 1000 if self.latencies else float("nan")
 
     @property
     def rps(self) -> float:
@@ -297,12 +306,23 @@ async def _worker(
             out.samples.setdefault(status, text[:300])
 
 
+def cpu_seconds(pid: int) -> float:
+    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
+    try:
+        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
+    except OSError:
+        return 0.0
+    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+
+
 async def load(
-    name: str, url: str, request: Request, *, clients: int, count: int, seconds: float,
+    name: str, server: Server, request: Request, *, clients: int, count: int, seconds: float,
     ok: frozenset[int] = frozenset({200}),
 ) -> Result:  # fmt: skip
     """`clients` concurrent clients send at most `count` requests for at most `seconds`."""
+    url, pid = server.url, server.proc.pid if server.proc else 0
     out = Result(name, [], 0.0, {})
+    cpu_before = cpu_seconds(pid)
     counter = iter(range(count))  # shared: each request index is taken once
     limits = httpx.Limits(max_connections=clients, max_keepalive_connections=clients)
     async with httpx.AsyncClient(base_url=url, limits=limits, timeout=60) as client:
@@ -312,6 +332,7 @@ async def load(
             *(_worker(client, request, counter, stop_at, set(ok), out) for _ in range(clients))
         )
         out.seconds = time.perf_counter() - started
+    out.server_cpu = cpu_seconds(pid) - cpu_before
     return out
 
 
@@ -322,7 +343,8 @@ def merge(results: list[Result]) -> Result:
             errors[k] = errors.get(k, 0) + v
     latencies = [x for r in results for x in r.latencies]
     samples = {k: v for r in results for k, v in r.samples.items()}
-    return Result(results[0].name, latencies, sum(r.seconds for r in results), errors, samples)
+    seconds, cpu = sum(r.seconds for r in results), sum(r.server_cpu for r in results)
+    return Result(results[0].name, latencies, seconds, errors, samples, cpu)
 
 
 # The scenarios -------------------------------------------------------------------------
@@ -336,7 +358,7 @@ class Bench:
     def auth(self, i: int) -> dict[str, str]:
         return {"Authorization": f"Bearer {self.tokens[i % len(self.tokens)]}"}
 
-    async def leaderboard(self, url: str) -> list[Result]:
+    async def leaderboard(self, server: Server) -> list[Result]:
         """health (the target's baseline), an authenticated bare endpoint, the page."""
 
         async def bare(c: httpx.AsyncClient, i: int) -> httpx.Response:
@@ -349,13 +371,13 @@ class Bench:
             return await c.get(f"/projects/{SLUG}/leaderboard", headers=self.auth(i))
 
         phases = [
-            (url, "health (bare)", bare),
-            (url, "tokens (bare + auth)", authed),
-            (url, "leaderboard page", board),
+            (server, "health (bare)", bare),
+            (server, "tokens (bare + auth)", authed),
+            (server, "leaderboard page", board),
         ]
         return await self._series(phases, frozenset({200}), self.args.clients)
 
-    async def submissions(self, url: str, stub_url: str) -> list[Result]:
+    async def submissions(self, server: Server, stub: Server) -> list[Result]:
         """The route with a stub scorer (baseline), then the real one."""
         files = [submission_csv(seed=k) for k in range(8)]
 
@@ -366,11 +388,11 @@ class Bench:
                 f"/api/v1/challenges/{SLUG}/submissions", files=body, headers=headers
             )
 
-        phases = [(stub_url, "submit, stub scorer", post), (url, "submit 10k rows", post)]
+        phases = [(stub, "submit, stub scorer", post), (server, "submit 10k rows", post)]
         return await self._series(phases, frozenset({201}), self.args.submit_clients)
 
     async def _series(
-        self, phases: list[tuple[str, str, Request]], ok: frozenset[int], clients: int
+        self, phases: list[tuple[Server, str, Request]], ok: frozenset[int], clients: int
     ) -> list[Result]:
         a = self.args
         runs: list[list[Result]] = [[] for _ in phases]
@@ -391,7 +413,7 @@ def row(r: Result) -> str:
     errors = ", ".join(f"{k}: {v}" for k, v in sorted(r.errors.items())) or "none"
     return (
         f"| {r.name} | {len(r.latencies)} | {r.rps:.1f} | {r.pct(50):.1f} | {r.pct(95):.1f} "
-        f"| {r.pct(99):.1f} | {errors} |"
+        f"| {r.pct(99):.1f} | {r.cpu_ms:.2f} | {errors} |"
     )
 
 
@@ -400,8 +422,8 @@ def report(db: str, args: argparse.Namespace, lb: list[Result], sub: list[Result
         f"\n### {db}: {args.clients} clients (submissions: {args.submit_clients}), "
         f"{args.learners} learners x {args.subs_each} past submissions"
     )
-    print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | errors |")
-    print("|---|---:|---:|---:|---:|---:|---|")
+    print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | server CPU ms/req | errors |")
+    print("|---|---:|---:|---:|---:|---:|---:|---|")
     for r in (*lb, *sub):
         print(row(r))
     for r in (*lb, *sub):
@@ -410,6 +432,10 @@ def report(db: str, args: argparse.Namespace, lb: list[Result], sub: list[Result
     health, authed, page = lb
     print(f"\nleaderboard / bare throughput: {page.rps / health.rps:.0%} (target >= 50%)")
     print(f"leaderboard / bare + auth throughput: {page.rps / authed.rps:.0%}")
+    print(
+        f"server CPU per request: leaderboard {page.cpu_ms:.2f} ms, bare {health.cpu_ms:.2f} ms "
+        f"({health.cpu_ms / page.cpu_ms:.0%}: the ratio with a client that is never the limit)"
+    )
     print(f"submission p99: {sub[1].pct(99):.0f} ms (target < 300 ms on PostgreSQL)")
 
 
@@ -448,9 +474,9 @@ def run(args: argparse.Namespace) -> None:
             stub = [sys.executable, str(Path(__file__).resolve()), "--serve-stub"]
             bench = Bench(args, tokens)
             with running(serve, env, home / "server.log") as server:
-                lb = asyncio.run(bench.leaderboard(server.url))
+                lb = asyncio.run(bench.leaderboard(server))
                 with running(stub, env, home / "stub.log") as stubbed:
-                    sub = asyncio.run(bench.submissions(server.url, stubbed.url))
+                    sub = asyncio.run(bench.submissions(server, stubbed))
         report(args.db, args, lb, sub)
     finally:
         if args.keep:
