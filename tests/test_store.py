@@ -148,6 +148,17 @@ def test_read_only_sessions_open_no_transaction_on_postgres(postgres_url: str) -
     engine.dispose()
 
 
+def test_read_only_sessions_refuse_to_write(engine) -> None:  # type: ignore[no-untyped-def]
+    with (
+        pytest.raises(RuntimeError, match="read-only"),
+        session_scope(engine, read_only=True) as s,
+    ):
+        s.add(User(username="nobody", role="learner"))
+        s.flush()
+    with session_scope(engine) as s:
+        assert s.scalars(select(User).where(User.username == "nobody")).first() is None
+
+
 def _backend_pid(engine) -> int:  # type: ignore[no-untyped-def]
     with session_scope(engine, read_only=True) as s:
         return int(s.execute(text("SELECT pg_backend_pid()")).scalar_one())

@@ -99,6 +99,14 @@ def _configure_sqlite(engine: Engine, *, in_memory: bool) -> None:
         conn.exec_driver_sql(f"BEGIN {mode}")
 
 
+@event.listens_for(Session, "before_flush")
+def _refuse_writes(session: Session, _context: Any, _instances: Any) -> None:
+    """A read-only session has no transaction on PostgreSQL: each write would commit on its
+    own, so none is allowed."""
+    if session.info.get("read_only") and (session.new or session.dirty or session.deleted):
+        raise RuntimeError("a read-only session (session_scope(read_only=True)) cannot write")
+
+
 @contextmanager
 def session_scope(
     engine: Engine, *, write_lock: bool = False, read_only: bool = False
@@ -115,7 +123,8 @@ def session_scope(
     `read_only=True` is for the hot paths that only read (token lookups, leaderboards): on
     PostgreSQL each statement then runs on its own, without the BEGIN and COMMIT round
     trips (under READ COMMITTED each statement sees its own snapshot either way); on
-    SQLite it is an ordinary read transaction. Nothing may be written in such a session.
+    SQLite it is an ordinary read transaction. Nothing may be written in such a session:
+    a flush of ORM changes raises (see `_refuse_writes`).
     """
     if write_lock and read_only:
         raise ValueError("a session cannot both take the write lock and be read-only")
@@ -124,7 +133,8 @@ def session_scope(
             conn.execution_options(**{_BEGIN_OPTION: "IMMEDIATE"})
         if read_only and engine.dialect.name != "sqlite":
             conn.execution_options(isolation_level="AUTOCOMMIT")
-        with Session(bind=conn, expire_on_commit=False) as session:
+        info = {"read_only": True} if read_only else {}
+        with Session(bind=conn, expire_on_commit=False, info=info) as session:
             try:
                 yield session
                 session.commit()
