@@ -405,6 +405,70 @@ def test_an_uploaded_challenge_is_listed_and_scored(
         service.add_challenge(bundles["toy-reg"].root)
 
 
+def test_final_picks_are_chosen_before_the_deadline_and_frozen_at_it(
+    settings: Settings, catalog: FakeCatalog, tmp_path: Path
+) -> None:
+    """As on Kaggle: picks change until the deadline, then the private board and the
+    finalization use them, and nobody picks again once private scores are due."""
+    from tests.conftest import Spec, write_toy_bundle
+    from trackrecord.web.data import board
+
+    deadline = datetime(2024, 5, 2, tzinfo=UTC)
+    clock = Clock(datetime(2024, 5, 1, tzinfo=UTC))
+    hosted = write_toy_bundle(tmp_path / "hosted", Spec(id="timed"))
+    with Service(settings, catalog=catalog, clock=clock) as svc:
+        svc.add_challenge(hosted.root, deadline=deadline)
+        user = svc.local_user_id()
+        ids = [
+            svc.submit(
+                user, "timed", regression_file(tmp_path / f"{e}.csv", hosted, e)
+            ).submission.id
+            for e in (0.5, 2.0, 3.0)
+        ]
+        good, worse, worst = ids
+        with pytest.raises(Conflict, match="at most 2"):
+            svc.select_picks(user, "timed", ids)
+        with pytest.raises(Conflict, match="picked twice"):
+            svc.select_picks(user, "timed", [good, good])
+        with pytest.raises(NotFound, match="not scored submissions of yours"):
+            svc.select_picks(user, "timed", [max(ids) + 1])
+        views = svc.select_picks(user, "timed", [worst, worse])
+        assert sorted(v.id for v in views if v.picked) == [worse, worst]
+        assert all(v.private_score is None for v in views)  # picking reveals nothing
+        views = svc.select_picks(user, "timed", [worse])  # changed: worst is withdrawn
+        assert [v.id for v in views if v.picked] == [worse]
+        assert board(svc, "timed").private is None  # not due yet
+
+        clock.now = deadline
+        with pytest.raises(Conflict, match="closed at its deadline"):
+            svc.select_picks(user, "timed", [good])
+        with pytest.raises(Conflict, match="closed at its deadline"):
+            svc.finalize(user, "timed", [good])
+        mine = [r for r in board(svc, "timed").private if r.user_id == user]
+        assert [r.score for r in mine] == [pytest.approx(2.0)]  # the pick, not the best public
+        result = svc.finalize(user, "timed")
+        assert result.submission_id == worse and result.private_score == pytest.approx(2.0)
+
+
+def test_picks_clear_and_serve_a_project_without_deadline(
+    service: Service, bundles: dict[str, Bundle], tmp_path: Path
+) -> None:
+    user = service.local_user_id()
+    first, second = (
+        service.submit(
+            user, "toy-reg", regression_file(tmp_path / f"{e}.csv", bundles["toy-reg"], e)
+        )
+        for e in (0.5, 2.0)
+    )
+    service.select_picks(user, "toy-reg", [second.submission.id])
+    assert not any(v.picked for v in service.select_picks(user, "toy-reg", []))  # cleared
+    service.select_picks(user, "toy-reg", [second.submission.id])
+    result = service.finalize(user, "toy-reg")  # no picks named: the selected one counts
+    assert result.submission_id == second.submission.id
+    with pytest.raises(Conflict, match="finalized once"):
+        service.select_picks(user, "toy-reg", [first.submission.id])
+
+
 def test_a_deadline_closes_submissions_and_guards_private_scores(
     settings: Settings, catalog: FakeCatalog, tmp_path: Path
 ) -> None:

@@ -280,6 +280,67 @@ def test_host_from_catalog_deadline_and_quota(
         assert s.scalar(select(func.count(Submission.id))) == 1  # over-quota one not stored
 
 
+def test_final_picks_on_the_page_and_the_api_until_the_deadline(
+    server: TestClient, tmp_path: Path, bundles: dict[str, Bundle]
+) -> None:
+    token = _host(server)
+    server.post(
+        "/host/challenges/from-catalog",
+        data={
+            "csrf_token": csrf(server, "/host"),
+            "project_id": "toy-reg",
+            "slug": "timed",
+            "deadline": "2099-01-01T00:00",
+        },
+    )
+    ids = []
+    for private_off in (0.25, 3.0):  # the same public score, different private ones
+        sub = split_submission(tmp_path / "s.csv", bundles["toy-reg"], private_off=private_off)
+        posted = server.post(
+            "/api/v1/challenges/timed/submissions",
+            headers=bearer(token),
+            files={"file": ("s.csv", sub.read_bytes())},
+        )
+        ids.append(posted.json()["submission"]["id"])
+    page = server.get("/projects/timed").text
+    assert 'formaction="/projects/timed/picks"' in page and "Save final picks" in page
+    saved = server.post(
+        "/projects/timed/picks",
+        data={"csrf_token": csrf(server, "/projects/timed"), "pick": str(ids[1])},
+        follow_redirects=False,
+    )
+    assert saved.status_code == 303 and saved.headers["location"] == "/projects/timed#final"
+    assert f'value="{ids[1]}" checked' in server.get("/projects/timed").text
+    too_many = server.put(
+        "/api/v1/challenges/timed/picks", headers=bearer(token), json={"picks": [*ids, 999]}
+    )
+    assert too_many.status_code == 409 and "at most 2" in too_many.json()["error"]["message"]
+    picked = server.put(
+        "/api/v1/challenges/timed/picks", headers=bearer(token), json={"picks": ids}
+    )
+    assert [s["picked"] for s in picked.json()["submissions"]] == [True, True]
+    assert all(s["private_score"] is None for s in picked.json()["submissions"])
+    server.put("/api/v1/challenges/timed/picks", headers=bearer(token), json={"picks": [ids[1]]})
+
+    server.patch(
+        "/api/v1/host/challenges/timed",
+        headers=bearer(token),
+        json={"deadline": "2000-01-01T00:00:00Z"},
+    )
+    closed = server.put("/api/v1/challenges/timed/picks", headers=bearer(token), json={"picks": []})
+    assert (
+        closed.status_code == 409 and "closed at its deadline" in closed.json()["error"]["message"]
+    )
+    page = server.get("/projects/timed").text
+    assert "Final picks closed at the deadline" in page and "disabled" in page
+    board = server.get("/api/v1/challenges/timed/leaderboard", headers=bearer(token)).json()
+    subs = server.get("/api/v1/host/challenges/timed/submissions", headers=bearer(token))
+    private = {r["id"]: r["private_score"] for r in subs.json()["submissions"]}
+    assert private[ids[0]] < private[ids[1]]  # rmse: the first is better on the private split
+    ada = [r["score"] for r in board["private"] if r["name"] == "ada"]
+    assert ada == [private[ids[1]]]  # the pick counts, not the better submission
+
+
 def test_hosted_pages_need_sign_in(server: TestClient) -> None:
     for path in ("/", "/projects/toy-reg", "/profile", "/host", "/account"):
         response = server.get(path, follow_redirects=False)

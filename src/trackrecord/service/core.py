@@ -288,6 +288,13 @@ class Service:
         """Choose final picks, reveal the private score and award the medal (once)."""
         return _finalize.finalize(self, user_id, project_id, picks)
 
+    def select_picks(
+        self, user_id: int, project_id: str, picks: Sequence[int]
+    ) -> list[SubmissionView]:
+        """Select the submissions that count on the private board (until the deadline)."""
+        _finalize.select_picks(self, user_id, project_id, picks)
+        return self.submissions(user_id, project_id)
+
     def status(self, user_id: int) -> StatusReport:
         return _progress.status(self, user_id)
 

@@ -1,9 +1,11 @@
 """Finalizing: choose the final picks, reveal the private score, award the medal. Once.
 
-Picks default to the picks already selected (the hosted server lets learners select them
-before a deadline), else to the best public scores, earliest first on ties. The private
-score is the best private score among the picks, as on Kaggle. A unique constraint on
-(user, challenge) makes a second finalization impossible even under concurrency.
+Picks are selected with `select_picks` (any time before a deadline, as on Kaggle, where
+they close with the competition) or named when finalizing a project without a deadline;
+a learner who selected none is judged on their best public scores, earliest first on ties.
+The private score is the best private score among the picks. After a deadline the picks
+are frozen: finalizing reveals the score of the picks made before it. A unique constraint
+on (user, challenge) makes a second finalization impossible even under concurrency.
 """
 
 from __future__ import annotations
@@ -67,7 +69,9 @@ def choose_picks(
     return [by_id[p] for p in picks]
 
 
-def _check_can_finalize(session: Session, svc: Service, user_id: int, row: Challenge) -> None:
+def _lock_unfinalized(session: Session, user_id: int, row: Challenge) -> None:
+    """Lock the user's row (picks and finalization of one user are serialized) and refuse
+    a project this user already finalized."""
     if session.execute(select(User.id).where(User.id == user_id).with_for_update()).first() is None:
         raise NotFound(f"no user with id {user_id}")
     done = session.scalars(
@@ -81,6 +85,10 @@ def _check_can_finalize(session: Session, svc: Service, user_id: int, row: Chall
             f"(private score {done.private_score:.6g}, medal: {done.medal or 'none'}); "
             "a project is finalized once"
         )
+
+
+def _check_can_finalize(session: Session, svc: Service, user_id: int, row: Challenge) -> None:
+    _lock_unfinalized(session, user_id, row)
     if row.deadline is not None and svc.now() < row.deadline:
         raise Conflict(
             f"{row.slug} reveals private scores at its deadline, {row.deadline:%Y-%m-%d %H:%M} UTC"
@@ -100,6 +108,25 @@ def _scored(session: Session, user_id: int, row: Challenge) -> list[Submission]:
     return list(subs)
 
 
+def select_picks(svc: Service, user_id: int, project_id: str, picks: Sequence[int]) -> None:
+    """Make `picks` (ids of the user's scored submissions, at most the project's
+    `final_picks`) the submissions that count on the private board; an empty list clears
+    them (the best public ones count). Open until the deadline, and until the user
+    finalizes a project without one."""
+    svc.project(project_id)
+    with svc.session(write_lock=True) as s:
+        row = svc.challenge_row(s, project_id)
+        _lock_unfinalized(s, user_id, row)
+        now = svc.now()
+        if row.deadline is not None and now >= row.deadline:
+            raise Conflict(
+                f"final picks for {row.slug} closed at its deadline, "
+                f"{row.deadline:%Y-%m-%d %H:%M} UTC"
+            )
+        chosen = choose_picks(_scored(s, user_id, row), picks, row) if picks else []
+        _replace_picks(s, user_id, row, chosen, now)
+
+
 def finalize(
     svc: Service, user_id: int, project_id: str, picks: Sequence[int] = ()
 ) -> FinalizeResult:
@@ -109,6 +136,11 @@ def finalize(
         with svc.session(write_lock=True) as s:
             row = svc.challenge_row(s, project_id)
             _check_can_finalize(s, svc, user_id, row)
+            if picks and row.deadline is not None:
+                raise Conflict(
+                    f"final picks for {row.slug} closed at its deadline: finalizing reveals "
+                    "the picks selected before it (or your best public submissions)"
+                )
             chosen = choose_picks(
                 _scored(s, user_id, row), picks or _active_picks(s, user_id, row), row
             )

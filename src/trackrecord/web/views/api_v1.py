@@ -40,6 +40,13 @@ class FinalizeRequest(BaseModel):
     picks: list[int] = Field(default_factory=list)
 
 
+class PicksRequest(BaseModel):
+    picks: list[int] = Field(
+        description="Ids of your scored submissions, at most the challenge's final_picks; "
+        "[] clears them (your best public submissions count)."
+    )
+
+
 class ChallengeSettingsBody(BaseModel):
     deadline: str | None = None
     clear_deadline: bool = False
@@ -126,6 +133,19 @@ def leaderboard(
     request: Request, project_id: str, account: Account = Depends(require_account)
 ) -> Response:
     return JSON(board(web(request).service, project_id))
+
+
+@router.put("/challenges/{project_id}/picks")
+def select_picks(
+    request: Request,
+    project_id: str,
+    body: PicksRequest,
+    account: Account = Depends(require_account),
+) -> Response:
+    """Select the submissions that count on the private board; open until the deadline."""
+    return JSON(
+        {"submissions": web(request).service.select_picks(account.id, project_id, body.picks)}
+    )
 
 
 @router.post("/challenges/{project_id}/finalize")

@@ -6,11 +6,13 @@ from __future__ import annotations
 
 import shutil
 import tempfile
+from collections.abc import Callable
 from pathlib import Path, PurePath
 
 from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
+from starlette.concurrency import run_in_threadpool
 
 from trackrecord.errors import NotFound, TrackrecordError
 from trackrecord.metrics import get_metric
@@ -83,16 +85,28 @@ def _with_error(request: Request, me: Account, project_id: str, exc: Trackrecord
     return page(request, "project.html", data, status=exc.status)
 
 
+async def _ticked(
+    request: Request, project_id: str, me: Account, action: Callable[[int, str, list[int]], object]
+) -> Response:
+    """Run `action` (finalize, select picks) with the submissions ticked in the form."""
+    form = await request.form()
+    picks = [int(v) for v in form.getlist("pick") if isinstance(v, str) and v.isdigit()]
+    await run_in_threadpool(action, me.id, project_id, picks)
+    return RedirectResponse(f"/projects/{project_id}#final", status_code=303)
+
+
 @router.post("/projects/{project_id}/finalize")
 async def finalize_form(
     request: Request, project_id: str, me: Account = Depends(require_account)
 ) -> Response:
-    form = await request.form()
-    picks = [int(v) for v in form.getlist("pick") if isinstance(v, str) and v.isdigit()]
-    from starlette.concurrency import run_in_threadpool
+    return await _ticked(request, project_id, me, web(request).service.finalize)
 
-    await run_in_threadpool(web(request).service.finalize, me.id, project_id, picks)
-    return RedirectResponse(f"/projects/{project_id}#final", status_code=303)
+
+@router.post("/projects/{project_id}/picks")
+async def picks_form(
+    request: Request, project_id: str, me: Account = Depends(require_account)
+) -> Response:
+    return await _ticked(request, project_id, me, web(request).service.select_picks)
 
 
 @router.get("/projects/{project_id}/data.zip", name="data_zip")
