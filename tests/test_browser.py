@@ -129,3 +129,37 @@ def test_learner_and_host_journeys(
     assert "lea" in listing and "good.csv" in listing and "bad.csv" in listing
     host_ctx.close()
     learner_ctx.close()
+
+
+def test_learner_saves_final_picks_before_the_deadline(
+    browser,
+    site: LiveServer,
+    bundles: dict[str, Bundle],  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    from datetime import UTC, datetime
+
+    service = site.server.config.app.state.web.service  # type: ignore[attr-defined]
+    archive = bundle_zip(bundles["toy-reg"], tmp_path / "timed.zip", new_id="timed")
+    service.add_challenge(archive, deadline=datetime(2099, 1, 1, tzinfo=UTC))
+    ctx = browser.new_context()
+    page = ctx.new_page()
+    sign_up(page, site.url, "lea")
+    page.goto(f"{site.url}/projects/timed")
+    for private_off in (0.25, 3.0):
+        sub = split_submission(
+            tmp_path / f"s{private_off}.csv", bundles["toy-reg"], 0.25, private_off
+        )
+        page.set_input_files("input[name=file]", str(sub))
+        page.click("form[data-dropzone] button.primary")
+        page.wait_for_url("**/projects/timed?submitted=*")
+    boxes = page.locator("input[name=pick]")
+    assert boxes.count() == 2 and page.locator("input[name=pick]:checked").count() == 0
+    chosen = boxes.nth(0).get_attribute("value")  # the newest submission
+    boxes.nth(0).check()
+    page.click("text=Save final picks")
+    page.wait_for_url(f"{site.url}/projects/timed#final")
+    checked = page.locator("input[name=pick]:checked")
+    assert checked.count() == 1 and checked.get_attribute("value") == chosen
+    assert "You can change them until the deadline" in page.content()
+    ctx.close()
