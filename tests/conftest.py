@@ -225,6 +225,18 @@ def catalog(bundles: dict[str, Bundle]) -> FakeCatalog:
 
 
 @pytest.fixture
+def cli_catalog(monkeypatch: pytest.MonkeyPatch, home: Path, catalog: FakeCatalog) -> FakeCatalog:
+    """The learner CLI commands, in `home`, over the toy catalog instead of the built-in one."""
+    from trackrecord.cli import learner
+
+    def open_service(settings: Settings) -> Service:
+        return Service(settings, catalog=catalog)
+
+    monkeypatch.setattr(learner, "open_service", open_service)
+    return catalog
+
+
+@pytest.fixture
 def service(settings: Settings, catalog: FakeCatalog) -> Iterator[Service]:
     svc = Service(settings, catalog=catalog)
     yield svc

@@ -10,20 +10,12 @@ from typer.testing import CliRunner
 
 from tests.conftest import FakeCatalog, regression_file
 from trackrecord.bundle import Bundle
-from trackrecord.cli import app, learner
-from trackrecord.service import Service
-from trackrecord.settings import Settings
+from trackrecord.cli import app
 
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def fake_catalog(monkeypatch: pytest.MonkeyPatch, home: Path, catalog: FakeCatalog) -> FakeCatalog:
-    def open_service(settings: Settings) -> Service:
-        return Service(settings, catalog=catalog)
-
-    monkeypatch.setattr(learner, "open_service", open_service)
-    return catalog
+pytestmark = pytest.mark.usefixtures("cli_catalog")
 
 
 def run(*args: str) -> tuple[int, str, str]:
@@ -87,16 +79,16 @@ def test_text_output_of_submit_and_status(bundles: dict[str, Bundle], tmp_path: 
     assert code == 0 and "s.csv" in out
 
 
-def test_catalog_filters_and_build_progress(fake_catalog: FakeCatalog) -> None:
+def test_catalog_filters_and_build_progress(cli_catalog: FakeCatalog) -> None:
     assert [e["project"]["id"] for e in run_json("catalog", "--task", "regression")] == ["toy-reg"]  # type: ignore[index, union-attr]
     assert run_json("catalog", "--skill", "nope") == []
     code, out, _ = run("catalog", "--level", "1")
     assert code == 0 and "toy-cls" in out
     code, out, _ = run("catalog", "build")
     assert code == 0 and "2 project(s) ready" in out
-    assert fake_catalog.built == ["toy-reg", "toy-cls"]
+    assert cli_catalog.built == ["toy-reg", "toy-cls"]
     code, out, _ = run("catalog", "build", "toy-cls")
-    assert code == 0 and fake_catalog.built[-1] == "toy-cls"
+    assert code == 0 and cli_catalog.built[-1] == "toy-cls"
 
 
 def test_finalize_with_picks(bundles: dict[str, Bundle], tmp_path: Path) -> None:

@@ -8,22 +8,14 @@ from pathlib import Path
 import pytest
 from typer.testing import CliRunner
 
-from tests.conftest import FakeCatalog, regression_file
+from tests.conftest import regression_file
 from trackrecord.bundle import Bundle
-from trackrecord.cli import app, learner
-from trackrecord.service import Service
-from trackrecord.settings import Settings
+from trackrecord.cli import app
 
 runner = CliRunner()
 
 
-@pytest.fixture(autouse=True)
-def fake_catalog(monkeypatch: pytest.MonkeyPatch, home: Path, catalog: FakeCatalog) -> FakeCatalog:
-    def open_service(settings: Settings) -> Service:
-        return Service(settings, catalog=catalog)
-
-    monkeypatch.setattr(learner, "open_service", open_service)
-    return catalog
+pytestmark = pytest.mark.usefixtures("cli_catalog")
 
 
 def invoke_json(*args: str) -> dict:  # type: ignore[type-arg]
