@@ -58,6 +58,7 @@ class ServerProcess:
 
     home: Path
     db_url: str
+    options: tuple[str, ...] = ()  # more `serve` options, e.g. ("--workers", "2")
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
 
@@ -75,7 +76,7 @@ class ServerProcess:
         command = [sys.executable, "-m", "trackrecord", "serve", "--hosted"]
         with (self.home / "server.log").open("ab") as log:
             self.proc = subprocess.Popen(
-                [*command, "--host", "127.0.0.1", "--port", str(self.port)],
+                [*command, "--host", "127.0.0.1", "--port", str(self.port), *self.options],
                 env=env,
                 stdout=log,
                 stderr=subprocess.STDOUT,
@@ -92,6 +93,21 @@ class ServerProcess:
             return httpx.get(f"{self.url}/api/v1/health", timeout=2).status_code == 200
         except httpx.TransportError:
             return False
+
+    def workers(self) -> list[int]:
+        """Process ids of the uvicorn workers this server started (its children that serve;
+        Linux /proc)."""
+        assert self.proc is not None
+        found = []
+        for stat in Path("/proc").glob("[0-9]*/stat"):
+            try:
+                fields = stat.read_text().rsplit(")", 1)[1].split()
+                cmdline = (stat.parent / "cmdline").read_bytes()
+            except OSError:
+                continue
+            if int(fields[1]) == self.proc.pid and b"spawn_main" in cmdline:
+                found.append(int(stat.parent.name))
+        return found
 
     def kill(self) -> None:
         """SIGKILL: no shutdown handlers, no flushing, as when the machine loses power."""
@@ -130,14 +146,14 @@ def wait_until(condition: Callable[[], bool], timeout: float, message: str) -> N
 
 
 @pytest.fixture
-def servers(tmp_path: Path, db_url: str) -> Iterator[Callable[[], ServerProcess]]:
+def servers(tmp_path: Path, db_url: str) -> Iterator[Callable[..., ServerProcess]]:
     """Start servers on one data directory and database; every one is stopped at the end."""
     started: list[ServerProcess] = []
     home = tmp_path / "server-home"
     home.mkdir()
 
-    def start() -> ServerProcess:
-        server = ServerProcess(home, db_url)
+    def start(*options: str) -> ServerProcess:
+        server = ServerProcess(home, db_url, options)
         started.append(server)
         return server.start()
 
@@ -217,11 +233,14 @@ def submit_many(url: str, slug: str, user_id: int, token: str, start: threading.
     return out
 
 
+@pytest.mark.parametrize("workers", [1, 2])
 def test_concurrent_submitters_are_recorded_once_and_quotas_are_exact(
-    tmp_path: Path, db_url: str, servers: Callable[[], ServerProcess]
+    tmp_path: Path, db_url: str, servers: Callable[..., ServerProcess], workers: int
 ) -> None:
+    """With two worker processes the quota transaction is what keeps counts exact."""
     seeded = seed(tmp_path, db_url, SUBMITTERS)
-    server = servers()
+    server = servers("--workers", str(workers))
+    assert len(server.workers()) == (workers if workers > 1 else 0)  # one process: no children
     start = threading.Barrier(SUBMITTERS, timeout=60)
     with ThreadPoolExecutor(max_workers=SUBMITTERS) as pool:
         futures = [
@@ -369,7 +388,7 @@ def record_some(url: str, slug: str, tokens: list[str], rows: int) -> None:
     not Path("/proc/self/io").exists(), reason="watches the server through /proc/PID/io (Linux)"
 )
 def test_sigkill_mid_upload_and_after_storing_loses_nothing(
-    tmp_path: Path, db_url: str, servers: Callable[[], ServerProcess]
+    tmp_path: Path, db_url: str, servers: Callable[..., ServerProcess]
 ) -> None:
     seeded = seed(tmp_path, db_url, 3, rows=BIG_ROWS, per_day=50)
     home = tmp_path / "server-home"

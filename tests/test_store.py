@@ -118,17 +118,6 @@ def test_postgres_pool_keeps_as_many_connections_as_the_setting(postgres_url: st
     engine.dispose()
 
 
-def test_db_pool_size_must_be_positive() -> None:
-    from trackrecord.errors import ConfigError
-    from trackrecord.settings import load_settings
-
-    with pytest.raises(ConfigError, match="db_pool_size"):
-        load_settings(environ={"TRACKRECORD_DB_POOL_SIZE": "0"})
-    with pytest.raises(ConfigError, match="TRACKRECORD_DB_POOL_SIZE"):
-        load_settings(environ={"TRACKRECORD_DB_POOL_SIZE": "many"})
-    assert load_settings(environ={"TRACKRECORD_DB_POOL_SIZE": "3"}).db_pool_size == 3
-
-
 @pytest.mark.postgres
 def test_read_only_sessions_open_no_transaction_on_postgres(postgres_url: str) -> None:
     """No BEGIN/COMMIT round trips: after a read the server-side session is idle."""

@@ -85,6 +85,13 @@ SETTINGS: tuple[Setting, ...] = (
     ),
     Setting("port", "TRACKRECORD_PORT", lambda: 8765, int, "Port the web server listens on."),
     Setting(
+        "workers",
+        "TRACKRECORD_WORKERS",
+        lambda: 1,
+        int,
+        "Server processes (uvicorn workers) serving one port and one database.",
+    ),
+    Setting(
         "secret_key",
         "TRACKRECORD_SECRET_KEY",
         lambda: None,
@@ -124,6 +131,7 @@ class Settings:
     hosted: bool = False
     host: str = "127.0.0.1"
     port: int = 8765
+    workers: int = 1
     secret_key: str | None = None
     invite_code: str | None = None
     server: str | None = None
@@ -172,8 +180,22 @@ def load_settings(
                 raise ConfigError(f"{s.env}={env[s.env]!r} is not valid: {exc}") from exc
         else:
             values[s.name] = s.default()
+    if values["workers"] <= 0:
+        raise ConfigError("workers must be a positive number of processes")
     if values["db_pool_size"] <= 0:
         raise ConfigError("db_pool_size must be a positive number of connections")
     if values["max_upload_mb"] <= 0:
         raise ConfigError("max_upload_mb must be a positive number of MiB")
     return Settings(**values)
+
+
+def to_environment(settings: Settings) -> dict[str, str]:
+    """The environment variables that make `load_settings()` give back `settings` (unset
+    values are left out): how `serve --workers` hands its settings to worker processes."""
+    out: dict[str, str] = {}
+    for s in SETTINGS:
+        value = getattr(settings, s.name)
+        if value is None:
+            continue
+        out[s.env] = ("1" if value else "0") if isinstance(value, bool) else str(value)
+    return out

@@ -33,30 +33,47 @@ def serve(
     hosted: bool = typer.Option(False, "--hosted", help="Multi-user mode: accounts, hosts."),
     host: str | None = typer.Option(None, "--host", help="Address to bind (default 127.0.0.1)."),
     port: int | None = typer.Option(None, "--port", help="Port (default 8765)."),
+    workers: int | None = typer.Option(
+        None, "--workers", help="Server processes on the one port (default 1).", min=1
+    ),
     home: Path | None = HomeOption,
 ) -> None:
     """Start the web app: personal (this computer only, no login) or --hosted."""
+    import os
+
     import uvicorn
 
+    from trackrecord.settings import to_environment
     from trackrecord.store.migrate import upgrade
-    from trackrecord.web import create_app
+    from trackrecord.web.app import app_from_environment, create_app
+    from trackrecord.web.security import secret_key
 
-    settings = settings_from(home, hosted=hosted or None, host=host, port=port)
-    revision = upgrade(settings)
+    settings = settings_from(home, hosted=hosted or None, host=host, port=port, workers=workers)
+    revision = upgrade(settings)  # once, before any worker starts
     err_console.print(f"database at revision {revision}", highlight=False)
     mode = "hosted" if settings.hosted else "personal (answers this computer only)"
     err_console.print(
-        f"trackrecord {mode} on http://{settings.host}:{settings.port}/", highlight=False
+        f"trackrecord {mode} on http://{settings.host}:{settings.port}/"
+        + (f" ({settings.workers} worker processes)" if settings.workers > 1 else ""),
+        highlight=False,
     )
-    app = create_app(settings)
-    uvicorn.run(
-        app,
-        host=settings.host,
-        port=settings.port,
-        proxy_headers=True,
-        log_level="info",
+    options: dict[str, Any] = dict(
+        host=settings.host, port=settings.port, proxy_headers=True, log_level="info",
         server_header=False,
-    )
+    )  # fmt: skip
+    if settings.workers == 1:
+        uvicorn.run(create_app(settings), **options)
+        return
+    if settings.rate_limit_url is None:
+        err_console.print(
+            "note: rate limits are counted by each worker process; set "
+            "TRACKRECORD_RATE_LIMIT_URL (Redis) to share them",
+            highlight=False,
+        )
+    secret_key(settings)  # generated once here (if not configured), read by every worker
+    os.environ.update(to_environment(settings))
+    target = f"{app_from_environment.__module__}:{app_from_environment.__name__}"
+    uvicorn.run(target, factory=True, workers=settings.workers, **options)
 
 
 @handle_errors

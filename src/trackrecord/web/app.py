@@ -13,7 +13,7 @@ from fastapi.staticfiles import StaticFiles
 
 from trackrecord import __version__
 from trackrecord.service import CatalogSource, Scorer, Service
-from trackrecord.settings import Settings
+from trackrecord.settings import Settings, load_settings
 from trackrecord.web import errors
 from trackrecord.web.deps import WebState, csrf_protect, make_limiters
 from trackrecord.web.middleware import BodyLimitMiddleware, LocalOnlyMiddleware, SessionMiddleware
@@ -77,3 +77,9 @@ def create_app(
     if not settings.hosted:
         app.add_middleware(LocalOnlyMiddleware, allowed_hosts={settings.host})
     return app
+
+
+def app_from_environment() -> FastAPI:
+    """The app for the settings in the environment: what each worker process of
+    `trackrecord serve --workers N` runs (uvicorn imports it by name)."""
+    return create_app(load_settings())
