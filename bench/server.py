@@ -22,7 +22,7 @@ Python process too and can be the limit for the cheapest endpoint, while CPU per
 says what an endpoint costs the server whatever the client can send.
 
     python bench/server.py --db sqlite|postgres [--clients 16] [--submit-clients 8]
-                           [--requests 2000] [--seconds 15] [--rounds 2]
+                           [--requests 2000] [--seconds 15] [--rounds 2] [--workers 1]
     python bench/server.py --serve-stub   # internal: the stub-scorer server (env configured)
 """
 
@@ -307,12 +307,21 @@ async def _worker(
 
 
 def cpu_seconds(pid: int) -> float:
-    """User + system CPU time of a process so far (Linux /proc; 0 elsewhere)."""
-    try:
-        fields = Path(f"/proc/{pid}/stat").read_text().rsplit(")", 1)[1].split()
-    except OSError:
-        return 0.0
-    return (int(fields[11]) + int(fields[12])) / os.sysconf("SC_CLK_TCK")
+    """User + system CPU time so far of a process and its descendants (the workers of
+    `serve --workers`); Linux /proc, 0 elsewhere."""
+    stats: dict[int, tuple[int, float]] = {}  # pid -> (parent, CPU seconds)
+    for stat in Path("/proc").glob("[0-9]*/stat"):
+        try:
+            fields = stat.read_text().rsplit(")", 1)[1].split()
+        except OSError:
+            continue
+        ticks = int(fields[11]) + int(fields[12])
+        stats[int(stat.parent.name)] = (int(fields[1]), ticks / os.sysconf("SC_CLK_TCK"))
+    total, frontier = 0.0, {pid}
+    while frontier:
+        total += sum(stats[p][1] for p in frontier if p in stats)
+        frontier = {child for child, (parent, _) in stats.items() if parent in frontier}
+    return total
 
 
 async def load(
@@ -420,7 +429,8 @@ def row(r: Result) -> str:
 def report(db: str, args: argparse.Namespace, lb: list[Result], sub: list[Result]) -> None:
     print(
         f"\n### {db}: {args.clients} clients (submissions: {args.submit_clients}), "
-        f"{args.learners} learners x {args.subs_each} past submissions"
+        f"{args.learners} learners x {args.subs_each} past submissions, "
+        f"{args.workers} server process(es)"
     )
     print("| endpoint | requests | req/s | p50 ms | p95 ms | p99 ms | server CPU ms/req | errors |")
     print("|---|---:|---:|---:|---:|---:|---:|---|")
@@ -470,6 +480,8 @@ def run(args: argparse.Namespace) -> None:
                 "--hosted",
                 "--host",
                 "127.0.0.1",
+                "--workers",
+                str(args.workers),
             ]
             stub = [sys.executable, str(Path(__file__).resolve()), "--serve-stub"]
             bench = Bench(args, tokens)
@@ -495,6 +507,7 @@ def main() -> None:
     parser.add_argument("--requests", type=int, default=2000, help="most requests per phase")
     parser.add_argument("--seconds", type=float, default=15.0, help="longest phase, seconds")
     parser.add_argument("--rounds", type=int, default=2, help="baseline/measured alternations")
+    parser.add_argument("--workers", type=int, default=1, help="server processes (serve --workers)")
     parser.add_argument("--learners", type=int, default=500)
     parser.add_argument("--subs-each", type=int, default=20, help="past submissions each")
     parser.add_argument("--keep", action="store_true", help="keep the data folder and logs")
