@@ -158,23 +158,19 @@ def _to_solution(table: pa.Table, challenge: Challenge, name: str) -> Solution:
     ids = table.column(challenge.id_column).combine_chunks()
     if not pa.types.is_integer(ids.type):
         ids = ids.cast(pa.string())
+    # `_read_csv` reads Usage and label columns as dictionaries (LABELS). Usage is mapped
+    # through its own dictionary: building an Arrow value set (`pa.array`) would import
+    # pandas, a fixed 0.15 s that the scoring path otherwise never pays.
     usage_col = table.column(USAGE).combine_chunks()
-    # Through the column's own dictionary: building an Arrow value set (`pa.array`) would
-    # import pandas, a fixed 0.15 s that the scoring path otherwise never pays.
-    encoded = usage_col if pa.types.is_dictionary(usage_col.type) else usage_col.dictionary_encode()
-    names = encoded.dictionary.to_pylist()
-    if encoded.null_count or any(n not in USAGE_VALUES for n in names):
+    names = usage_col.dictionary.to_pylist()
+    if usage_col.null_count or any(n not in USAGE_VALUES for n in names):
         raise InvalidBundle(f"private/{name} has Usage values other than {'/'.join(USAGE_VALUES)}")
     codes = np.array([USAGE_VALUES.index(n) for n in names], dtype=np.int8)
-    usage = codes[to_numpy(encoded.indices)]
-    # Label columns are dictionary-encoded once: comparing against a label is then an
-    # integer comparison, and the cache stores each distinct label once.
-    columns = {c: _encode(table.column(c).combine_chunks()) for c in challenge.solution_columns}
+    usage = codes[to_numpy(usage_col.indices)]
+    # Dictionary-encoded labels: comparing against a label is an integer comparison, and
+    # the cache stores each distinct label once.
+    columns = {c: table.column(c).combine_chunks() for c in challenge.solution_columns}
     groups = (
         table.column(challenge.group_column).combine_chunks() if challenge.group_column else None
     )
     return Solution(ids=ids, usage=usage, columns=columns, groups=groups)
-
-
-def _encode(col: pa.Array) -> pa.Array:
-    return col.dictionary_encode() if pa.types.is_string(col.type) else col
