@@ -159,6 +159,10 @@ class Settings:
         return self.home / "cache"
 
 
+# Counts that must be positive, with the unit an error message names.
+_POSITIVE = {"workers": "processes", "db_pool_size": "connections", "max_upload_mb": "MiB"}
+
+
 def load_settings(
     overrides: Mapping[str, Any] | None = None, environ: Mapping[str, str] | None = None
 ) -> Settings:
@@ -180,12 +184,9 @@ def load_settings(
                 raise ConfigError(f"{s.env}={env[s.env]!r} is not valid: {exc}") from exc
         else:
             values[s.name] = s.default()
-    if values["workers"] <= 0:
-        raise ConfigError("workers must be a positive number of processes")
-    if values["db_pool_size"] <= 0:
-        raise ConfigError("db_pool_size must be a positive number of connections")
-    if values["max_upload_mb"] <= 0:
-        raise ConfigError("max_upload_mb must be a positive number of MiB")
+    for name, unit in _POSITIVE.items():
+        if values[name] <= 0:
+            raise ConfigError(f"{name} must be a positive number of {unit}")
     return Settings(**values)
 
 
