@@ -22,8 +22,7 @@ def run(*args: str) -> tuple[int, str, str]:
     result = runner.invoke(app, list(args))
     if result.exception and not isinstance(result.exception, SystemExit):
         raise result.exception
-    # rich wraps long lines (paths) at the terminal width; join them back for the asserts
-    return result.exit_code, result.stdout, result.stderr.replace("\n", "")
+    return result.exit_code, result.stdout, result.stderr
 
 
 def run_json(*args: str) -> object:

@@ -20,8 +20,10 @@ from trackrecord.settings import Settings, load_settings
 P = ParamSpec("P")
 R = TypeVar("R")
 
-console = Console()
-err_console = Console(stderr=True)
+# soft_wrap: a message is one line, however long (paths, problems), so piped output and
+# grep see it whole; a terminal wraps it for display. Tables still fit the width.
+console = Console(soft_wrap=True)
+err_console = Console(stderr=True, soft_wrap=True)
 
 JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON instead of text.")
 HomeOption = typer.Option(
