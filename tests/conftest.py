@@ -160,6 +160,8 @@ class Meta:
     summary: str
     thresholds: Thresholds
     gold_margin: float | None = None
+    public_thresholds: Thresholds = Thresholds()
+    score_se: float | None = None
 
 
 class FakeCatalog:
@@ -177,7 +179,7 @@ class FakeCatalog:
         summary = "Predict y from x."
         return Meta(
             c.id, c.title, c.task, c.metric, c.difficulty, c.skills, c.apply_elsewhere, summary,
-            c.thresholds, c.gold_margin,
+            c.thresholds, c.gold_margin, c.public_thresholds, c.score_se,
         )  # fmt: skip
 
     def get_project(self, project_id: str) -> Meta:

@@ -356,7 +356,7 @@ def test_upgrade_from_0001_keeps_the_data_and_adds_the_board_index(db_url: str) 
         with session_scope(engine) as s:
             s.add(User(username="ada", role="learner"))
         upgrade_engine(engine)
-        assert current_revision(engine) == head_revision() == "0002"
+        assert current_revision(engine) == head_revision() == "0003"
         with session_scope(engine) as s:
             assert s.scalars(select(User.username)).all() == ["ada"]
         indexes = {
@@ -364,5 +364,47 @@ def test_upgrade_from_0001_keeps_the_data_and_adds_the_board_index(db_url: str) 
         }
         assert indexes["ix_submissions_challenge_status_id"] == ["challenge_id", "status", "id"]
         assert "ix_submissions_challenge_status" not in indexes
+    finally:
+        engine.dispose()
+
+
+def test_upgrade_to_0003_adds_public_thresholds_and_marks_old_submissions_not_practice(
+    db_url: str,
+) -> None:
+    from sqlalchemy import text
+
+    from trackrecord.store.migrate import upgrade_engine
+
+    engine = make_engine(db_url)
+    try:
+        upgrade_engine(engine, "0002")
+        with engine.begin() as conn:
+            conn.execute(
+                text(
+                    "INSERT INTO users (id, username, role, is_active, created_at)"
+                    " VALUES (1, 'ada', 'learner', true, '2026-01-01')"
+                )
+            )
+            conn.execute(
+                text(
+                    "INSERT INTO challenges (id, slug, source, bundle_ref, bundle_sha256, title,"
+                    " task, metric, greater_is_better, difficulty, skills, summary, baseline,"
+                    " per_day, final_picks, hosted, created_at) VALUES (1, 'p', 'builtin',"
+                    " 'catalog:p', 'x', 'P', 'regression', 'rmse', false, 1, '[]', '', 2.0, 5, 2,"
+                    " false, '2026-01-01')"
+                )
+            )
+            conn.execute(text(
+                "INSERT INTO submissions (id, user_id, challenge_id, created_at, file_sha256,"
+                " original_filename, size_bytes, status) VALUES (1, 1, 1, '2026-01-01', 'x',"
+                " 'a.csv', 1, 'scored')"
+            ))  # fmt: skip
+        upgrade_engine(engine)
+        with session_scope(engine) as s:
+            sub = s.get(Submission, 1)
+            ch = s.get(Challenge, 1)
+            assert sub is not None and sub.practice is False
+            assert ch is not None and ch.baseline == 2.0 and ch.public_baseline is None
+            assert ch.score_se is None
     finally:
         engine.dispose()

@@ -32,8 +32,12 @@ DEFAULT_GOLD_MARGIN = 0.0
 
 @dataclass(frozen=True)
 class Thresholds:
-    """Scores on the private split: bronze beats `baseline`, silver reaches `reference`,
-    gold beats `gold` (the reference plus the project's margin). All optional for hosts."""
+    """Medal lines on one split: bronze beats `baseline`, silver reaches `reference`, gold
+    beats `gold` (the reference plus the project's margin). All optional for hosts.
+
+    A challenge keeps two sets: `thresholds` (private split: what medals are judged on) and
+    `public_thresholds` (the same pipelines scored on the public split: what every estimate
+    made while a learner works compares public scores with)."""
 
     baseline: float | None = None
     reference: float | None = None
@@ -77,7 +81,9 @@ class Challenge:
     deadline: datetime | None = None
     labels: tuple[str, ...] | None = None  # allowed labels / class order, when the task has them
     gold_margin: float | None = None
-    field: tuple[FieldEntry, ...] = ()
+    public_thresholds: Thresholds = field(default_factory=Thresholds)
+    score_se: float | None = None  # bootstrap standard error of the reference's private score
+    field: tuple[FieldEntry, ...] = ()  # (shadows dataclasses.field below this line)
 
     @property
     def submission_columns(self) -> tuple[str, ...]:

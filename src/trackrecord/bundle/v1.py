@@ -171,6 +171,16 @@ def parse(doc: Mapping[str, Any]) -> tuple[Challenge | None, list[Problem]]:
         gold=_number(c, "[thresholds] gold", th.get("gold")),
     )
     gold_margin = _number(c, "[thresholds] gold_margin", th.get("gold_margin"))
+    score_se = _number(c, "[thresholds] se", th.get("se"))
+    pub = th.get("public", {})
+    if not isinstance(pub, dict):
+        c.add("[thresholds.public] must be a table")
+        pub = {}
+    public_thresholds = Thresholds(
+        baseline=_number(c, "[thresholds.public] baseline", pub.get("baseline")),
+        reference=_number(c, "[thresholds.public] reference", pub.get("reference")),
+        gold=_number(c, "[thresholds.public] gold", pub.get("gold")),
+    )
     lim = doc.get("limits", {})
     lim = lim if isinstance(lim, dict) else {}
     limits = Limits(
@@ -208,6 +218,8 @@ def parse(doc: Mapping[str, Any]) -> tuple[Challenge | None, list[Problem]]:
         labels=labels,
         gold_margin=gold_margin,
         field=field,
+        public_thresholds=public_thresholds,
+        score_se=score_se,
     )
     return challenge, []
 
@@ -236,16 +248,25 @@ def dump(ch: Challenge) -> dict[str, Any]:
     doc: dict[str, Any] = {"format_version": FORMAT_VERSION, "challenge": table}
     if ch.metric_params:
         doc["metric"] = {"params": dict(ch.metric_params)}
-    th = {
+    th: dict[str, Any] = {
         k: v
         for k, v in (
             ("baseline", ch.thresholds.baseline),
             ("reference", ch.thresholds.reference),
             ("gold", ch.thresholds.gold),
             ("gold_margin", ch.gold_margin),
+            ("se", ch.score_se),
         )
         if v is not None
     }
+    pub = ch.public_thresholds
+    public = {
+        k: v
+        for k, v in (("baseline", pub.baseline), ("reference", pub.reference), ("gold", pub.gold))
+        if v is not None
+    }
+    if public:
+        th["public"] = public
     if th:
         doc["thresholds"] = th
     doc["limits"] = {"per_day": ch.limits.per_day, "final_picks": ch.limits.final_picks}

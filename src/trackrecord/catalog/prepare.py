@@ -10,7 +10,7 @@ from typing import Any
 import pandas as pd
 
 from trackrecord.catalog import splits
-from trackrecord.catalog.model import Brief, Contender, Project, Spec
+from trackrecord.catalog.model import Brief, Contender, Project, Spec, SplitInfo
 from trackrecord.catalog.splits import ID, Split
 from trackrecord.metrics import InputKind, get_metric
 
@@ -31,6 +31,7 @@ class Prepared:
     spec: Spec
     solution_columns: tuple[str, ...] | None = None
     metric_params: Mapping[str, Any] = field(default_factory=dict)
+    split: SplitInfo = field(default_factory=lambda: SplitInfo("random"))
 
     def project(
         self,
@@ -39,6 +40,7 @@ class Prepared:
         baseline: Contender,
         reference: Contender,
         field: Sequence[Contender],
+        trivial: Sequence[Contender] = (),
     ) -> Project:
         return Project(
             train=self.train,
@@ -51,6 +53,8 @@ class Prepared:
             field=tuple(field),
             solution_columns=self.solution_columns,
             metric_params=self.metric_params,
+            split=self.split,
+            trivial=tuple(trivial),
         )
 
 
@@ -71,6 +75,7 @@ def assemble(
     metric_params: Mapping[str, Any] | None = None,
     unsupervised: bool = False,
     prediction: str | None = None,
+    split_info: SplitInfo = SplitInfo("random"),
 ) -> Prepared:
     """Public files without the target (and `hidden` columns) in test; the answer key.
 
@@ -93,6 +98,7 @@ def assemble(
         labels=tuple(labels) if labels is not None and kind is not InputKind.CLUSTERS else None,
         clip_min=clip_min,
         group_column=group,
+        time_column=split_info.column if split_info.kind == "time" else None,
     )
     return Prepared(
         train=split.train.drop(columns=train_drop).reset_index(drop=True),
@@ -101,6 +107,7 @@ def assemble(
         spec=spec,
         solution_columns=(target,) if multiclass_proba or prediction else None,
         metric_params=dict(metric_params or {}),
+        split=split_info,
     )
 
 
@@ -129,6 +136,7 @@ def supervised(
         labels=labels,
         clip_min=clip_min,
         hidden=hidden,
+        split_info=SplitInfo("stratified" if stratify else "random"),
     )
 
 
@@ -138,4 +146,11 @@ def unsupervised(
     """Clustering: the hidden labels score the test rows; train holds features only."""
     split = splits.random_split(df, test_size=test_size, seed=seed, stratify=target)
     usage = splits.usage(split.test, seed=seed, stratify=target)
-    return assemble(split, usage, metric=metric, target=target, unsupervised=True)
+    return assemble(
+        split,
+        usage,
+        metric=metric,
+        target=target,
+        unsupervised=True,
+        split_info=SplitInfo("stratified"),
+    )

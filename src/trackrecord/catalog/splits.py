@@ -26,10 +26,21 @@ class Split:
     test: pd.DataFrame
 
 
-def with_ids(df: pd.DataFrame, *, prefix: str = "", start: int = 1) -> pd.DataFrame:
-    """Put a stable `id` column first: the row's position in the cleaned source order."""
+ID_SEED = 2718
+
+
+def with_ids(
+    df: pd.DataFrame, *, seed: int = ID_SEED, prefix: str = "", start: int = 1
+) -> pd.DataFrame:
+    """Put an `id` column first: a seeded permutation of start..start+n-1.
+
+    Never the row's position in the source: with the source package installed, `iloc[id-1]`
+    would look every answer up (DESIGN.md, rule 5). The rows keep their cleaned source order;
+    splits sort each part by id, so the public files reveal no source order either.
+    """
     out = df.reset_index(drop=True)
-    ids = np.arange(start, start + len(out))
+    rng = np.random.default_rng(seed)
+    ids = start + rng.permutation(len(out))
     values: Any = [f"{prefix}{i}" for i in ids] if prefix else ids
     out.insert(0, ID, values)
     return out

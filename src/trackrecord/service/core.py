@@ -187,6 +187,8 @@ class Service:
         """The project's challenge row, created from its bundle the first time."""
         row = _projects.find_row(session, project_id)
         if row is not None:
+            if row.source == "builtin":
+                _projects.refresh_builtin(row, self.catalog.get_project(project_id))
             return row
         # Not stored yet, so a built-in project: read the catalog, not the database (this
         # runs inside the caller's transaction; a second connection here could starve).

@@ -72,6 +72,8 @@ def info_from_meta(meta: ProjectMetaLike) -> ProjectInfo:
         source="builtin",
         apply_elsewhere=tuple(meta.apply_elsewhere),
         thresholds=resolve_thresholds(meta.thresholds, meta.gold_margin, gib),
+        public_thresholds=resolve_thresholds(meta.public_thresholds, meta.gold_margin, gib),
+        score_se=meta.score_se,
     )
 
 
@@ -88,7 +90,29 @@ def info_from_row(row: Challenge, apply_elsewhere: Sequence[str] = ()) -> Projec
         apply_elsewhere=tuple(apply_elsewhere),
         thresholds=Thresholds(row.baseline, row.reference, row.gold),
         deadline=row.deadline,
+        public_thresholds=Thresholds(row.public_baseline, row.public_reference, row.public_gold),
+        score_se=row.score_se,
     )
+
+
+def refresh_builtin(row: Challenge, meta: ProjectMetaLike) -> None:
+    """Keep a built-in project's medal lines those of the installed catalog: a row made by
+    an older release (before public thresholds, or with other numbers) is brought up to
+    date. Finalizations keep the medal they were awarded."""
+    info = info_from_meta(meta)
+    th, pub = info.thresholds, info.public_thresholds
+    wanted = {
+        "baseline": th.baseline,
+        "reference": th.reference,
+        "gold": th.gold,
+        "public_baseline": pub.baseline,
+        "public_reference": pub.reference,
+        "public_gold": pub.gold,
+        "score_se": info.score_se,
+    }
+    for name, value in wanted.items():
+        if getattr(row, name) != value:  # assign only changes: read-only sessions stay clean
+            setattr(row, name, value)
 
 
 def bundle_digest(root: Path) -> str:
@@ -113,6 +137,7 @@ def row_from_bundle(bundle: Bundle, *, source: str, ref: str, sha256: str) -> Ch
     ch = bundle.challenge
     gib = get_metric(ch.metric).greater_is_better
     th = resolve_thresholds(ch.thresholds, ch.gold_margin, gib)
+    pub = resolve_thresholds(ch.public_thresholds, ch.gold_margin, gib)
     return Challenge(
         slug=ch.id,
         source=source,
@@ -128,6 +153,10 @@ def row_from_bundle(bundle: Bundle, *, source: str, ref: str, sha256: str) -> Ch
         baseline=th.baseline,
         reference=th.reference,
         gold=th.gold,
+        public_baseline=pub.baseline,
+        public_reference=pub.reference,
+        public_gold=pub.gold,
+        score_se=ch.score_se,
         per_day=ch.limits.per_day,
         final_picks=ch.limits.final_picks,
         hosted=False,

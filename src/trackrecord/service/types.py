@@ -43,6 +43,10 @@ class ProjectMetaLike(Protocol):
     def thresholds(self) -> Thresholds: ...
     @property
     def gold_margin(self) -> float | None: ...
+    @property
+    def public_thresholds(self) -> Thresholds: ...
+    @property
+    def score_se(self) -> float | None: ...
 
 
 class CatalogSource(Protocol):
@@ -87,8 +91,10 @@ class ProjectInfo:
     summary: str
     source: Literal["builtin", "uploaded"]
     apply_elsewhere: tuple[str, ...] = ()
-    thresholds: Thresholds = field(default_factory=Thresholds)
+    thresholds: Thresholds = field(default_factory=Thresholds)  # private split: the medal
     deadline: datetime | None = None
+    public_thresholds: Thresholds = field(default_factory=Thresholds)  # estimates before then
+    score_se: float | None = None  # bootstrap SE of the reference's private score
 
 
 @dataclass(frozen=True)

@@ -30,6 +30,7 @@ from sqlalchemy import (
     Text,
     TypeDecorator,
     UniqueConstraint,
+    false,
 )
 from sqlalchemy.orm import DeclarativeBase, Mapped, mapped_column
 
@@ -157,6 +158,11 @@ class Challenge(Base):
     baseline: Mapped[float | None] = mapped_column(Double)
     reference: Mapped[float | None] = mapped_column(Double)
     gold: Mapped[float | None] = mapped_column(Double)
+    # The same medal lines scored on the public split: estimates before finalizing use these.
+    public_baseline: Mapped[float | None] = mapped_column(Double)
+    public_reference: Mapped[float | None] = mapped_column(Double)
+    public_gold: Mapped[float | None] = mapped_column(Double)
+    score_se: Mapped[float | None] = mapped_column(Double)  # bootstrap SE, private split
     per_day: Mapped[int] = mapped_column(Integer)
     final_picks: Mapped[int] = mapped_column(Integer)
     hosted: Mapped[bool] = mapped_column(Boolean, default=False)
@@ -202,6 +208,8 @@ class Submission(Base):
     rows: Mapped[int | None] = mapped_column(Integer)
     error: Mapped[dict[str, Any] | None] = mapped_column(JSON)  # TrackrecordError.to_dict()
     note: Mapped[str | None] = mapped_column(Text)
+    # Made after the user finalized the project: scored for learning, never for the medal.
+    practice: Mapped[bool] = mapped_column(Boolean, default=False, server_default=false())
 
 
 class FinalPick(Base):
