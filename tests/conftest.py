@@ -160,7 +160,7 @@ class Meta:
     summary: str
     thresholds: Thresholds
     gold_margin: float | None = None
-    public_thresholds: Thresholds = Thresholds()
+    public_thresholds: Thresholds = field(default_factory=Thresholds)
     score_se: float | None = None
 
 
