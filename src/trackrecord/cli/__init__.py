@@ -18,13 +18,13 @@ from typing import Any
 
 import typer
 
-AREAS = ("scoring", "learner", "mastery_cli", "server")
+AREAS = ("scoring", "catalog_cli", "learner", "mastery_cli", "server")
 
 COMMANDS = {
     "score": "scoring",
     "metrics": "scoring",
     "challenge": "scoring",
-    "catalog": "learner",
+    "catalog": "catalog_cli",
     "start": "learner",
     "submit": "learner",
     "submissions": "learner",
