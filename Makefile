@@ -11,16 +11,17 @@ PYTEST_WORKERS ?= auto
 
 install: $(STAMP)
 
-$(STAMP): pyproject.toml
+# constraints.txt pins every package to the versions that produced the stored catalog numbers.
+$(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -e ".[postgres,notebook]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[postgres,notebook]"
 	touch $@
 
 install-test: $(TEST_STAMP)
 
-$(TEST_STAMP): $(STAMP) pyproject.toml
-	$(PY) -m pip install --quiet -e ".[postgres,notebook,test,lint]"
+$(TEST_STAMP): $(STAMP) pyproject.toml constraints.txt
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[postgres,notebook,test,lint]"
 	touch $@
 
 # Builds the built-in catalog (cached) and starts the personal web app on 127.0.0.1.
