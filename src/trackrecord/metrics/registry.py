@@ -62,6 +62,10 @@ class Metric:
     params: Sequence[str] = ()
     validate: Callable[[Any, Any, Mapping[str, Any]], None] | None = None
     aliases: Sequence[str] = field(default_factory=tuple)
+    # The lowest valid prediction (VALUES kinds), checked per line over the whole file
+    # before any split is scored, so an error names a line and never reveals a split.
+    min_prediction: float | None = None
+    min_exclusive: bool = False  # True: predictions must be strictly above min_prediction
 
     @property
     def greater_is_better(self) -> bool:
@@ -128,6 +132,8 @@ def metric(
     params: Sequence[str] = (),
     validate: Callable[[Any, Any, Mapping[str, Any]], None] | None = None,
     aliases: Sequence[str] = (),
+    min_prediction: float | None = None,
+    min_exclusive: bool = False,
 ) -> Callable[[MetricFn], Metric]:
     """Decorator form of `register`."""
 
@@ -144,6 +150,8 @@ def metric(
                 params=tuple(params),
                 validate=validate,
                 aliases=tuple(aliases),
+                min_prediction=min_prediction,
+                min_exclusive=min_exclusive,
             )
         )
 

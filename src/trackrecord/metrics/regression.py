@@ -85,6 +85,7 @@ def _log_pair(
     description="Root mean squared error of log(1 + value); values must not be negative.",
     sklearn="sklearn.metrics.root_mean_squared_log_error",
     validate=checker(_log_pair, "rmsle"),
+    min_prediction=0.0,
     aliases=("root_mean_squared_log_error",),
 )
 def rmsle(y_true: Any, y_pred: Any) -> float:
@@ -170,6 +171,8 @@ def _poisson_pair(
     description="Mean Poisson deviance, for counts; y_true >= 0, y_pred > 0.",
     sklearn="sklearn.metrics.mean_poisson_deviance",
     validate=checker(_poisson_pair, "poisson_deviance"),
+    min_prediction=0.0,
+    min_exclusive=True,
     aliases=("mean_poisson_deviance",),
 )
 def poisson_deviance(y_true: Any, y_pred: Any) -> float:

@@ -263,7 +263,14 @@ def _check_values(
             problems += check_labels(col, name, None, loc)
         else:
             unit = metric.kind in {InputKind.PROBABILITIES, InputKind.MULTILABEL}
-            problems += check_floats(col, name, loc, unit=unit)
+            problems += check_floats(
+                col,
+                name,
+                loc,
+                unit=unit,
+                minimum=metric.min_prediction,
+                strict=metric.min_exclusive,
+            )
     return problems
 
 

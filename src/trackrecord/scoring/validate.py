@@ -53,8 +53,41 @@ class Locator:
         return found
 
 
+INDEX_NAMES = ("", "Unnamed: 0", "index")
+SEPARATORS = {";": "semicolons", "\t": "tabs", "|": "vertical bars"}
+
+
+def _header_hints(header: Sequence[str], expected: Sequence[str], file: str) -> list[Problem]:
+    """Two common slips, said plainly: another separator than the comma (a European
+    spreadsheet's ';'), and a file saved with its pandas index as an unnamed first column."""
+    if len(header) == 1 and len(expected) > 1:
+        for sep, name in SEPARATORS.items():
+            if sep in header[0]:
+                return [
+                    Problem(
+                        f"the file looks separated by {sep!r} ({name}), not commas; save it"
+                        " with commas (pandas: df.to_csv('submission.csv', index=False))",
+                        file=file,
+                        line=1,
+                    )
+                ]
+    if header and header[0].strip() in INDEX_NAMES and list(header[1:]) == list(expected):
+        return [
+            Problem(
+                f"the first column {header[0]!r} looks like a saved pandas index; write the"
+                " file with df.to_csv('submission.csv', index=False)",
+                file=file,
+                line=1,
+            )
+        ]
+    return []
+
+
 def check_columns(header: Sequence[str], challenge: Challenge, file: str) -> list[Problem]:
     expected = list(challenge.submission_columns)
+    hints = _header_hints(header, expected, file)
+    if hints:
+        return hints
     problems: list[Problem] = []
     seen: set[str] = set()
     for name in header:
@@ -130,14 +163,28 @@ def _same(a: pa.Array, b: pa.Array) -> bool:
     return bool(a.equals(b))
 
 
-def check_floats(col: pa.Array, name: str, loc: Locator, *, unit: bool) -> list[Problem]:
-    """Empty cells, NaN, inf, and (for probabilities) values outside [0, 1]."""
+def _above(lo: float, minimum: float | None, strict: bool) -> bool:
+    return minimum is None or (lo > minimum if strict else lo >= minimum)
+
+
+def check_floats(
+    col: pa.Array,
+    name: str,
+    loc: Locator,
+    *,
+    unit: bool,
+    minimum: float | None = None,
+    strict: bool = False,
+) -> list[Problem]:
+    """Empty cells, NaN, inf, (for probabilities) values outside [0, 1], and values below
+    the metric's `minimum` (strictly above it when `strict`), each located by line."""
     values = to_numpy(col).astype(np.float64, copy=False)
     if col.null_count == 0 and len(values):
         # Fast path for valid files: two reductions, no temporary masks. NaN propagates
         # through min/max, and a NaN or inf bound fails these comparisons.
         lo, hi = float(values.min()), float(values.max())
-        if (lo >= 0.0 and hi <= 1.0) if unit else (math.isfinite(lo) and math.isfinite(hi)):
+        bounded = math.isfinite(lo) and math.isfinite(hi)
+        if (lo >= 0.0 and hi <= 1.0) if unit else (bounded and _above(lo, minimum, strict)):
             return []
     problems: list[Problem] = []
     nulls = to_numpy(col.is_null()) if col.null_count else None
@@ -159,6 +206,16 @@ def check_floats(col: pa.Array, name: str, loc: Locator, *, unit: bool) -> list[
             out,
             lambda r: f"probability {float(values[r])!r} is outside [0, 1]",
             "probabilities outside [0, 1]",
+            name,
+        )
+    if minimum is not None:
+        with np.errstate(invalid="ignore"):
+            low = values <= minimum if strict else values < minimum
+        word = "above" if strict else "at least"
+        problems += loc.many(
+            np.flatnonzero(finite & low),
+            lambda r: f"{float(values[r])!r} is not allowed: {name} must be {word} {minimum:g}",
+            f"values not {word} {minimum:g}",
             name,
         )
     return problems
