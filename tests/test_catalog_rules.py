@@ -241,3 +241,20 @@ def test_block_bootstrap_sees_correlated_errors_that_rows_hide() -> None:
     data = _aligned("mae", y_true, y_pred)
     rows, blocks = bootstrap_se(data), bootstrap_se(data, ordered=True)
     assert blocks > 1.5 * rows
+
+
+@pytest.mark.parametrize("rid", IDS)
+def test_the_starter_earns_nothing_on_either_split(rid: str) -> None:
+    """The starter notebook runs the baseline: its estimate (public against public lines)
+    and its judged result (private against private) both say no medal. Before, the
+    unmodified us-births starter said "gold reached" and then finalized with none."""
+    from trackrecord.service.grading import medal_for
+
+    entry = load_stored()[rid]
+    gib = get_metric(get_recipe(rid).metric).greater_is_better
+    baseline = entry.field[0]  # the field lists the baseline first, then the reference
+    assert medal_for(baseline.public, entry.public_thresholds, gib) is None
+    assert medal_for(baseline.private, entry.thresholds, gib) is None
+    reference = entry.field[1]
+    assert medal_for(reference.public, entry.public_thresholds, gib) == "silver"
+    assert medal_for(reference.private, entry.thresholds, gib) == "silver"
