@@ -91,6 +91,7 @@ class Spec:
     id: str = "toy-reg"
     metric: str = "rmse"
     thresholds: Thresholds = field(default_factory=lambda: Thresholds(3.0, 2.0, 1.0))
+    public_thresholds: Thresholds = field(default_factory=lambda: Thresholds(3.2, 2.2, 1.2))
     per_day: int = 5
     final_picks: int = 2
     siblings: tuple[str, ...] = ("toy-cls",)
@@ -128,6 +129,7 @@ def write_toy_bundle(dest: Path, spec: Spec, rows: int = 20) -> Bundle:
         difficulty=1,
         skills=("baselines",),
         thresholds=spec.thresholds,
+        public_thresholds=spec.public_thresholds,
         limits=Limits(per_day=spec.per_day, final_picks=spec.final_picks),
         apply_elsewhere=spec.siblings,
         labels=("no", "yes") if classify else None,
@@ -214,6 +216,7 @@ def bundles(tmp_path: Path) -> dict[str, Bundle]:
             id="toy-cls",
             metric="accuracy",
             thresholds=Thresholds(0.5, 0.7, 0.9),
+            public_thresholds=Thresholds(0.45, 0.65, 0.85),
             siblings=("toy-reg",),
             field=(FieldEntry("majority", 0.5, 0.5), FieldEntry("tree", 0.8, 0.8)),
         ),

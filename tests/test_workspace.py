@@ -83,16 +83,40 @@ def test_readme_has_the_brief_four_steps_metric_and_thresholds(reg: Bundle) -> N
         assert step in text
     assert "`toy-cls`" in text and "trackrecord start toy-cls" in text  # the sibling
     assert "**rmse** (lower is better)" in text
-    assert "| Bronze | below 3 " in text and "| Silver | 2 or lower" in text
-    assert "| Gold | below 1 " in text
     assert "Submissions per day (UTC): 5" in text
 
 
+def test_readme_quotes_public_lines_only(reg: Bundle) -> None:
+    """Rule 6: the README compares with the public lines (toy-reg: public 3.2 / 2.2 / 1.2,
+    private 3 / 2 / 1); the private lines appear only after finalizing."""
+    text = readme(reg, _info(reg))
+    assert "| Medal | Public score (estimate) |" in text
+    assert "| Bronze | below 3.2 " in text and "| Silver | 2.2 or lower" in text
+    assert "| Gold | below 1.2 " in text
+    assert "scores 2.2 on the public split" in text
+    for private in ("below 3 ", "| 2 or lower", "below 1 ", "scores 2 "):
+        assert private not in text
+    assert "trackrecord status toy-reg" in text
+
+
 def test_readme_for_higher_is_better_and_missing_thresholds(tmp_path: Path) -> None:
-    cls = write_toy_bundle(tmp_path, Spec(id="c", metric="accuracy", thresholds=Thresholds(0.6)))
+    spec = Spec(
+        id="c",
+        metric="accuracy",
+        thresholds=Thresholds(0.6),
+        public_thresholds=Thresholds(0.58),
+    )
+    cls = write_toy_bundle(tmp_path, spec)
     text = readme(cls, _info(cls))
-    assert "(higher is better)" in text and "| Bronze | above 0.6 " in text
+    assert "(higher is better)" in text and "| Bronze | above 0.58 " in text
     assert "| Silver" not in text and "| Gold" not in text
+
+
+def test_readme_without_public_lines_says_so(tmp_path: Path) -> None:
+    spec = Spec(id="d", public_thresholds=Thresholds())
+    bundle = write_toy_bundle(tmp_path, spec)
+    text = readme(bundle, _info(bundle))
+    assert "This project sets no public medal lines." in text and "| Bronze" not in text
 
 
 def test_starter_from_the_bundle_is_copied(tmp_path: Path) -> None:
@@ -132,6 +156,6 @@ def test_the_default_starter_runs_and_writes_a_valid_submission(
 def test_readme_thresholds_come_from_the_bundle_the_scorer_uses(reg: Bundle) -> None:
     from dataclasses import replace
 
-    stale = replace(_info(reg), thresholds=Thresholds())  # catalog metadata without numbers
+    stale = replace(_info(reg), public_thresholds=Thresholds())  # metadata without numbers
     text = readme(reg, stale)
-    assert "| Silver | 2 or lower" in text and "scores 2;" in text
+    assert "| Silver | 2.2 or lower" in text and "scores 2.2 on the public split" in text

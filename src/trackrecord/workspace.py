@@ -55,7 +55,8 @@ def _fmt(value: float | None) -> str:
 
 
 def medal_table(thresholds: Thresholds, greater_is_better: bool) -> list[str]:
-    """The medal rows of the README: what each medal needs on the private score."""
+    """The medal rows of the README: the public lines, what a public score is compared
+    with while the learner works (the private lines are shown only after finalizing)."""
     beats = "above" if greater_is_better else "below"
     reach = "or higher" if greater_is_better else "or lower"
     base, ref, gold = thresholds.baseline, thresholds.reference, thresholds.gold
@@ -64,9 +65,9 @@ def medal_table(thresholds: Thresholds, greater_is_better: bool) -> list[str]:
         ("Silver", ref, f"{_fmt(ref)} {reach} (reach the reference)"),
         ("Gold", gold, f"{beats} {_fmt(gold)} (beat the reference by the project's margin)"),
     ]
-    lines = ["| Medal | Private score |", "| --- | --- |"]
+    lines = ["| Medal | Public score (estimate) |", "| --- | --- |"]
     lines += [f"| {name} | {text} |" for name, value, text in rows if value is not None]
-    return lines if len(lines) > 2 else ["This project sets no medal thresholds."]
+    return lines if len(lines) > 2 else ["This project sets no public medal lines."]
 
 
 def _brief(description: str, title: str) -> str:
@@ -84,10 +85,14 @@ def _elsewhere(siblings: Sequence[str]) -> str:
 
 
 def readme(bundle: Bundle, info: ProjectInfo) -> str:
-    """README.md: the brief, the four steps, the metric and the medal thresholds."""
+    """README.md: the brief, the four steps, the metric and the public medal lines.
+
+    Every number quoted is on the public split, the one a submission's score is on while
+    the learner works; the private lines appear after finalizing (`trackrecord status ID`).
+    """
     ch = bundle.challenge
     gib = get_metric(ch.metric).greater_is_better
-    thresholds = resolve_thresholds(ch.thresholds, ch.gold_margin, gib)  # what scoring uses
+    public = resolve_thresholds(ch.public_thresholds, ch.gold_margin, gib)  # the bundle's own
     direction = "higher is better" if gib else "lower is better"
     columns = ", ".join(f"`{c}`" for c in ch.submission_columns)
     parts = [
@@ -104,7 +109,9 @@ def readme(bundle: Bundle, info: ProjectInfo) -> str:
                 f"`submission.csv`. Submit with `trackrecord submit {info.id} submission.csv` "
                 f'or, in a notebook, `tr.submit("{info.id}", predictions)`.',
                 "3. **Reproduce the reference score without looking**: the reference "
-                f"pipeline scores {_fmt(thresholds.reference)}; get there on your own.",
+                f"pipeline scores {_fmt(public.reference)} on the public split (the score "
+                "`submit` shows); get there on your own. Its code is shown once you "
+                f"finalize (`trackrecord status {info.id}`).",
                 "4. **Apply it elsewhere**: take the same technique to "
                 f"{_elsewhere(ch.apply_elsewhere)}.",
             ]
@@ -114,9 +121,12 @@ def readme(bundle: Bundle, info: ProjectInfo) -> str:
         "one row per row of `data/test.csv`, like `data/sample_submission.csv`.",
         "Each submission gets a public score (part of the test rows) at once. When you "
         f"finalize (`trackrecord finalize {info.id}`) your best picks are scored on the "
-        "other, private part, and the medal is judged on that private score.",
+        "other, private part, and the medal is judged on that private score against the "
+        "private lines (the same pipelines scored on the private part). Until then, compare "
+        "your public score with the public lines below: they are an estimate, and the "
+        "private lines are shown after you finalize.",
         f"Submissions per day (UTC): {ch.limits.per_day}. Final picks: {ch.limits.final_picks}.",
-        "\n".join(medal_table(thresholds, gib)),
+        "\n".join(medal_table(public, gib)),
     ]
     return "\n\n".join(parts) + "\n"
 

@@ -13,7 +13,7 @@ from types import TracebackType
 from typing import TYPE_CHECKING
 
 import pandas as pd
-from sqlalchemy import Engine
+from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from trackrecord.bundle import Bundle, open_bundle
@@ -23,6 +23,7 @@ from trackrecord.metrics import get_metric
 from trackrecord.service import finalize as _finalize
 from trackrecord.service import progress as _progress
 from trackrecord.service import projects as _projects
+from trackrecord.service import reveal as _reveal
 from trackrecord.service import submit as _submit
 from trackrecord.service.grading import field_place
 from trackrecord.service.types import (
@@ -30,8 +31,10 @@ from trackrecord.service.types import (
     CatalogEntry,
     CatalogSource,
     FieldPlace,
+    FinalizePreview,
     FinalizeResult,
     ProjectInfo,
+    ProjectReport,
     ScoreLike,
     Scorer,
     StartResult,
@@ -152,10 +155,23 @@ class Service:
         try:
             meta = self.catalog.get_project(project_id)
         except NotFound:
-            raise _projects.not_found(project_id) from None
+            raise self._not_found(project_id) from None
         if row is not None:
             return _projects.info_from_row(row, meta.apply_elsewhere)
         return _projects.info_from_meta(meta)
+
+    def _catalog_ids(self) -> list[str]:
+        return [m.id for m in self.catalog.list_projects()]
+
+    def _not_found(self, project_id: str) -> NotFound:
+        """NotFound for an unknown id, suggesting a built-in or hosted id close to it."""
+        with self.session() as s:
+            hosted = s.scalars(
+                select(Challenge.slug).where(
+                    Challenge.source == "uploaded", Challenge.archived_at.is_(None)
+                )
+            ).all()
+        return _projects.not_found(project_id, [*self._catalog_ids(), *hosted])
 
     def bundle(self, project_id: str) -> Bundle:
         """The project's bundle (built-in ones are built on first use); for the scorer only."""
@@ -195,7 +211,7 @@ class Service:
         try:
             meta = self.catalog.get_project(project_id)
         except NotFound:
-            raise _projects.not_found(project_id) from None
+            raise _projects.not_found(project_id, self._catalog_ids()) from None
         bundle = open_bundle(self.catalog.bundle_path(project_id), cache_dir=self._bundle_cache)
         row = _projects.row_from_bundle(
             bundle,
@@ -286,9 +302,40 @@ class Service:
     def submissions(self, user_id: int, project_id: str) -> list[SubmissionView]:
         return _submit.submissions(self, user_id, project_id)
 
-    def finalize(self, user_id: int, project_id: str, picks: Sequence[int] = ()) -> FinalizeResult:
-        """Choose final picks, reveal the private score and award the medal (once)."""
-        return _finalize.finalize(self, user_id, project_id, picks)
+    def finalize(
+        self,
+        user_id: int,
+        project_id: str,
+        picks: Sequence[int] = (),
+        *,
+        by_number: Sequence[int] = (),
+    ) -> FinalizeResult:
+        """Choose final picks, reveal the private score and award the medal (once).
+
+        `picks`: submission ids; `by_number`: submission numbers within the project (#n,
+        what the CLI and notebook show); neither: selected picks, else the best public."""
+        return _finalize.finalize(self, user_id, project_id, picks, by_number=by_number)
+
+    def finalize_preview(
+        self,
+        user_id: int,
+        project_id: str,
+        picks: Sequence[int] = (),
+        *,
+        by_number: Sequence[int] = (),
+    ) -> FinalizePreview:
+        """What `finalize` with these arguments would judge, changing nothing."""
+        return _finalize.preview(self, user_id, project_id, picks, by_number=by_number)
+
+    def results(self, user_id: int, project_id: str) -> FinalizeResult:
+        """A finalized project's revealed result (private thresholds, standing on the
+        private board, reference code); Conflict before finalizing."""
+        return _reveal.results(self, user_id, project_id)
+
+    def project_report(self, user_id: int, project_id: str) -> ProjectReport:
+        """One project for one learner: state, submissions, the public estimate, and the
+        revealed result once finalized."""
+        return _progress.project_report(self, user_id, project_id)
 
     def select_picks(
         self, user_id: int, project_id: str, picks: Sequence[int]

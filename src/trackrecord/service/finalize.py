@@ -6,6 +6,10 @@ a learner who selected none is judged on their best public scores, earliest firs
 The private score is the best private score among the picks. After a deadline the picks
 are frozen: finalizing reveals the score of the picks made before it. A unique constraint
 on (user, challenge) makes a second finalization impossible even under concurrency.
+
+`preview` says what finalizing would judge (the picks, their public scores, the rule)
+without changing anything, so every face can ask before it happens. Practice submissions
+(sent after finalizing) are never picks.
 """
 
 from __future__ import annotations
@@ -21,8 +25,10 @@ from sqlalchemy.orm import Session
 from trackrecord.bundle import Thresholds
 from trackrecord.errors import Conflict, NotFound
 from trackrecord.service.grading import medal_for, medal_progress
-from trackrecord.service.submit import SCORED, view
-from trackrecord.service.types import FinalizeResult
+from trackrecord.service.projects import info_from_row
+from trackrecord.service.reveal import result_of
+from trackrecord.service.submit import SCORED, numbers, view
+from trackrecord.service.types import FinalizePreview, FinalizeResult
 from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
 
 if TYPE_CHECKING:
@@ -69,6 +75,20 @@ def choose_picks(
     return [by_id[p] for p in picks]
 
 
+def ids_of_numbers(
+    session: Session, user_id: int, row: Challenge, wanted: Sequence[int]
+) -> list[int]:
+    """The ids of the user's submissions #n to a challenge (the numbers every face shows)."""
+    by_number = {n: sub_id for sub_id, n in numbers(session, user_id, row.id).items()}
+    missing = [n for n in wanted if n not in by_number]
+    if missing:
+        raise NotFound(
+            f"you have no submission {', '.join(f'#{n}' for n in missing)} to {row.slug}; "
+            f"see `trackrecord submissions {row.slug}`"
+        )
+    return [by_number[n] for n in wanted]
+
+
 def _lock_unfinalized(session: Session, user_id: int, row: Challenge) -> None:
     """Lock the user's row (picks and finalization of one user are serialized) and refuse
     a project this user already finalized."""
@@ -101,6 +121,7 @@ def _scored(session: Session, user_id: int, row: Challenge) -> list[Submission]:
             Submission.user_id == user_id,
             Submission.challenge_id == row.id,
             Submission.status == SCORED,
+            Submission.practice.is_(False),
         )
     ).all()
     if not subs:
@@ -127,26 +148,89 @@ def select_picks(svc: Service, user_id: int, project_id: str, picks: Sequence[in
         _replace_picks(s, user_id, row, chosen, now)
 
 
+def _judged(
+    s: Session,
+    svc: Service,
+    user_id: int,
+    row: Challenge,
+    picks: Sequence[int],
+    by_number: Sequence[int],
+) -> tuple[list[Submission], bool]:
+    """The submissions finalizing would judge, and whether the user chose them."""
+    _check_can_finalize(s, svc, user_id, row)
+    named = list(picks) + ids_of_numbers(s, user_id, row, by_number)
+    if named and row.deadline is not None:
+        raise Conflict(
+            f"final picks for {row.slug} closed at its deadline: finalizing reveals "
+            "the picks selected before it (or your best public submissions)"
+        )
+    chosen_ids = named or _active_picks(s, user_id, row)
+    return choose_picks(_scored(s, user_id, row), chosen_ids, row), bool(chosen_ids)
+
+
 def finalize(
-    svc: Service, user_id: int, project_id: str, picks: Sequence[int] = ()
+    svc: Service,
+    user_id: int,
+    project_id: str,
+    picks: Sequence[int] = (),
+    *,
+    by_number: Sequence[int] = (),
 ) -> FinalizeResult:
-    """Finalize a project for a user; raises Conflict when it was finalized before."""
+    """Finalize a project for a user; raises Conflict when it was finalized before.
+
+    `picks` are submission ids, `by_number` submission numbers within the project (#n);
+    neither: the selected picks, else the best public submissions."""
     svc.project(project_id)
     try:
         with svc.session(write_lock=True) as s:
             row = svc.challenge_row(s, project_id)
-            _check_can_finalize(s, svc, user_id, row)
-            if picks and row.deadline is not None:
-                raise Conflict(
-                    f"final picks for {row.slug} closed at its deadline: finalizing reveals "
-                    "the picks selected before it (or your best public submissions)"
-                )
-            chosen = choose_picks(
-                _scored(s, user_id, row), picks or _active_picks(s, user_id, row), row
-            )
-            return _record(s, svc, user_id, row, chosen)
+            chosen, _ = _judged(s, svc, user_id, row, picks, by_number)
+            fin = _record(s, svc, user_id, row, chosen)
+            return result_of(s, svc, row, fin)
     except IntegrityError:
         raise Conflict(f"{project_id} was finalized by another request just now") from None
+
+
+def rule_text(row: Challenge, selected: bool, count: int) -> str:
+    """How the picks are chosen, in words."""
+    if selected:
+        which = f"the {count} submission(s) you picked"
+    else:
+        which = (
+            f"your {row.final_picks} best public submission(s) (the earliest on ties; "
+            "choose others with --pick)"
+        )
+    return f"{which}; the best private score among them counts, once and for good"
+
+
+def preview(
+    svc: Service,
+    user_id: int,
+    project_id: str,
+    picks: Sequence[int] = (),
+    *,
+    by_number: Sequence[int] = (),
+) -> FinalizePreview:
+    """What `finalize` would judge now, changing nothing; raises what finalize would."""
+    svc.project(project_id)
+    with svc.session() as s:
+        row = svc.challenge_row(s, project_id)
+        chosen, selected = _judged(s, svc, user_id, row, picks, by_number)
+        number = numbers(s, user_id, row.id)
+    gib = row.greater_is_better
+    best = sorted(chosen, key=lambda x: _sort_key(x, x.public_score, gib))[0]
+    public = info_from_row(row).public_thresholds
+    return FinalizePreview(
+        project_id=row.slug,
+        metric=row.metric,
+        greater_is_better=gib,
+        picks=tuple(view(c, row.slug, number=number[c.id]) for c in chosen),
+        rule=rule_text(row, selected, len(chosen)),
+        final_picks=row.final_picks,
+        selected=selected,
+        estimate=medal_progress(float(best.public_score or 0.0), public, gib),
+        deadline=row.deadline,
+    )
 
 
 def _replace_picks(
@@ -171,35 +255,22 @@ def _replace_picks(
 
 def _record(
     s: Session, svc: Service, user_id: int, row: Challenge, chosen: list[Submission]
-) -> FinalizeResult:
+) -> Finalization:
     gib = row.greater_is_better
     now = svc.now()
     best = sorted(chosen, key=lambda x: _sort_key(x, x.private_score, gib))[0]
     private = float(best.private_score if best.private_score is not None else 0.0)
-    thresholds = Thresholds(row.baseline, row.reference, row.gold)
-    medal = medal_for(private, thresholds, gib)
+    medal = medal_for(private, Thresholds(row.baseline, row.reference, row.gold), gib)
     _replace_picks(s, user_id, row, chosen, now)
-    s.add(
-        Finalization(
-            user_id=user_id,
-            challenge_id=row.id,
-            submission_id=best.id,
-            public_score=float(best.public_score or 0.0),
-            private_score=private,
-            medal=medal,
-            created_at=now,
-        )
-    )
-    s.flush()
-    return FinalizeResult(
-        project_id=row.slug,
-        metric=row.metric,
-        greater_is_better=gib,
-        picks=tuple(view(c, row.slug, picked=True, reveal=True) for c in chosen),
+    fin = Finalization(
+        user_id=user_id,
+        challenge_id=row.id,
         submission_id=best.id,
         public_score=float(best.public_score or 0.0),
         private_score=private,
         medal=medal,
-        medal_progress=medal_progress(private, thresholds, gib),
-        finalized_at=now,
+        created_at=now,
     )
+    s.add(fin)
+    s.flush()
+    return fin

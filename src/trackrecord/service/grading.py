@@ -10,7 +10,7 @@ from __future__ import annotations
 from collections.abc import Sequence
 
 from trackrecord.bundle import FieldEntry, Thresholds
-from trackrecord.service.types import MEDAL_ORDER, FieldPlace, Medal, MedalProgress
+from trackrecord.service.types import MEDAL_ORDER, FieldPlace, Medal, MedalProgress, Split
 
 
 def better(a: float, b: float, greater_is_better: bool) -> bool:
@@ -48,8 +48,11 @@ def medal_for(score: float, thresholds: Thresholds, greater_is_better: bool) -> 
     return None
 
 
-def medal_progress(score: float, thresholds: Thresholds, greater_is_better: bool) -> MedalProgress:
-    """The medal `score` would earn and the next medal's target, if any."""
+def medal_progress(
+    score: float, thresholds: Thresholds, greater_is_better: bool, split: Split = "public"
+) -> MedalProgress:
+    """The medal `score` would earn and the next medal's target, if any. `thresholds` must
+    be the lines of `split`, the split `score` was measured on."""
     medal = medal_for(score, thresholds, greater_is_better)
     start = 0 if medal is None else MEDAL_ORDER.index(medal) + 1
     upcoming = [m for m in MEDAL_ORDER[start:] if _target(m, thresholds) is not None]
@@ -61,19 +64,22 @@ def medal_progress(score: float, thresholds: Thresholds, greater_is_better: bool
         baseline=thresholds.baseline,
         reference=thresholds.reference,
         gold=thresholds.gold,
+        split=split,
     )
 
 
 def field_place(
-    score: float, field: Sequence[FieldEntry], greater_is_better: bool
+    score: float, field: Sequence[FieldEntry], greater_is_better: bool, split: Split = "public"
 ) -> FieldPlace | None:
-    """Where a public score would place among the field's public scores (None: no field)."""
+    """Where a score of `split` would place among the field's scores on that split (None:
+    no field)."""
     if not field:
         return None
-    ordered = sorted(field, key=lambda e: e.public, reverse=greater_is_better)
-    behind = tuple(e.name for e in ordered if better(e.public, score, greater_is_better))
-    ahead_of = tuple(e.name for e in ordered if better(score, e.public, greater_is_better))
-    return FieldPlace(rank=len(behind) + 1, total=len(field) + 1, ahead_of=ahead_of, behind=behind)
+    scores = [(e.name, e.public if split == "public" else e.private) for e in field]
+    ordered = sorted(scores, key=lambda e: e[1], reverse=greater_is_better)
+    behind = tuple(name for name, value in ordered if better(value, score, greater_is_better))
+    ahead_of = tuple(name for name, value in ordered if better(score, value, greater_is_better))
+    return FieldPlace(len(behind) + 1, len(field) + 1, ahead_of, behind, split)
 
 
 def best_of(scores: Sequence[float], greater_is_better: bool) -> float | None:

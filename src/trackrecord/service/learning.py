@@ -1,8 +1,12 @@
 """The mastery model on the learners' graded attempts: skills, the next project, refitting.
 
-Evidence: every scored submission is an attempt whose outcome is its public score
-normalized between the project's baseline (0) and reference (1); a finalization adds one
-more attempt with the private score. Projects without both thresholds inform nothing.
+Evidence: ONE attempt per learner and project, whose outcome is a score normalized between
+the baseline (0) and the reference (1) of the same split. Once the learner finalized the
+project, the finalized private score against the private thresholds; before that, the best
+public score of their judged submissions against the public thresholds (never against the
+private ones: rule 6 of DESIGN.md). Resubmitting a file (same sha256) or sending many
+similar ones therefore never adds evidence, and practice submissions (after finalizing)
+never count. Projects without both lines on the split inform nothing.
 Item difficulties fitted on every learner of this database (`trackrecord mastery fit`) are
 stored in HOME/mastery.json; without that file, difficulties come from the catalog levels.
 """
@@ -12,8 +16,9 @@ from __future__ import annotations
 import json
 import os
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Iterable, Sequence
 from dataclasses import dataclass
+from datetime import datetime
 from pathlib import Path
 from typing import TYPE_CHECKING
 
@@ -54,32 +59,79 @@ class FitReport:
     items: int
 
 
-def _outcome(row: Challenge, score: float | None) -> float | None:
-    if score is None or row.baseline is None or row.reference is None:
+def _outcome(
+    score: float | None, baseline: float | None, reference: float | None, gib: bool
+) -> float | None:
+    if score is None or baseline is None or reference is None:
         return None
     try:
-        return normalized_outcome(score, row.baseline, row.reference, row.greater_is_better)
+        return normalized_outcome(score, baseline, reference, gib)
     except ValueError:
         return None  # thresholds in the wrong order: no evidence rather than wrong evidence
 
 
+@dataclass(frozen=True)
+class Scored:
+    """One judged (non-practice) scored submission, as the evidence rule reads it."""
+
+    sha256: str
+    public: float
+    time: datetime
+
+
+def project_evidence(
+    learner: str,
+    row: Challenge,
+    scored: Iterable[Scored],
+    finalization: Finalization | None,
+) -> Attempt | None:
+    """The one attempt a learner's work on a project is worth (None: no evidence).
+
+    Finalized: the private score against the private thresholds. Otherwise the best public
+    score against the public thresholds (the earliest submission that reached it; a file
+    sent again, same sha256, is the same file and is read once)."""
+    gib = row.greater_is_better
+    if finalization is not None:
+        outcome = _outcome(finalization.private_score, row.baseline, row.reference, gib)
+        if outcome is None:
+            return None
+        return Attempt(learner, row.slug, finalization.created_at, outcome)
+    first: dict[str, Scored] = {}
+    for sub in sorted(scored, key=lambda x: as_seconds(x.time)):
+        first.setdefault(sub.sha256, sub)
+    if not first:
+        return None
+    sign = -1.0 if gib else 1.0
+    best = min(first.values(), key=lambda x: (sign * x.public, as_seconds(x.time)))
+    outcome = _outcome(best.public, row.public_baseline, row.public_reference, gib)
+    return None if outcome is None else Attempt(learner, row.slug, best.time, outcome)
+
+
 def graded_attempts(svc: Service, user_id: int | None = None) -> list[Attempt]:
-    """Attempts in time order, of one user or (None) of every user."""
-    attempts: list[Attempt] = []
+    """Attempts in time order (one per learner and project), of one user or (None) all."""
+    subs = (
+        select(Submission.user_id, Submission.challenge_id, Submission.file_sha256,
+               Submission.public_score, Submission.created_at)
+        .where(Submission.status == "scored", Submission.practice.is_(False))
+    )  # fmt: skip
+    fins = select(Finalization)
+    if user_id is not None:
+        subs = subs.where(Submission.user_id == user_id)
+        fins = fins.where(Finalization.user_id == user_id)
+    scored: dict[tuple[int, int], list[Scored]] = {}
     with svc.session() as s:
-        subs = select(Submission, Challenge).join(Challenge).where(Submission.status == "scored")
-        fins = select(Finalization, Challenge).join(Challenge)
-        if user_id is not None:
-            subs = subs.where(Submission.user_id == user_id)
-            fins = fins.where(Finalization.user_id == user_id)
-        for sub, ch in s.execute(subs):
-            outcome = _outcome(ch, sub.public_score)
-            if outcome is not None:
-                attempts.append(Attempt(str(sub.user_id), ch.slug, sub.created_at, outcome))
-        for fin, ch in s.execute(fins):
-            outcome = _outcome(ch, fin.private_score)
-            if outcome is not None:
-                attempts.append(Attempt(str(fin.user_id), ch.slug, fin.created_at, outcome))
+        challenges = {c.id: c for c in s.scalars(select(Challenge))}
+        done = {(f.user_id, f.challenge_id): f for f in s.scalars(fins)}
+        for uid, cid, sha, public, at in s.execute(subs):
+            if public is not None:
+                scored.setdefault((uid, cid), []).append(Scored(sha, float(public), at))
+    attempts: list[Attempt] = []
+    for key in sorted(set(scored) | set(done)):
+        found = project_evidence(
+            str(key[0]), challenges[key[1]], scored.get(key, []), done.get(key)
+        )
+        if found is not None:
+            attempts.append(found)
     return sorted(attempts, key=lambda a: as_seconds(a.time))
 
 
@@ -147,7 +199,10 @@ def next_projects(svc: Service, user_id: int, k: int = 5) -> NextReport:
     for attempt in graded_attempts(svc, user_id):
         done[attempt.item] = max(done.get(attempt.item, 0.0), attempt.outcome)
     finished = _just_finished(svc, user_id)
-    recs = recommend(model, learner, projects, done, finished, now=now, k=k)
+    from trackrecord.service.path import recommended_ids  # the learning path's set
+
+    path = recommended_ids(svc, user_id)
+    recs = recommend(model, learner, projects, done, finished, now=now, k=k, recommended=path)
     estimates = [e for e in model.skills(learner, now) if e.n_attempts > 0]
     return NextReport(tuple(recs), tuple(estimates), finished)
 

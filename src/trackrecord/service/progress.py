@@ -11,13 +11,16 @@ from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
-from trackrecord.service.projects import info_from_meta, info_from_row
-from trackrecord.service.submit import SCORED, day_bounds
+from trackrecord.metrics import get_metric
+from trackrecord.service.grading import best_of, medal_progress
+from trackrecord.service.projects import find_row, info_from_meta, info_from_row
+from trackrecord.service.submit import SCORED, day_bounds, finalization_of
 from trackrecord.service.types import (
     MEDAL_ORDER,
     CatalogEntry,
     Medal,
     ProjectInfo,
+    ProjectReport,
     ProjectStatus,
     State,
     StatusReport,
@@ -57,6 +60,7 @@ class _Row:
     medal: Medal | None = None
     private: float | None = None
     finalized: bool = False
+    practice: int = 0
 
     @property
     def state(self) -> State:
@@ -87,13 +91,17 @@ def _user_rows(session: Session, user_id: int) -> dict[str, _Row]:
             func.max(Submission.created_at),
         )
         .where(Submission.user_id == user_id, Submission.status == SCORED)
-        .group_by(Submission.challenge_id)
+        .group_by(Submission.challenge_id, Submission.practice)
+        .add_columns(Submission.practice)
     )
-    for cid, count, hi, lo, last in stats:
+    for cid, count, hi, lo, last, practice in stats:
         row = by_id[cid]
+        row.last_at = last if row.last_at is None else max(row.last_at, last)
+        if practice:  # after finalizing: counted apart, never the judged best
+            row.practice = int(count)
+            continue
         row.submissions = int(count)
         row.best_public = hi if row.challenge.greater_is_better else lo
-        row.last_at = last
     for fin in session.scalars(select(Finalization).where(Finalization.user_id == user_id)):
         row = by_id[fin.challenge_id]
         row.finalized, row.private = True, fin.private_score
@@ -149,11 +157,24 @@ def streak(days: set[date], today: date) -> int:
     return count
 
 
+def _total_projects(svc: Service, rows: dict[str, _Row]) -> int:
+    """How many projects exist now: the catalog's, and hosted ones not archived."""
+    builtin = {m.id for m in svc.catalog.list_projects()}
+    hosted = {
+        slug
+        for slug, r in rows.items()
+        if r.challenge.source == "uploaded" and r.challenge.archived_at is None
+    }
+    return len(builtin | hosted)
+
+
 def status(svc: Service, user_id: int) -> StatusReport:
-    """Projects started and finalized, medals, per-project best, streak."""
+    """Projects started and finalized (of the projects that exist), medals, per-project
+    best, streak."""
     now = svc.now()
     with svc.session() as s:
-        rows = [r for r in _user_rows(s, user_id).values() if r.state != "new"]
+        every = _user_rows(s, user_id)
+        rows = [r for r in every.values() if r.state != "new"]
         times = s.scalars(
             select(Submission.created_at).where(
                 Submission.user_id == user_id, Submission.status == SCORED
@@ -172,6 +193,7 @@ def status(svc: Service, user_id: int) -> StatusReport:
             medal=r.medal,
             private_score=r.private,
             last_submission_at=r.last_at,
+            practice=r.practice,
         )
         for r in sorted(rows, key=lambda r: r.challenge.slug)
     )
@@ -182,4 +204,39 @@ def status(svc: Service, user_id: int) -> StatusReport:
         streak_days=streak({t.date() for t in times}, now.date()),
         submissions_today=sum(start <= t < end for t in times),
         projects=projects,
+        total_projects=_total_projects(svc, every),
+    )
+
+
+def project_report(svc: Service, user_id: int, project_id: str) -> ProjectReport:
+    """One project for one learner: every submission, the best judged public score against
+    the public thresholds, and once finalized the revealed result."""
+    info = svc.project(project_id)
+    subs = tuple(svc.submissions(user_id, project_id))
+    gib = get_metric(info.metric).greater_is_better
+    judged = [
+        v.public_score
+        for v in subs
+        if v.status == SCORED and not v.practice and v.public_score is not None
+    ]
+    best = best_of(judged, gib)
+    with svc.session() as s:
+        row = find_row(s, project_id)
+        enrolled = row is not None and (
+            s.scalar(
+                select(Enrollment.id).where(
+                    Enrollment.user_id == user_id, Enrollment.challenge_id == row.id
+                )
+            )
+            is not None
+        )
+        finalized = row is not None and finalization_of(s, user_id, row.id) is not None
+    state: State = "finalized" if finalized else "started" if enrolled or subs else "new"
+    return ProjectReport(
+        project=info,
+        state=state,
+        submissions=subs,
+        best_public=best,
+        estimate=None if best is None else medal_progress(best, info.public_thresholds, gib),
+        result=svc.results(user_id, project_id) if finalized else None,
     )

@@ -7,9 +7,10 @@ challenge row lazily, the first time someone starts it or submits to it.
 
 from __future__ import annotations
 
+import difflib
 import hashlib
 import tempfile
-from collections.abc import Mapping, Sequence
+from collections.abc import Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -215,5 +216,9 @@ def check_new_slug(session: Session, slug: str, builtin_ids: Sequence[str]) -> N
         raise Conflict(f"a project with id {slug!r} already exists; give the bundle another id")
 
 
-def not_found(project_id: str) -> NotFound:
+def not_found(project_id: str, known: Iterable[str] = ()) -> NotFound:
+    """No such project, with the closest known id when one is close (a typo)."""
+    close = difflib.get_close_matches(project_id, list(known), n=1, cutoff=0.75)
+    if close:
+        return NotFound(f"no project {project_id!r}; did you mean {close[0]!r}?")
     return NotFound(f"no project {project_id!r}; run `trackrecord catalog` to see the project ids")

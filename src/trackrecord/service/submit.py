@@ -6,6 +6,10 @@ twice: cheaply before scoring (so a learner over quota gets the answer at once),
 under a lock in the transaction that inserts the row, so concurrent submitters can never
 exceed it: `BEGIN IMMEDIATE` on SQLite, `SELECT ... FOR UPDATE` of the user row on
 PostgreSQL. Only scored submissions count; invalid ones are recorded for the history.
+
+A submission to a project the user already finalized is *practice*: scored and kept like
+any other, but never part of the medal, the final picks or the mastery evidence. Every
+estimate compares the public score with the public thresholds.
 """
 
 from __future__ import annotations
@@ -31,7 +35,7 @@ from trackrecord.errors import (
 )
 from trackrecord.service.grading import best_of, better, field_place, medal_progress
 from trackrecord.service.projects import find_row, info_from_row
-from trackrecord.service.types import ScoreLike, SubmissionView, SubmitResult
+from trackrecord.service.types import MEDAL_ORDER, ScoreLike, SubmissionView, SubmitResult
 from trackrecord.store.blobs import Blob
 from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
 
@@ -102,10 +106,38 @@ def _score_as(svc: Service, bundle: Bundle, blob: Blob, filename: str) -> ScoreL
         return svc.scorer(bundle, named)
 
 
+def finalization_of(session: Session, user_id: int, challenge_id: int) -> Finalization | None:
+    """The user's finalization of a challenge, if they finalized it."""
+    return session.scalars(
+        select(Finalization).where(
+            Finalization.user_id == user_id, Finalization.challenge_id == challenge_id
+        )
+    ).first()
+
+
+def numbers(session: Session, user_id: int, challenge_id: int) -> dict[int, int]:
+    """Submission id -> its number within the user's submissions to the challenge (1, 2,
+    ... in arrival order, invalid files included; rows are never deleted, so it is stable)."""
+    ids = session.scalars(
+        select(Submission.id)
+        .where(Submission.user_id == user_id, Submission.challenge_id == challenge_id)
+        .order_by(Submission.id)
+    )
+    return {sub_id: n for n, sub_id in enumerate(ids, 1)}
+
+
 def _new_row(
-    user_id: int, row: Challenge, blob: Blob, filename: str, note: str | None, now: datetime
+    session: Session,
+    user_id: int,
+    row: Challenge,
+    blob: Blob,
+    filename: str,
+    note: str | None,
+    now: datetime,
 ) -> Submission:
+    practice = finalization_of(session, user_id, row.id) is not None
     return Submission(
+        practice=practice,
         user_id=user_id,
         challenge_id=row.id,
         created_at=now,
@@ -122,7 +154,7 @@ def _record_invalid(
     note: str | None, exc: TrackrecordError,
 ) -> None:  # fmt: skip
     with svc.session(write_lock=True) as s:
-        sub = _new_row(user_id, row, blob, filename, note, svc.now())
+        sub = _new_row(s, user_id, row, blob, filename, note, svc.now())
         sub.error = exc.to_dict()
         s.add(sub)
 
@@ -140,7 +172,7 @@ def _record_scored(
         used = count_today(s, user_id, row.id, now)
         if used >= row.per_day:
             raise _quota_error(row, now)
-        sub = _new_row(user_id, row, blob, filename, note, now)
+        sub = _new_row(s, user_id, row, blob, filename, note, now)
         sub.status = SCORED
         sub.public_score = float(result.public)
         sub.private_score = float(result.private)
@@ -200,13 +232,16 @@ def _result(
                 Submission.id != sub.id,
             )
         ).all()
+        number = numbers(s, user_id, row.id)[sub.id]
+        done = finalization_of(s, user_id, row.id) if sub.practice else None
     public = float(sub.public_score or 0.0)
     previous = best_of([float(v) for v in earlier if v is not None], gib)
     best = public if previous is None else best_of([previous, public], gib)
     assert best is not None
+    medal = next((m for m in MEDAL_ORDER if done is not None and done.medal == m), None)
     return SubmitResult(
         project_id=row.slug,
-        submission=view(sub, row.slug),
+        submission=view(sub, row.slug, number=number),
         metric=row.metric,
         greater_is_better=gib,
         public_score=public,
@@ -215,14 +250,21 @@ def _result(
         change=None if previous is None else public - previous,
         improved=previous is None or better(public, previous, gib),
         place=field_place(public, bundle.challenge.field, gib),
-        medal_progress=medal_progress(public, info_from_row(row).thresholds, gib),
+        medal_progress=medal_progress(public, info_from_row(row).public_thresholds, gib),
         per_day=row.per_day,
         left_today=max(row.per_day - used, 0),
+        practice=sub.practice,
+        finalized_medal=medal,
     )
 
 
 def view(
-    sub: Submission, project_id: str, *, picked: bool = False, reveal: bool = False
+    sub: Submission,
+    project_id: str,
+    *,
+    number: int,
+    picked: bool = False,
+    reveal: bool = False,
 ) -> SubmissionView:
     """A submission as the learner sees it; the private score only when `reveal`."""
     error = (sub.error or {}).get("error", {})
@@ -243,6 +285,8 @@ def view(
         picked=picked,
         private_score=sub.private_score if reveal else None,
         note=sub.note,
+        number=number,
+        practice=bool(sub.practice),
     )
 
 
@@ -256,7 +300,7 @@ def submissions(svc: Service, user_id: int, project_id: str) -> list[SubmissionV
         subs = s.scalars(
             select(Submission)
             .where(Submission.user_id == user_id, Submission.challenge_id == row.id)
-            .order_by(Submission.created_at, Submission.id)
+            .order_by(Submission.id)
         ).all()
         picked = set(
             s.scalars(
@@ -267,10 +311,8 @@ def submissions(svc: Service, user_id: int, project_id: str) -> list[SubmissionV
                 )
             )
         )
-        finalized = s.scalar(
-            select(Finalization.id).where(
-                Finalization.user_id == user_id, Finalization.challenge_id == row.id
-            )
-        )
-    reveal = finalized is not None
-    return [view(x, row.slug, picked=x.id in picked, reveal=reveal) for x in subs]
+        reveal = finalization_of(s, user_id, row.id) is not None
+    return [
+        view(x, row.slug, number=n, picked=x.id in picked, reveal=reveal)
+        for n, x in enumerate(subs, 1)
+    ]
