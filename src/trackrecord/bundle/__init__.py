@@ -1,7 +1,7 @@
 """Challenge bundles: the on-disk format, reading, checking, packing and importing."""
 
 from trackrecord.bundle.model import Bundle, Challenge, FieldEntry, Limits, Thresholds
-from trackrecord.bundle.reader import open_bundle
+from trackrecord.bundle.reader import open_bundle, reference_code
 from trackrecord.bundle.writer import USAGE, USAGE_VALUES, pack_bundle, write_bundle
 
 __all__ = [
@@ -14,5 +14,6 @@ __all__ = [
     "Thresholds",
     "open_bundle",
     "pack_bundle",
+    "reference_code",
     "write_bundle",
 ]

@@ -19,6 +19,7 @@ from trackrecord.bundle import v1
 from trackrecord.bundle.model import Bundle, Challenge
 from trackrecord.errors import InvalidBundle, Problem
 
+REFERENCE_CODE = "private/reference.py"  # the reference pipeline, revealed after finalizing
 MAX_MEMBERS = 10_000
 MAX_UNPACKED_BYTES = 4 * 1024**3
 
@@ -111,3 +112,10 @@ def open_bundle(path: str | Path, *, cache_dir: Path | None = None) -> Bundle:
     desc_path = root / "description.md"
     description = desc_path.read_text(encoding="utf-8") if desc_path.is_file() else ""
     return Bundle(root=root, challenge=challenge, description=description, source=source)
+
+
+def reference_code(bundle: Bundle) -> str | None:
+    """The reference pipeline's Python source (private/reference.py), or None when the
+    bundle has none. Private: show it only to a learner who has finalized the project."""
+    path = bundle.root / REFERENCE_CODE
+    return path.read_text(encoding="utf-8") if path.is_file() else None

@@ -14,7 +14,7 @@ import tomli_w
 
 from trackrecord.bundle import v1
 from trackrecord.bundle.model import Bundle, Challenge
-from trackrecord.bundle.reader import open_bundle
+from trackrecord.bundle.reader import REFERENCE_CODE, open_bundle
 from trackrecord.errors import InvalidBundle
 
 if TYPE_CHECKING:
@@ -37,11 +37,14 @@ def write_bundle(
     sample_submission: pd.DataFrame,
     extra_public: Mapping[str, bytes] | None = None,
     starter: Mapping[str, str | bytes] | None = None,
+    reference_code: str | None = None,
 ) -> Bundle:
     """Write a complete bundle folder atomically (to a sibling temp folder, then renamed).
 
     `solution` holds the id column, the solution columns and `Usage`
-    (Public / Private / Ignored). An existing folder at `dest` is replaced.
+    (Public / Private / Ignored). `reference_code`, the reference pipeline as Python source,
+    goes to private/reference.py: shown to a learner only after finalizing. An existing
+    folder at `dest` is replaced.
     """
     dest = Path(dest)
     dest.parent.mkdir(parents=True, exist_ok=True)
@@ -57,6 +60,8 @@ def write_bundle(
         for name, blob in (extra_public or {}).items():
             _write_member(staging / "public", name, blob)
         solution.to_csv(staging / "private" / "solution.csv", index=False)
+        if reference_code is not None:
+            (staging / REFERENCE_CODE).write_text(reference_code, encoding="utf-8")
         if starter:
             (staging / "starter").mkdir()
             for name, data in starter.items():

@@ -11,12 +11,13 @@ import hashlib
 import inspect
 import json
 import tempfile
+import textwrap
 import time
 from collections.abc import Callable, Sequence
 from pathlib import Path
 
 from trackrecord.bundle import Bundle, Challenge, Thresholds, write_bundle
-from trackrecord.catalog.contenders import sample_submission
+from trackrecord.catalog.contenders import CodeContender, sample_submission
 from trackrecord.catalog.describe import description
 from trackrecord.catalog.evaluate import (
     check_split,
@@ -33,6 +34,10 @@ from trackrecord.catalog.stored import StoredEntry, environment, load_stored, sa
 
 FINGERPRINT_FILE = ".recipe-fingerprint"
 Progress = Callable[[str, int, int], None]
+_REFERENCE_USAGE = (
+    "The code the silver line was scored with. It reads `train`, `test` and `sample` (the"
+    " public CSV files as DataFrames) and defines `submission`, like the starter's baseline."
+)
 
 
 def challenge_for(recipe: Recipe, project: Project, entry: StoredEntry | None) -> Challenge:
@@ -60,6 +65,20 @@ def challenge_for(recipe: Recipe, project: Project, entry: StoredEntry | None) -
     )
 
 
+def reference_module(project: Project) -> str | None:
+    """private/reference.py: the reference pipeline's snippet under a docstring with its
+    name and explanation; None when the reference is not code (nothing to reveal)."""
+    reference = project.reference
+    if not isinstance(reference, CodeContender):
+        return None
+    words = [reference.name.rstrip(".") + ".", reference.explanation.strip(), _REFERENCE_USAGE]
+    text = "\n\n".join(textwrap.fill(w, 88) for w in words if w)
+    text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
+    return (
+        f'"""{text}\n"""\n\nimport numpy as np\nimport pandas as pd\n\n{reference.code.strip()}\n'
+    )
+
+
 def write_project(
     recipe: Recipe, project: Project, folder: Path, entry: StoredEntry | None
 ) -> Bundle:
@@ -74,6 +93,7 @@ def write_project(
         sample_submission=sample_submission(project.train, project.test, project.spec),
         extra_public=project.extra_public,
         starter=starter_files(project, recipe),
+        reference_code=reference_module(project),
     )
 
 

@@ -38,9 +38,10 @@ def _meaning(project: Project, column: str) -> str:
     spec = project.spec
     if column == spec.id_column:
         return "row id: join your predictions to it"
+    meaning = project.brief.columns.get(column, "")
     if column == spec.target:
-        return "**the target**"
-    return project.brief.columns.get(column, "").replace("|", "\\|")
+        meaning = f"**the target**: {meaning}" if meaning else "**the target**"
+    return meaning.replace("|", "\\|")
 
 
 def columns_table(project: Project) -> str:
@@ -90,6 +91,23 @@ def _split_note(recipe: Recipe) -> str:
     return ""
 
 
+def _split_why(project: Project) -> str:
+    why = project.brief.split_why.strip()
+    return f"\n\n{why}" if why else ""
+
+
+def _teaching(project: Project) -> str:
+    """The Pitfalls and How to validate sections, each only when the recipe gives it."""
+    brief = project.brief
+    parts = []
+    if brief.pitfalls:
+        bullets = "\n".join(f"- {p.strip()}" for p in brief.pitfalls)
+        parts.append(f"## Pitfalls\n\n{bullets}\n\n")
+    if brief.validation.strip():
+        parts.append(f"## How to validate\n\n{brief.validation.strip()}\n\n")
+    return "".join(parts)
+
+
 def _train_has(project: Project) -> str:
     if project.spec.target in project.train.columns:
         return f"the features and the target `{project.spec.target}`"
@@ -103,6 +121,7 @@ def description(project: Project, recipe: Recipe) -> str:
     direction = "higher is better" if metric.greater_is_better else "lower is better"
     n_public = int((project.answers[USAGE] == "Public").sum())
     share = n_public / len(project.answers)
+    split_note, teaching = _split_note(recipe) + _split_why(project), _teaching(project)
     return f"""# {recipe.title}
 
 {recipe.summary}
@@ -123,9 +142,9 @@ The metric is **{recipe.metric}** ({direction}). {brief.metric_why}
 
 The test set has {len(project.test)} rows. About {share:.0%} of them score the public
 leaderboard you see after each submission; the other {1 - share:.0%} make up the private
-leaderboard, revealed when you finalize: that score decides your medal.{_split_note(recipe)}
+leaderboard, revealed when you finalize: that score decides your medal.{split_note}
 
-## Files
+{teaching}## Files
 
 - `train.csv`: {len(project.train)} rows with the id column `{spec.id_column}`,
   {_train_has(project)}.
