@@ -132,3 +132,15 @@ def mean_by_key_baseline(spec: Spec, *, key: str, explanation: str = "") -> Code
         f"submission[{col!r}] = test[{key!r}].map(mean_by_key).fillna(overall).to_numpy()\n"
     )
     return CodeContender(f"baseline: mean {spec.target} per {key}", code, explanation)
+
+
+def popularity_baseline(spec: Spec, *, item: str, explanation: str = "") -> CodeContender:
+    """Rank by how often each item appears in train: the same list for every query."""
+    col = spec.target_columns[0]
+    code = (
+        "# the most-rated items first, for everyone: no personalization at all\n"
+        f"popularity = train[{item!r}].value_counts()\n\n"
+        f"submission = pd.DataFrame({{{spec.id_column!r}: test[{spec.id_column!r}]}})\n"
+        f"submission[{col!r}] = test[{item!r}].map(popularity).fillna(0).to_numpy(dtype=float)\n"
+    )
+    return CodeContender(f"baseline: popularity (ratings per {item})", code, explanation)

@@ -2,32 +2,86 @@
 
 from __future__ import annotations
 
+import dataclasses
 from collections.abc import Mapping
 
 import pandas as pd
 
 from trackrecord.catalog import splits
-from trackrecord.catalog.baselines import mean_by_key_baseline
-from trackrecord.catalog.contenders import FunctionContender, SklearnContender
+from trackrecord.catalog.baselines import mean_by_key_baseline, popularity_baseline
+from trackrecord.catalog.contenders import CodeContender
 from trackrecord.catalog.model import Brief, Project
 from trackrecord.catalog.prepare import assemble, rdata, supervised
-from trackrecord.catalog.recsys import Factorized, biases, recsys_field
+from trackrecord.catalog.recsys import recsys_field
 from trackrecord.catalog.registry import recipe
 from trackrecord.catalog.splits import ID, Split
 
 USER, ITEM = "userId", "movieId"
+LOVED = 4.5  # stars: a movie the user loved (4.5 or 5)
 COLUMNS: Mapping[str, str] = {
     "userId": "anonymized user id",
     "movieId": "MovieLens movie id",
-    "title": "movie title",
+    "title": "movie title, with the release year in brackets",
     "year": "release year",
-    "genres": "genres, separated by |",
-    "timestamp": "when the rating was given (seconds since 1970)",
+    "genres": "genres, separated by | (e.g. `Comedy|Romance`)",
+    "timestamp": "when the rating was given (seconds since 1970, UTC)",
 }
 SOURCE = (
     "R package dslabs, data set `movielens` (GroupLens Research, MovieLens 100k 'latest"
     " small', 2016; Harper and Konstan 2015)."
 )
+
+RATINGS_REFERENCE = """\
+from sklearn.linear_model import Ridge
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder
+
+# rating ~ overall mean + user bias + movie bias. One-hot ids and a ridge penalty shrink
+# the bias of a movie (or user) with few ratings towards zero: one 5-star rating says little.
+ids = ["userId", "movieId"]
+model = make_pipeline(
+    OneHotEncoder(handle_unknown="ignore"),  # an unseen movie gets bias 0: the mean
+    Ridge(alpha=5.0, solver="sparse_cg"),
+)
+model.fit(train[ids], train["rating"])
+
+submission = pd.DataFrame({"id": test["id"]})
+submission["rating"] = np.clip(model.predict(test[ids]), 0.5, 5.0)  # stars run 0.5 to 5
+"""
+
+TOP10_REFERENCE = """\
+from scipy import sparse
+from sklearn.decomposition import TruncatedSVD
+from sklearn.linear_model import Ridge
+from sklearn.preprocessing import OneHotEncoder
+
+# 1. Biases: rating ~ mean + user bias + movie bias, shrunk by a ridge penalty, so a movie
+#    rated 5 stars by its one fan does not outrank a classic loved by hundreds.
+ids = ["userId", "movieId"]
+encoder = OneHotEncoder(handle_unknown="ignore")
+biases = Ridge(alpha=10.0, solver="sparse_cg")
+biases.fit(encoder.fit_transform(train[ids]), train["rating"])
+
+# 2. Taste: a rank-20 SVD of what the biases leave, as a user x movie matrix.
+residual = train["rating"] - biases.predict(encoder.transform(train[ids]))
+users = {u: i for i, u in enumerate(sorted(train["userId"].unique()))}
+movies = {m: i for i, m in enumerate(sorted(train["movieId"].unique()))}
+rows, cols = train["userId"].map(users), train["movieId"].map(movies)
+matrix = sparse.csr_matrix((residual, (rows, cols)))
+svd = TruncatedSVD(20, random_state=0)
+user_factors = svd.fit_transform(matrix)
+movie_factors = svd.components_.T
+
+# 3. Score each candidate: biases plus taste (no taste term for a movie train never saw).
+u, m = test["userId"].map(users), test["movieId"].map(movies)
+known = (u.notna() & m.notna()).to_numpy()
+taste = np.zeros(len(test))
+ui, mi = u[known].astype(int).to_numpy(), m[known].astype(int).to_numpy()
+taste[known] = (user_factors[ui] * movie_factors[mi]).sum(axis=1)
+
+submission = pd.DataFrame({"id": test["id"]})
+submission["score"] = biases.predict(encoder.transform(test[ids])) + taste
+"""
 
 
 def _ratings() -> pd.DataFrame:
@@ -47,6 +101,7 @@ def _ratings() -> pd.DataFrame:
     apply_elsewhere=("movielens-top10",),
     summary="Predict how many stars a user gives a movie, from 80,000 past ratings by 671 users.",
     gold_margin=0.005,
+    version="2",
 )
 def movielens_ratings() -> Project:
     df = splits.with_ids(_ratings())
@@ -60,6 +115,27 @@ def movielens_ratings() -> Project:
             target="`rating`: the stars the user gave the movie.",
             metric_why="RMSE in stars, the measure of the Netflix Prize.",
             columns=COLUMNS,
+            pitfalls=(
+                "A movie's mean rating is noisy when it has few ratings: a movie rated 5"
+                " stars once is not the best film ever. Shrink such means towards the"
+                " overall mean (a penalty, or a prior of a few ratings).",
+                "Users differ in how generous they are: the same film gets 3 stars from a"
+                " harsh user and 4.5 from a kind one. Model a user bias as well as a movie"
+                " bias.",
+                "Some test movies never appear in train: the prediction must fall back to"
+                " something sensible (the user's bias on top of the overall mean), not NaN.",
+                "Ratings run from 0.5 to 5 in half stars: clip predictions to that range;"
+                " rounding them to half stars only adds error.",
+            ),
+            validation="The test ratings are a random sample of all ratings, so plain"
+            " shuffled k-fold on train.csv estimates the test score (e.g. `KFold(5,"
+            " shuffle=True)`); print `sklearn.metrics.root_mean_squared_error` on each"
+            " held-out fold. Fit the per-movie and per-user statistics on the training folds"
+            " only, or the estimate is too good.",
+            split_why="The task is to fill in missing cells of a users x movies ratings"
+            " matrix, so a random fifth of the ratings is held out; most test users and"
+            " movies also appear in train. Whole users are not held out because the point"
+            " is to learn each user's taste.",
         ),
         baseline=mean_by_key_baseline(
             data.spec,
@@ -67,20 +143,22 @@ def movielens_ratings() -> Project:
             explanation="Each movie's mean rating in train (the overall mean for new movies):"
             " it ignores who is rating, and trusts movies rated once.",
         ),
-        reference=SklearnContender(
-            "reference: regularized user + item biases (ridge on one-hot ids)",
-            biases(5.0),
-            [USER, ITEM],
+        reference=CodeContender(
+            "reference: regularized user + movie biases (ridge on one-hot ids)",
+            RATINGS_REFERENCE,
+            "A user bias and a movie bias on top of the overall mean, fitted together with a"
+            " ridge penalty that shrinks rarely rated movies and users towards the mean.",
         ),
         field=recsys_field(USER, ITEM, ["year", "timestamp"]),
     )
 
 
-def _query_split(df: pd.DataFrame, *, seed: int, min_ratings: int = 20) -> Split:
-    """Test users: 30% of those with enough ratings; their later half of ratings is test."""
+def _query_split(df: pd.DataFrame, *, seed: int, share: float, min_ratings: int = 20) -> Split:
+    """Test users: `share` of those with enough ratings; their later half of ratings (in
+    time) is test. Everyone else, and the earlier half of test users, is train."""
     counts = df[USER].value_counts()
     eligible = pd.Series(sorted(counts[counts >= min_ratings].index))
-    chosen = set(eligible.sample(frac=0.3, random_state=seed))
+    chosen = set(eligible.sample(frac=share, random_state=seed))
     mine = df[df[USER].isin(chosen)]
     rank = mine.groupby(USER).cumcount()
     size = mine.groupby(USER)[ITEM].transform("size")
@@ -96,44 +174,79 @@ def _query_split(df: pd.DataFrame, *, seed: int, min_ratings: int = 20) -> Split
     level=5,
     skills=("ranking", "recommendation", "matrix-factorization"),
     apply_elsewhere=("movielens-ratings",),
-    summary="For each user, order the movies they watched next so the ones they loved come"
-    " first: NDCG at 10.",
+    summary="For each user, order the movies they watched next so the ones they loved"
+    " (4.5 or 5 stars) come first: NDCG at 10.",
     gold_margin=0.005,
+    version="2",
 )
 def movielens_top10() -> Project:
     df = splits.with_ids(_ratings())
-    split = _query_split(df, seed=103)
+    split = _query_split(df, seed=103, share=0.5)
+    loved = (split.test["rating"] >= LOVED).astype(int)
+    split = Split(split.train, split.test.drop(columns="rating").assign(loved=loved))
     usage = splits.usage(split.test, seed=103, group=USER)
     data = assemble(
         split,
         usage,
         metric="ndcg_at_k",
-        target="rating",
+        target="loved",
         group=USER,
         metric_params={"k": 10},
         prediction="score",
     )
+    # The answer key holds `loved` (0/1); models learn from the stars in train.csv.
+    data = dataclasses.replace(data, spec=dataclasses.replace(data.spec, target="rating"))
     return data.project(
-        brief=Brief(
-            source=SOURCE,
-            about="100,004 ratings of 9066 movies by 671 users. For about 200 test users, the"
-            " later half of their ratings (in time) was moved to test.csv: rank those movies"
-            " for each user. The other users and the earlier ratings are in train.csv.",
-            target="A `score` for each test row; within each `userId`, higher scores should"
-            " go to the movies the user rated higher.",
-            metric_why="NDCG at 10 looks at the top ten of each user's list, rewards putting"
-            " the highest-rated movies first, and averages over users: what a"
-            " recommendation page shows.",
-            columns=COLUMNS,
-        ),
-        baseline=mean_by_key_baseline(
+        brief=_top10_brief(),
+        baseline=popularity_baseline(
             data.spec,
-            key=ITEM,
-            explanation="Rank by each movie's mean rating in train: the same list for everyone.",
+            item=ITEM,
+            explanation="Rank each user's movies by how many ratings they have in train:"
+            " popular movies are loved more often, but everyone gets the same order.",
         ),
-        reference=FunctionContender(
+        reference=CodeContender(
             "reference: regularized biases + SVD of the residuals (k=20)",
-            Factorized(USER, ITEM, k=20, alpha=10.0),
+            TOP10_REFERENCE,
+            "Shrunk user and movie biases, then a rank-20 SVD of the residual ratings: the"
+            " movie's quality plus how well it fits this user's taste.",
         ),
         field=recsys_field(USER, ITEM, ["year", "timestamp"], ranking=True),
+    )
+
+
+def _top10_brief() -> Brief:
+    return Brief(
+        source=SOURCE,
+        about="100,004 ratings of 9066 movies by 671 users. For half of the users (336), the"
+        " later half of their ratings (in time) was moved to test.csv, without the stars:"
+        " rank those movies for each user. The other users and the earlier ratings of the"
+        " test users are in train.csv, with their stars.",
+        target="A `score` for each test row; within each `userId`, the movies the user loved"
+        f" (rated {LOVED:g} or 5 stars; about one in five) should get the highest scores."
+        " Only the order within a user counts.",
+        metric_why="NDCG at 10 looks at the top ten of each user's list and rewards putting"
+        " the loved movies first, averaged over users (users who loved none of their movies"
+        " are left out): what a recommendation page shows. With loved/not loved as the"
+        " relevance, a list in random order scores far lower than a good one.",
+        columns=COLUMNS,
+        pitfalls=(
+            "Every user's list holds only movies the user chose to watch, so popularity helps"
+            " less than usual: what matters is which of them this user loved.",
+            "A user bias moves all of a user's scores together and cannot change their order:"
+            " within a list, only the movie's quality and the user's taste count.",
+            "Movies with a handful of ratings have extreme means: shrink them, or an obscure"
+            " film rated 5 stars once tops every list.",
+            "Train has the test users' earlier ratings: that is their taste. Do not drop those"
+            " users when you fit.",
+        ),
+        validation="Mimic the split inside train.csv: pick some users with 20 or more"
+        " ratings, move the later half of their ratings (sort by `timestamp`) to a"
+        " validation set, fit on the rest, and score with loved = rating >= 4.5. Print"
+        " `sklearn.metrics.ndcg_score` per user (k=10) and average it, or NDCG@10 grouped"
+        " by `userId`. Never split one user's held-out list across folds.",
+        split_why="Recommending means predicting what a user does next from what they did"
+        " before, so the test rows are the later half of each test user's ratings, in"
+        " time order. Other users' ratings stay in train whenever they were made: most users"
+        " rated all their movies within one day, so a single cut-off date would leave only"
+        " a few dozen test users with a history.",
     )
