@@ -45,17 +45,19 @@ def test_silver_projects_and_the_just_finished_one_are_not_recommended() -> None
     assert "houses" in ids  # below silver: worth another try
 
 
-def test_level_ladder_opens_after_a_lower_level_result_in_a_shared_skill() -> None:
+def test_only_projects_the_path_recommends_are_proposed() -> None:
     model = _model()
-    fresh = {r.project_id for r in recommend(model, "ada", PROJECTS, {}, k=10)}
-    assert fresh == {"titanic", "penguins", "houses"}
-    after = recommend(model, "ada", PROJECTS, {"titanic": 0.3}, k=10)
-    ids = {r.project_id for r in after}
-    assert "credit" in ids  # level 2, shares classification with titanic
-    assert "energy" not in ids  # level 2, but no regression result yet
-    assert "fraud" not in ids  # level 3 needs a level-2 result first
+    everything = {r.project_id for r in recommend(model, "ada", PROJECTS, {}, k=10)}
+    assert everything == {p.id for p in PROJECTS}  # no path given: every project
+    path = {"titanic", "houses", "credit"}  # e.g. credit's prerequisites met, penguins done
+    after = recommend(model, "ada", PROJECTS, {"penguins": 0.3}, "penguins", k=10, recommended=path)
+    assert {r.project_id for r in after} == path  # the sibling titanic too, as it is on the path
     credit = next(r for r in after if r.project_id == "credit")
-    assert "next_level" in credit.kinds
+    assert "prerequisites_met" in credit.kinds  # level 2: a step up the path
+    titanic = next(r for r in after if r.project_id == "titanic")
+    assert "prerequisites_met" not in titanic.kinds and "apply_elsewhere" in titanic.kinds
+    off_path = recommend(model, "ada", PROJECTS, {}, "penguins", k=10, recommended={"houses"})
+    assert [r.project_id for r in off_path] == ["houses"]  # a sibling off the path is not
 
 
 def test_right_difficulty_and_uncertain_skill_rules_fire() -> None:

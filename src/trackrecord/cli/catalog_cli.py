@@ -4,11 +4,13 @@ data bundles). Each command calls one Service method and renders the result as t
 
 from __future__ import annotations
 
+from collections import Counter
 from pathlib import Path
 
 import typer
+from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
-from rich.table import Column, Table
+from rich.table import Table
 
 from trackrecord.cli.common import (
     HomeOption,
@@ -20,6 +22,7 @@ from trackrecord.cli.common import (
     settings_from,
 )
 from trackrecord.service import Service
+from trackrecord.service.path import PathEntry, path_catalog
 from trackrecord.service.render import num
 
 
@@ -30,7 +33,7 @@ def _service(home: Path | None) -> Service:
 
 
 catalog_app = typer.Typer(
-    help="List the projects with your progress (`catalog build` builds their data).",
+    help="List the projects with your progress and your path (`catalog build` builds data).",
     invoke_without_command=True,
 )
 
@@ -45,27 +48,60 @@ def catalog(
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
-    """List the projects, with your progress on each."""
+    """List the projects: your progress, and which are recommended on your path."""
     if ctx.invoked_subcommand is not None:
         return
     with _service(home) as svc:
-        entries = svc.list_catalog(svc.local_user_id(), task=task, skill=skill, level=level)
+        entries = path_catalog(svc, svc.local_user_id(), task=task, skill=skill, level=level)
     if json:
         print_json(entries)
         return
-    table = Table("title", "task", "metric", "level", "skills", "progress")
-    table.columns.insert(0, Column("id", no_wrap=True, style="bold"))
-    for e in entries:
-        p, mark = e.project, e.progress
-        progress: str = mark.state
-        if mark.submissions:
-            progress += f", best {num(mark.best_public)}"
-        if mark.medal:
-            progress += f", {mark.medal}"
-        table.add_row(p.id, p.title, p.task, p.metric, str(p.level), ", ".join(p.skills), progress)
-    console.print(table)
     if not entries:
         console.print("No project matches these filters.")
+        return
+    console.print(catalog_table(entries))
+    counts = Counter(e.path.status for e in entries)
+    console.print(
+        f"{counts['recommended']} recommended, {counts['not_yet']} not yet, "
+        f"{counts['done']} done. Nothing is locked: `trackrecord start ID` starts any project."
+    )
+
+
+STATUS_TEXT = {
+    "done": "[green]✓ done[/]",
+    "recommended": "[bold cyan]recommended[/]",
+    "not_yet": "[yellow]not yet[/]",
+}
+
+
+def _detail(e: PathEntry) -> str:
+    """The dim second line under a title: where the learner stands, or what is missing."""
+    mark, p = e.progress, e.path
+    if p.status == "done":
+        medal = mark.medal or "no medal"
+        return f"{medal}, private {num(mark.private_score)}"
+    if p.status == "not_yet":
+        return p.reason
+    if mark.submissions:
+        return f"{mark.submissions} submission(s), best public {num(mark.best_public)}"
+    return "started" if mark.state == "started" else ""
+
+
+def catalog_table(entries: list[PathEntry]) -> Table:
+    """id, level, title (with the progress or the missing prerequisite under it) and the
+    path status; sized for an 80-column terminal (task, metric, skills: --json)."""
+    table = Table(
+        box=None, padding=(0, 1), collapse_padding=True, pad_edge=False, header_style="bold dim"
+    )
+    table.add_column("lv", justify="right", no_wrap=True)
+    table.add_column("id", no_wrap=True, style="bold")
+    table.add_column("project", ratio=1)
+    table.add_column("path", no_wrap=True)
+    for e in entries:
+        detail = _detail(e)
+        title = escape(e.project.title) + (f"\n[dim]{escape(detail)}[/]" if detail else "")
+        table.add_row(str(e.project.level), e.project.id, title, STATUS_TEXT[e.path.status])
+    return table
 
 
 @catalog_app.command("build")

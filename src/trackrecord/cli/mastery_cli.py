@@ -44,7 +44,7 @@ def next_cmd(
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
-    """The projects to do next, each with its reason (chance of silver, skills, siblings)."""
+    """The projects to do next, from those your path recommends, each with its reason."""
     from trackrecord.cli import learner
 
     with learner.open_service(settings_from(home)) as svc:
@@ -53,7 +53,10 @@ def next_cmd(
         print_json(report)
         return
     if not report.recommendations:
-        console.print("Nothing to recommend: every project is at silver or better.")
+        console.print(
+            "Nothing to recommend: every project your path recommends is done or at silver. "
+            "`trackrecord catalog` shows what is not recommended yet, and why."
+        )
         return
     table = Table("project", "chance of silver", "why", title="Next up")
     for r in report.recommendations:
@@ -62,7 +65,7 @@ def next_cmd(
     if report.skills:
         console.print(skills_table(list(report.skills)))
     else:
-        console.print("No graded attempts yet: recommendations follow the catalog levels.")
+        console.print("No graded attempts yet: recommendations start where the path starts.")
 
 
 @mastery_app.command("fit")

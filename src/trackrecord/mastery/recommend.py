@@ -5,17 +5,19 @@ Rules (each recommendation says which fired in ``kinds``):
 - ``apply_elsewhere``: a sibling of the project just finished (either side of the link).
 - ``right_difficulty``: the predicted chance of silver is in [0.5, 0.7].
 - ``uncertain_skill``: the project exercises one of the learner's two most uncertain skills.
-- ``next_level``: the level ladder. A level-L project (L > 1) opens once the learner beat the
-  baseline (outcome > 0) on a project of level >= L - 1 sharing a skill; level 1 is open.
+- ``prerequisites_met``: a project above level 1 whose prerequisites on the learning path
+  the learner has met (``trackrecord.catalog.path``), a step up the path.
 
-Projects already at silver (outcome >= 1) are not recommended again. Picks go in order: the
-best sibling, the best right-difficulty project, the best uncertain-skill project, then the
-rest by a score adding up the rules; every pick must be open on the ladder except siblings.
+Only projects in ``recommended`` (the path's recommended set: prerequisites met, not done)
+are candidates, siblings included; without it, every project is. Projects already at silver
+(outcome >= 1) are not recommended again. Picks go in order: the best sibling, the best
+right-difficulty project, the best uncertain-skill project, then the rest by a score adding
+up the rules.
 """
 
 from __future__ import annotations
 
-from collections.abc import Mapping, Sequence
+from collections.abc import Collection, Mapping, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 
@@ -32,12 +34,11 @@ class _Candidate:
     p_silver: float
     skill: SkillEstimate | None
     kinds: list[str]
-    open: bool
 
     @property
     def score(self) -> float:
         s = 3.0 * ("apply_elsewhere" in self.kinds) + 1.5 * ("right_difficulty" in self.kinds)
-        s += 1.0 * ("uncertain_skill" in self.kinds) + 0.5 * ("next_level" in self.kinds)
+        s += 1.0 * ("uncertain_skill" in self.kinds) + 0.5 * ("prerequisites_met" in self.kinds)
         s -= abs(self.p_silver - (TARGET_LOW + TARGET_HIGH) / 2)
         return s + (self.skill.half_width if self.skill else 0.0)
 
@@ -50,23 +51,27 @@ def recommend(
     just_finished: str | None = None,
     now: datetime | float | None = None,
     k: int = 5,
+    recommended: Collection[str] | None = None,
 ) -> list[Recommendation]:
     """Up to ``k`` next projects for ``learner``, each with its chance of silver and reason.
 
-    ``done`` maps project id to the learner's best normalized outcome. Projects the model
-    does not know yet are added to it as items seeded from their catalog level.
+    ``done`` maps project id to the learner's best normalized outcome. ``recommended`` is
+    the set of projects the learning path recommends (None: every project). Projects the
+    model does not know yet are added to it as items seeded from their catalog level.
     """
     for p in projects:
         if p.id not in model.items:
             model.items[p.id] = ItemInfo(p.id, p.skills, p.level)
     siblings = _siblings(projects, just_finished)
     candidates = [
-        _candidate(model, learner, p, projects, done, siblings, now)
+        _candidate(model, learner, p, siblings, now, recommended is not None)
         for p in projects
-        if done.get(p.id, 0.0) < SILVER and p.id != just_finished
+        if done.get(p.id, 0.0) < SILVER
+        and p.id != just_finished
+        and (recommended is None or p.id in recommended)
     ]
     _mark_uncertain(candidates)
-    picks = _pick([c for c in candidates if c.open], k)
+    picks = _pick(candidates, k)
     return [_recommendation(c, just_finished) for c in picks]
 
 
@@ -81,27 +86,13 @@ def _siblings(projects: Sequence[ProjectInfo], just_finished: str | None) -> set
     return out
 
 
-def _ladder_open(
-    project: ProjectInfo, projects: Sequence[ProjectInfo], done: Mapping[str, float]
-) -> bool:
-    if project.level <= 1:
-        return True
-    skills = set(project.skills)
-    return any(
-        done.get(q.id, 0.0) > 0.0 and q.level >= project.level - 1 and skills & set(q.skills)
-        for q in projects
-        if q.id != project.id
-    )
-
-
 def _candidate(
     model: MasteryModel,
     learner: str,
     project: ProjectInfo,
-    projects: Sequence[ProjectInfo],
-    done: Mapping[str, float],
     siblings: set[str],
     now: datetime | float | None,
+    on_path: bool,
 ) -> _Candidate:
     p = model.p_success(learner, project.id, now=now)
     estimates = [model.skill_estimate(learner, s, now) for s in project.skills]
@@ -111,10 +102,9 @@ def _candidate(
         kinds.append("apply_elsewhere")
     if TARGET_LOW <= p <= TARGET_HIGH:
         kinds.append("right_difficulty")
-    ladder = _ladder_open(project, projects, done)
-    if ladder and project.level > 1:
-        kinds.append("next_level")
-    return _Candidate(project, p, skill, kinds, ladder or project.id in siblings)
+    if on_path and project.level > 1:
+        kinds.append("prerequisites_met")
+    return _Candidate(project, p, skill, kinds)
 
 
 def _mark_uncertain(candidates: list[_Candidate]) -> None:

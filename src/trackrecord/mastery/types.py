@@ -72,7 +72,7 @@ class Recommendation:
     """One recommended project, with the chance of silver and a human reason.
 
     ``kinds`` names the rules that picked it: ``apply_elsewhere``, ``right_difficulty``,
-    ``uncertain_skill``, ``next_level``.
+    ``uncertain_skill``, ``prerequisites_met``.
     """
 
     project_id: str

@@ -1,10 +1,11 @@
-"""The catalog page: every project with the learner's progress, filtered."""
+"""The catalog page: every project with the learner's progress and path status, filtered."""
 
 from __future__ import annotations
 
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from trackrecord.service.path import path_catalog
 from trackrecord.web.accounts import Account
 from trackrecord.web.deps import require_account, web
 from trackrecord.web.render import page
@@ -25,9 +26,9 @@ def catalog_page(
     me: Account = Depends(require_account),
 ) -> Response:
     svc = web(request).service
-    everything = svc.list_catalog(me.id)
+    everything = path_catalog(svc, me.id)
     lvl = _int_or_none(level)
-    entries = svc.list_catalog(me.id, task=task or None, skill=skill or None, level=lvl)
+    entries = path_catalog(svc, me.id, task=task or None, skill=skill or None, level=lvl)
     data = {
         "title": "Projects",
         "entries": entries,
@@ -38,5 +39,6 @@ def catalog_page(
         "total": len(everything),
         "finalized": sum(e.progress.state == "finalized" for e in everything),
         "started": sum(e.progress.state == "started" for e in everything),
+        "recommended": sum(e.path.status == "recommended" for e in everything),
     }
     return page(request, "catalog.html", data)
