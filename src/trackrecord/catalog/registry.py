@@ -21,6 +21,7 @@ from trackrecord.errors import NotFound
 ENTRY_POINT_GROUP = "trackrecord.recipes"
 BUILTIN_MODULES = (
     "trackrecord.catalog.recipes.binary",
+    "trackrecord.catalog.recipes.binary_scores",
     "trackrecord.catalog.recipes.multiclass",
     "trackrecord.catalog.recipes.regression",
     "trackrecord.catalog.recipes.timeseries",
