@@ -185,7 +185,7 @@ def test_descriptions_and_starters_are_complete(built: dict[str, Path]) -> None:
 
 # --- building: determinism, caching, progress ----------------------------------------------
 
-SAMPLE = ["titanic", "us-births", "digit-clusters", "movielens-top10", "car-choice"]
+SAMPLE = ["titanic", "us-births", "digit-clusters", "movielens-top10", "fishing-mode"]
 
 
 def test_builds_are_byte_identical(tmp_path: Path) -> None:

@@ -288,3 +288,29 @@ class FitPredict:
 class _Constant:
     def fit_predict(self, X: pd.DataFrame) -> Any:
         return np.zeros(len(X), dtype=int)
+
+
+def embedding_cluster_field(k: int, *, components: int = 30) -> tuple[ClusterContender, ...]:
+    """Clusterers on a nonlinear 2-D map: PCA to `components` dimensions, t-SNE to two, then
+    Ward or k-means. The standard strong pipeline for image-like data (digits)."""
+
+    def mapped(model: Callable[[], Any]) -> Make:
+        return lambda X: FitPredict(_tsne_map(components), model())
+
+    entries: list[tuple[str, Make]] = [
+        (f"PCA ({components}) + t-SNE + Ward", mapped(lambda: AgglomerativeClustering(k))),
+        (
+            f"PCA ({components}) + t-SNE + k-means",
+            mapped(lambda: KMeans(k, n_init=10, random_state=SEED)),
+        ),
+    ]
+    return tuple(ClusterContender(name, make) for name, make in entries)
+
+
+def _tsne_map(components: int) -> Any:
+    from sklearn.manifold import TSNE
+
+    return make_pipeline(
+        PCA(components, random_state=SEED),
+        TSNE(2, perplexity=30, init="pca", random_state=SEED, n_jobs=1),
+    )
