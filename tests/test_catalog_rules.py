@@ -150,6 +150,9 @@ def test_rule_checks_fail_where_the_audit_found_problems() -> None:
     # leaky split of a time-ordered project; ids that follow the source order
     assert "rule 4" in _found(_entry(), task="time-series-forecasting")
     assert "rule 5" in _found(_entry(split={"kind": "random", "id_order_correlation": 0.9}))
+    small = {"kind": "random", "id_order_correlation": 0.2, "train_rows": 132}
+    assert "rule 5" not in _found(_entry(split=small)), "0.2 is chance for 132 rows"
+    assert "rule 5" in _found(_entry(split={**small, "train_rows": 5000}))
     # a skill tag that does not fit the task
     assert "skewed-targets" in _found(_entry(), skills=("skewed-targets",))
 

@@ -120,6 +120,7 @@ def measure(recipe: Recipe, project: Project, bundle: Bundle) -> StoredEntry:
             "kind": project.split.kind,
             "column": project.split.column,
             "id_order_correlation": round(id_order_correlation(project), 4),
+            "train_rows": len(project.train),
         },
     )
 

@@ -24,7 +24,10 @@ FIELD_SE = 1.0  # the reference is within this of the best field pipeline
 MIN_PRIVATE_ROWS = 300
 MIN_PRIVATE_MINORITY = 100  # binary tasks: rows of the rarer class in the private split
 MIN_PRIVATE_QUERIES = 200  # ranking: queries (users) in the private split
-ID_CORRELATION = 0.1  # |Spearman(id, column)|: a permutation stays far below
+# |Spearman(id, column)| of a permutation is about N(0, 1/sqrt(n)) per column: the limit is
+# 0.1, or 4/sqrt(n) for small training sets, where 0.1 would be crossed by chance.
+ID_CORRELATION = 0.1
+ID_CORRELATION_SDS = 4.0
 
 # Skills that only make sense for some tasks (a classifier has no skewed target).
 SKILL_TASKS: Mapping[str, tuple[str, ...]] = {
@@ -121,12 +124,21 @@ def _split_rules(recipe: Recipe, entry: StoredEntry, time_ordered: Sequence[str]
     if (recipe.task in TIME_TASKS or recipe.id in time_ordered) and kind != "time":
         out.append(f"rule 4: rows have a time order but the split is {kind!r}")
     corr = split.get("id_order_correlation")
-    if corr is None or corr > ID_CORRELATION:
+    limit = id_correlation_limit(split.get("train_rows"))
+    if corr is None or corr > limit:
         out.append(
             f"rule 5: ids follow the source order (|Spearman| {corr} with a column;"
-            f" a seeded permutation stays below {ID_CORRELATION})"
+            f" a seeded permutation stays below {limit:.3g})"
         )
     return out
+
+
+def id_correlation_limit(train_rows: int | None) -> float:
+    """The largest |Spearman(id, column)| a seeded permutation of this many rows shows by
+    chance (4 standard deviations), and never below ID_CORRELATION."""
+    if not train_rows:
+        return ID_CORRELATION
+    return max(ID_CORRELATION, ID_CORRELATION_SDS / train_rows**0.5)
 
 
 def _skill_rules(recipe: Recipe) -> list[str]:
