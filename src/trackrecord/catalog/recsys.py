@@ -91,16 +91,17 @@ def _stats_model(user: str, item: str, features: Sequence[str]) -> Any:
 
 
 def recsys_field(
-    user: str, item: str, numeric: Sequence[str], *, ranking: bool = False
+    user: str, item: str, numeric: Sequence[str], *, ranking: bool = False, target: str = "rating"
 ) -> tuple[Contender, ...]:
-    """Standard recommenders for explicit ratings (plus popularity when ranking)."""
+    """Standard recommenders for explicit ratings (plus popularity when ranking); `target`
+    names what the models learn from (the spec's target column)."""
     ids = [user, item]
     popular = FunctionContender(f"popularity (ratings per {item})", _popularity(item))
     return (
         *((popular,) if ranking else ()),
         FunctionContender("global mean", lambda tr, te, s: np.full(len(te), tr[s.target].mean())),
-        FunctionContender(f"mean rating per {user}", _mean_by(user)),
-        FunctionContender(f"mean rating per {item}", _mean_by(item)),
+        FunctionContender(f"mean {target} per {user}", _mean_by(user)),
+        FunctionContender(f"mean {target} per {item}", _mean_by(item)),
         SklearnContender("user + item biases (ridge, alpha=1)", biases(1.0), ids),
         SklearnContender("user + item biases (ridge, alpha=10)", biases(10.0), ids),
         FunctionContender("biases + SVD of residuals (k=10)", Factorized(user, item, 10)),

@@ -2,7 +2,6 @@
 
 from __future__ import annotations
 
-import dataclasses
 from collections.abc import Mapping
 
 import pandas as pd
@@ -177,13 +176,13 @@ def _query_split(df: pd.DataFrame, *, seed: int, share: float, min_ratings: int 
     summary="For each user, order the movies they watched next so the ones they loved"
     " (4.5 or 5 stars) come first: NDCG at 10.",
     gold_margin=0.005,
-    version="2",
+    version="3",
 )
 def movielens_top10() -> Project:
     df = splits.with_ids(_ratings())
+    df["loved"] = (df["rating"] >= LOVED).astype(int)
     split = _query_split(df, seed=103, share=0.5)
-    loved = (split.test["rating"] >= LOVED).astype(int)
-    split = Split(split.train, split.test.drop(columns="rating").assign(loved=loved))
+    split = Split(split.train, split.test.drop(columns="rating"))  # test: no stars either
     usage = splits.usage(split.test, seed=103, group=USER)
     data = assemble(
         split,
@@ -194,8 +193,6 @@ def movielens_top10() -> Project:
         metric_params={"k": 10},
         prediction="score",
     )
-    # The answer key holds `loved` (0/1); models learn from the stars in train.csv.
-    data = dataclasses.replace(data, spec=dataclasses.replace(data.spec, target="rating"))
     return data.project(
         brief=_top10_brief(),
         baseline=popularity_baseline(
@@ -210,7 +207,7 @@ def movielens_top10() -> Project:
             "Shrunk user and movie biases, then a rank-20 SVD of the residual ratings: the"
             " movie's quality plus how well it fits this user's taste.",
         ),
-        field=recsys_field(USER, ITEM, ["year", "timestamp"], ranking=True),
+        field=recsys_field(USER, ITEM, ["year", "timestamp"], ranking=True, target="loved"),
     )
 
 
@@ -220,7 +217,8 @@ def _top10_brief() -> Brief:
         about="100,004 ratings of 9066 movies by 671 users. For half of the users (336), the"
         " later half of their ratings (in time) was moved to test.csv, without the stars:"
         " rank those movies for each user. The other users and the earlier ratings of the"
-        " test users are in train.csv, with their stars.",
+        f" test users are in train.csv, with their stars and `loved` (1 for {LOVED:g} stars"
+        " or more, else 0).",
         target="A `score` for each test row; within each `userId`, the movies the user loved"
         f" (rated {LOVED:g} or 5 stars; about one in five) should get the highest scores."
         " Only the order within a user counts.",
@@ -228,7 +226,10 @@ def _top10_brief() -> Brief:
         " the loved movies first, averaged over users (users who loved none of their movies"
         " are left out): what a recommendation page shows. With loved/not loved as the"
         " relevance, a list in random order scores far lower than a good one.",
-        columns=COLUMNS,
+        columns={
+            **COLUMNS,
+            "rating": "the stars the user gave the movie (0.5 to 5, in half stars)",
+        },
         pitfalls=(
             "Every user's list holds only movies the user chose to watch, so popularity helps"
             " less than usual: what matters is which of them this user loved.",
@@ -241,9 +242,10 @@ def _top10_brief() -> Brief:
         ),
         validation="Mimic the split inside train.csv: pick some users with 20 or more"
         " ratings, move the later half of their ratings (sort by `timestamp`) to a"
-        " validation set, fit on the rest, and score with loved = rating >= 4.5. Print"
-        " `sklearn.metrics.ndcg_score` per user (k=10) and average it, or NDCG@10 grouped"
-        " by `userId`. Never split one user's held-out list across folds.",
+        " validation set with `rating` and `loved` removed, fit on the rest, and print"
+        " trackrecord's `ndcg_at_k` with `loved` as the relevance, `groups=userId` and"
+        " k=10. Shuffled folds of rows (the starter's quick check) mix a user's past and"
+        " future, so they flatter models that use the user's own ratings.",
         split_why="Recommending means predicting what a user does next from what they did"
         " before, so the test rows are the later half of each test user's ratings, in"
         " time order. Other users' ratings stay in train whenever they were made: most users"
