@@ -39,7 +39,9 @@ def _predictions(bundle: Bundle, offset: float) -> pd.DataFrame:
 
 
 def test_all_names_are_exported() -> None:
-    assert set(tr.__all__) == {"load", "submit", "status", "submissions", "finalize", "score"}
+    assert set(tr.__all__) == {
+        "load", "submit", "status", "submissions", "finalize", "results", "score",
+    }  # fmt: skip
     for name in tr.__all__:
         assert callable(getattr(tr, name))
     with pytest.raises(AttributeError):
@@ -90,11 +92,33 @@ def test_invalid_submission_raises_with_problems(bundles: dict[str, Bundle]) -> 
 
 def test_finalize_and_status(bundles: dict[str, Bundle]) -> None:
     tr.submit("toy-reg", _predictions(bundles["toy-reg"], 0.5))
-    final = tr.finalize("toy-reg")
+    final = tr.finalize("toy-reg", confirm=True)
     assert final.medal == "gold" and "Private score" in repr(final)
     status = tr.status()
     assert status.finalized == 1 and "toy-reg" in repr(status)
     assert "<table>" in status._repr_html_()
+
+
+def test_finalize_asks_for_confirm_first(bundles: dict[str, Bundle]) -> None:
+    reg = bundles["toy-reg"]
+    for offset in (2.5, 1.1):  # 1.1: public gold (line 1.2), private silver (line 1.0)
+        tr.submit("toy-reg", _predictions(reg, offset))
+    first = tr.submit("toy-reg", _predictions(reg, 1.1))
+    assert first.submission.number == 3
+    assert "gold reached" in repr(first) and "public score vs the public lines" in repr(first)
+    preview = tr.finalize("toy-reg", picks=[1])
+    assert "confirm=True" in repr(preview) and "#1 (public 2.5)" in repr(preview)
+    assert tr.status().finalized == 0
+    final = tr.finalize("toy-reg", picks=[2], confirm=True)
+    assert final.medal == "silver" and final.submission_number == 2
+    assert "bronze below 3, silver 2 or lower, gold below 1" in repr(final)
+    practice = tr.submit("toy-reg", _predictions(reg, 0.5))
+    assert practice.practice and "gold reached" not in repr(practice)
+    table = tr.submissions("toy-reg")
+    assert list(table["number"]) == [1, 2, 3, 4]
+    assert list(table["practice"]) == [False, False, False, True]
+    again = tr.results("toy-reg")
+    assert again.medal == "silver" and again.reference_code is None
 
 
 def test_status_through_a_server_is_a_clear_error() -> None:

@@ -15,10 +15,10 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["finalize", "load", "score", "status", "submissions", "submit"]
+__all__ = ["finalize", "load", "results", "score", "status", "submissions", "submit"]
 
 if TYPE_CHECKING:
-    from trackrecord.api import finalize, load, score, status, submissions, submit
+    from trackrecord.api import finalize, load, results, score, status, submissions, submit
 
 
 def __getattr__(name: str) -> Any:

@@ -5,8 +5,12 @@ use case, so a notebook and the command line always agree. Results print as read
 summaries and render as HTML tables in Jupyter.
 
 With `server=URL` the same calls go through a hosted server's JSON API (after
-`trackrecord login --server URL` stored a token): `load`, `submit`, `submissions` and
-`finalize`. `status` is local only: on a server, the profile page shows it.
+`trackrecord login --server URL` stored a token): `load`, `submit`, `submissions`,
+`finalize` and `results`. `status` is local only: on a server, the profile page shows it.
+
+Every estimate made before finalizing compares the public score with the public lines;
+`finalize` asks for `confirm=True` (finalizing is once); afterwards `results` shows the
+private lines, the standing on the private board and the reference code.
 """
 
 from __future__ import annotations
@@ -57,10 +61,13 @@ class Summary:
 
     The underlying result's fields are available as attributes (`r.public_score`)."""
 
-    def __init__(self, title: str, rows: Sequence[tuple[str, str]], result: Any) -> None:
+    def __init__(
+        self, title: str, rows: Sequence[tuple[str, str]], result: Any, text: str | None = None
+    ) -> None:
         self.title = title
         self.rows = list(rows)
         self.result = result
+        self.text = text  # shown whole below the rows (the reference code)
 
     def __getattr__(self, name: str) -> Any:
         if name == "result":  # not set yet (e.g. during unpickling)
@@ -70,6 +77,8 @@ class Summary:
     def __repr__(self) -> str:
         width = max((len(k) for k, _ in self.rows), default=0)
         lines = [self.title, *(f"  {k.ljust(width)}  {v}" for k, v in self.rows)]
+        if self.text:
+            lines += ["", self.text.rstrip("\n")]
         return "\n".join(lines)
 
     def _repr_html_(self) -> str:
@@ -78,7 +87,8 @@ class Summary:
             f"<td style='text-align:left'>{html.escape(v)}</td></tr>"
             for k, v in self.rows
         )
-        return f"<table><caption>{html.escape(self.title)}</caption>{body}</table>"
+        table = f"<table><caption>{html.escape(self.title)}</caption>{body}</table>"
+        return table + (f"<pre>{html.escape(self.text)}</pre>" if self.text else "")
 
 
 def _remote(server: str) -> Client:
@@ -154,25 +164,29 @@ def _submit_remote(
             else Path(submission)
         )
         answer = submit_to_server(server, project_id, path, home=home, note=note)
-    from trackrecord.service.render import REMOTE_SUBMIT_KEYS, remote_rows
+    from trackrecord.client import remote_submit_rows
 
-    rows = remote_rows(answer, REMOTE_SUBMIT_KEYS)
-    return Summary(f"Submission to {project_id} on {server}", rows, answer)
+    return Summary(f"Submission to {project_id} on {server}", remote_submit_rows(answer), answer)
 
 
 SUBMISSION_COLUMNS = [
+    "number",
     "id",
     "created_at",
     "filename",
     "status",
+    "practice",
     "public_score",
     "private_score",
     "picked",
+    "problems",
 ]
 
 
 def submissions(project_id: str, *, server: str | None = None) -> pd.DataFrame:
-    """Your submissions to a project, oldest first, as a table."""
+    """Your submissions to a project, oldest first, as a table: `number` is the #
+    within the project (what `finalize` picks take), `practice` marks those sent after
+    finalizing, `problems` says why an invalid file was not scored."""
     if server is not None:
         with _remote(server) as client:
             rows = client.submissions(project_id)
@@ -186,20 +200,70 @@ def submissions(project_id: str, *, server: str | None = None) -> pd.DataFrame:
     )
 
 
-def finalize(project_id: str, picks: Sequence[int] = (), *, server: str | None = None) -> Summary:
-    """Finalize a project: picks (default: best public), private score, medal. Once."""
-    from trackrecord.service.render import finalize_rows
+def _confirm_hint(project_id: str, picks: Sequence[int]) -> str:
+    args = f'"{project_id}"' + (f", picks={list(picks)}" if picks else "")
+    return f"Nothing changed yet: tr.finalize({args}, confirm=True) finalizes, once."
+
+
+def finalize(
+    project_id: str,
+    picks: Sequence[int] = (),
+    *,
+    confirm: bool = False,
+    server: str | None = None,
+) -> Summary:
+    """Finalize a project, once: the private score and the medal are final.
+
+    `picks` are submission numbers (the # of `submissions()`; default: the selected picks,
+    else your best public ones). Without `confirm=True` nothing happens: the summary says
+    what would be judged. With it, the result shows the private lines, your place on the
+    private board and the reference pipeline's code.
+    """
+    if server is not None:
+        return _finalize_remote(project_id, picks, confirm, server)
+    from trackrecord.service.render import finalize_rows, preview_rows
+
+    svc = _service(server)
+    user = svc.local_user_id()
+    if not confirm:
+        preview = svc.finalize_preview(user, project_id, by_number=picks)
+        title = f"Finalize {project_id}? {_confirm_hint(project_id, picks)}"
+        return Summary(title, preview_rows(preview), preview)
+    result: FinalizeResult = svc.finalize(user, project_id, by_number=picks)
+    return Summary(
+        f"Finalized {project_id}", finalize_rows(result), result, text=result.reference_code
+    )
+
+
+def _finalize_remote(project_id: str, picks: Sequence[int], confirm: bool, server: str) -> Summary:
+    from trackrecord.service.render import REMOTE_FINALIZE_KEYS, remote_rows
+
+    with _remote(server) as client:
+        if not confirm:
+            preview = client.finalize_preview(project_id, picks)
+            rows = [("would judge", ", ".join(f"#{p['number']}" for p in preview["picks"]))]
+            rows.append(("rule", str(preview["rule"])))
+            title = f"Finalize {project_id} on {server}? {_confirm_hint(project_id, picks)}"
+            return Summary(title, rows, preview)
+        answer = client.finalize(project_id, numbers=picks)
+    rows = remote_rows(answer, REMOTE_FINALIZE_KEYS)
+    title = f"Finalized {project_id} on {server}"
+    return Summary(title, rows, answer, text=answer.get("reference_code"))
+
+
+def results(project_id: str, *, server: str | None = None) -> Summary:
+    """A finalized project's result: private score and medal, the private lines, your place
+    on the private board, and the reference pipeline's code (`.reference_code`)."""
+    from trackrecord.service.render import REMOTE_FINALIZE_KEYS, finalize_rows, remote_rows
 
     if server is not None:
         with _remote(server) as client:
-            answer = client.finalize(project_id, picks)
-        from trackrecord.service.render import REMOTE_FINALIZE_KEYS, remote_rows
-
+            answer = client.results(project_id)
         rows = remote_rows(answer, REMOTE_FINALIZE_KEYS)
-        return Summary(f"Finalized {project_id} on {server}", rows, answer)
+        return Summary(f"{project_id} on {server}", rows, answer, text=answer.get("reference_code"))
     svc = _service(server)
-    result: FinalizeResult = svc.finalize(svc.local_user_id(), project_id, picks)
-    return Summary(f"Finalized {project_id}", finalize_rows(result), result)
+    result: FinalizeResult = svc.results(svc.local_user_id(), project_id)
+    return Summary(project_id, finalize_rows(result), result, text=result.reference_code)
 
 
 def status(*, server: str | None = None) -> Summary:
@@ -209,7 +273,11 @@ def status(*, server: str | None = None) -> Summary:
     svc = _service(server)
     report: StatusReport = svc.status(svc.local_user_id())
     rows = status_rows(report) + [
-        (p.id, f"{p.state}, best public {num(p.best_public)}, medal {p.medal or '-'}")
+        (
+            p.id,
+            f"{p.state}, best public {num(p.best_public)}, medal {p.medal or '-'}"
+            + (f", {p.practice} practice" if p.practice else ""),
+        )
         for p in report.projects
     ]
     return Summary("Your track record", rows, report)

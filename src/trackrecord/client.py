@@ -10,13 +10,17 @@ from __future__ import annotations
 import json
 import os
 from collections.abc import Mapping, Sequence
+from datetime import datetime
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import httpx
 
 from trackrecord import errors
 from trackrecord.errors import AuthenticationRequired, Problem, TrackrecordError
+
+if TYPE_CHECKING:
+    from trackrecord.service.types import SubmitResult
 
 CREDENTIALS = "credentials.json"
 API = "/api/v1"
@@ -156,10 +160,24 @@ class Client:
         result: dict[str, Any] = self._call("GET", f"/challenges/{project_id}/leaderboard")
         return result
 
-    def finalize(self, project_id: str, picks: Sequence[int] = ()) -> dict[str, Any]:
+    def finalize(
+        self, project_id: str, picks: Sequence[int] = (), *, numbers: Sequence[int] = ()
+    ) -> dict[str, Any]:
+        """Finalize: `picks` are submission ids, `numbers` submission numbers (#)."""
+        body = {"picks": list(picks), "numbers": list(numbers)}
+        result: dict[str, Any] = self._call("POST", f"/challenges/{project_id}/finalize", json=body)
+        return result
+
+    def finalize_preview(self, project_id: str, numbers: Sequence[int] = ()) -> dict[str, Any]:
+        """What finalizing would judge (the server's FinalizePreview); changes nothing."""
         result: dict[str, Any] = self._call(
-            "POST", f"/challenges/{project_id}/finalize", json={"picks": list(picks)}
+            "GET", f"/challenges/{project_id}/finalize", params={"number": list(numbers)}
         )
+        return result
+
+    def results(self, project_id: str) -> dict[str, Any]:
+        """A finalized challenge's revealed result (private lines, standings, code)."""
+        result: dict[str, Any] = self._call("GET", f"/challenges/{project_id}/results")
         return result
 
     def download(self, project_id: str, dest: Path) -> Path:
@@ -219,3 +237,42 @@ def submit_to_server(
         except AuthenticationRequired as exc:
             exc.message += f"; run `trackrecord login --server {normalize(server)}` first"
             raise
+
+
+def submit_result(answer: Mapping[str, Any]) -> SubmitResult:
+    """A server's submit answer (the JSON of a SubmitResult) as the dataclass again, so the
+    CLI and the notebook render it with the same words as a local result."""
+    from trackrecord.service.types import FieldPlace, MedalProgress, SubmissionView, SubmitResult
+
+    sub = dict(answer["submission"])
+    sub["created_at"] = datetime.fromisoformat(str(sub["created_at"]))
+    sub["problems"] = tuple(sub.get("problems") or ())
+    place = answer.get("place")
+    fields = {k: answer[k] for k in SUBMIT_FIELDS if k in answer}
+    return SubmitResult(
+        **fields,
+        submission=SubmissionView(**sub),
+        place=None if place is None else FieldPlace(**{**place, **_tuples(place)}),
+        medal_progress=MedalProgress(**answer["medal_progress"]),
+    )
+
+
+SUBMIT_FIELDS = (
+    "project_id", "metric", "greater_is_better", "public_score", "previous_best", "best",
+    "change", "improved", "per_day", "left_today", "practice", "finalized_medal",
+)  # fmt: skip
+
+
+def _tuples(place: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
+    return {k: tuple(place.get(k) or ()) for k in ("ahead_of", "behind")}
+
+
+def remote_submit_rows(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
+    """Rows for a server's submit answer: the local wording when the answer has every
+    field (a server of this version), else its main numbers."""
+    from trackrecord.service.render import REMOTE_SUBMIT_KEYS, remote_rows, submit_rows
+
+    try:
+        return submit_rows(submit_result(answer))
+    except (KeyError, TypeError, ValueError):
+        return remote_rows(answer, REMOTE_SUBMIT_KEYS)

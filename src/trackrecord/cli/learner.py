@@ -4,6 +4,7 @@ one Service method and renders the result as text or (--json) JSON."""
 
 from __future__ import annotations
 
+import sys
 from dataclasses import asdict
 from pathlib import Path
 
@@ -19,13 +20,14 @@ from trackrecord.cli.common import (
     print_json,
     settings_from,
 )
-from trackrecord.errors import InvalidSubmission
-from trackrecord.service import Service
+from trackrecord.errors import Conflict, InvalidSubmission, NotFound
+from trackrecord.service import FinalizePreview, Service, SubmissionView
+from trackrecord.service.path import start_note
 from trackrecord.service.render import (
-    REMOTE_SUBMIT_KEYS,
     finalize_rows,
     num,
-    remote_rows,
+    preview_rows,
+    project_rows,
     status_rows,
     submit_rows,
 )
@@ -58,8 +60,11 @@ def start(
     home: Path | None = HomeOption,
 ) -> None:
     """Write a workspace for a project: data, README.md (the brief), starter.ipynb."""
-    with _service(home) as svc, err_console.status(f"Preparing {project_id}..."):
-        result = svc.start(svc.local_user_id(), project_id, dir)
+    with _service(home) as svc:
+        if note := start_note(svc, svc.local_user_id(), project_id):
+            err_console.print(note, highlight=False)  # nothing is locked: say why, go ahead
+        with err_console.status(f"Preparing {project_id}..."):
+            result = svc.start(svc.local_user_id(), project_id, dir)
     if json:
         print_json(result)
         return
@@ -84,18 +89,16 @@ def submit(
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
-    """Score a submission file and record it."""
+    """Score a submission file and record it (after finalizing: as practice)."""
     settings = settings_from(home, server=server)
     if settings.server:
-        from trackrecord.client import submit_to_server
+        from trackrecord.client import remote_submit_rows, submit_to_server
 
         answer = submit_to_server(settings.server, project_id, file, home=settings.home, note=note)
         if json:
             print_json(answer)
         else:
-            _print_rows(
-                f"Scored {file.name} on {settings.server}", remote_rows(answer, REMOTE_SUBMIT_KEYS)
-            )
+            _print_rows(f"Scored {file.name} on {settings.server}", remote_submit_rows(answer))
         return
     with _service(home) as svc:
         try:
@@ -107,7 +110,12 @@ def submit(
     if json:
         print_json(result)
     else:
-        _print_rows(f"Scored {file.name}", submit_rows(result))
+        kind = " as practice" if result.practice else ""
+        _print_rows(f"Scored {file.name}{kind}", submit_rows(result))
+
+
+def _status_cell(v: SubmissionView) -> str:
+    return f"{v.status} (practice)" if v.practice else v.status
 
 
 def submissions(
@@ -115,7 +123,7 @@ def submissions(
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
-    """List your submissions to a project, oldest first."""
+    """List your submissions to a project, oldest first (#: the number within the project)."""
     with _service(home) as svc:
         views = svc.submissions(svc.local_user_id(), project_id)
     if json:
@@ -124,38 +132,121 @@ def submissions(
     table = Table("#", "when (UTC)", "file", "status", "public", "private", "picked")
     for v in views:
         table.add_row(
-            str(v.id),
+            str(v.number),
             f"{v.created_at:%Y-%m-%d %H:%M}",
             v.filename,
-            v.status if not v.problems else f"{v.status}: {v.problems[0]}",
+            _status_cell(v),
             num(v.public_score),
             num(v.private_score),
             "yes" if v.picked else "",
         )
     console.print(table)
+    for v in views:  # below the table, whole: a table cell would cut the reason short
+        for problem in v.problems:
+            console.print(f"#{v.number} {v.status}: {problem}", highlight=False, markup=False)
     if not views:
         console.print(f"No submissions to {project_id} yet.")
+
+
+def interactive() -> bool:
+    """Whether a person can answer a question on stdin (tests replace this)."""
+    return sys.stdin.isatty()
+
+
+def _print_reference(project_id: str, code: str | None) -> None:
+    if code is None:
+        return
+    console.print(f"\n[bold]Reference pipeline of {project_id}[/] (compare with your step 3):")
+    console.print(code, markup=False, highlight=False, end="" if code.endswith("\n") else "\n")
+
+
+def _confirmed(project_id: str, preview: FinalizePreview, yes: bool, json: bool) -> bool:
+    """Ask before finalizing (it happens once); refuse without a terminal or --yes."""
+    if yes:
+        return True
+    if not interactive():
+        raise Conflict(
+            f"finalizing {project_id} is final and there is no terminal to confirm it: "
+            f"run `trackrecord finalize {project_id} --yes` (see what it would judge with "
+            "--dry-run)"
+        )
+    if json:
+        print_json(preview)
+    else:
+        _print_rows(f"Finalize {project_id}?", preview_rows(preview))
+    return typer.confirm(
+        "Finalize now? The private score and medal are final", default=False, err=True
+    )
 
 
 def finalize(
     project_id: str = typer.Argument(..., metavar="ID"),
     pick: list[int] | None = typer.Option(
-        None, "--pick", help="A submission number to pick (repeat; default: best public)."
+        None, "--pick", help="A submission number (#) to pick (repeat; default: best public)."
+    ),
+    yes: bool = typer.Option(False, "--yes", "-y", help="Finalize without asking."),
+    dry_run: bool = typer.Option(
+        False, "--dry-run", help="Only show what would be judged; change nothing."
     ),
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
-    """Choose final submissions, reveal the private score and award the medal (once)."""
+    """Show what would be judged, ask, then reveal the private score and medal (once)."""
     with _service(home) as svc:
-        result = svc.finalize(svc.local_user_id(), project_id, pick or ())
+        user = svc.local_user_id()
+        preview = svc.finalize_preview(user, project_id, by_number=pick or ())
+        if dry_run:
+            print_json(preview) if json else _print_rows(
+                f"Finalizing {project_id} would judge", preview_rows(preview)
+            )
+            return
+        if not _confirmed(project_id, preview, yes, json):
+            err_console.print(f"Not finalized: nothing about {project_id} changed.")
+            return
+        result = svc.finalize(user, project_id, by_number=pick or ())
     if json:
         print_json(result)
-    else:
-        _print_rows(f"Finalized {project_id}", finalize_rows(result))
+        return
+    _print_rows(f"Finalized {project_id}", finalize_rows(result))
+    _print_reference(project_id, result.reference_code)
 
 
-def status(json: bool = JsonOption, home: Path | None = HomeOption) -> None:
-    """Your projects, medals, best scores and streak."""
+def _project_status(project_id: str, code: bool, json: bool, home: Path | None) -> None:
+    with _service(home) as svc:
+        user = svc.local_user_id()
+        if code:
+            result = svc.results(user, project_id)
+            if result.reference_code is None:
+                raise NotFound(f"{project_id} ships no reference code")
+            typer.echo(result.reference_code, nl=not result.reference_code.endswith("\n"))
+            return
+        report = svc.project_report(user, project_id)
+    if json:
+        print_json(report)
+        return
+    _print_rows(report.project.title, project_rows(report))
+    if report.result is not None:
+        _print_reference(project_id, report.result.reference_code)
+
+
+def status(
+    project_id: str | None = typer.Argument(
+        None, metavar="[ID]", help="One project: its estimate, or its result once finalized."
+    ),
+    code: bool = typer.Option(
+        False, "--code", help="With ID, once finalized: print only the reference code."
+    ),
+    json: bool = JsonOption,
+    home: Path | None = HomeOption,
+) -> None:
+    """Your projects, medals, best scores and streak; or one project (ID)."""
+    if project_id is not None:
+        _project_status(project_id, code, json, home)
+        return
+    if code:
+        raise typer.BadParameter(
+            "needs a project: `trackrecord status ID --code`", param_hint="--code"
+        )
     with _service(home) as svc:
         report = svc.status(svc.local_user_id())
         estimates = svc.skills(svc.local_user_id())
@@ -166,7 +257,10 @@ def status(json: bool = JsonOption, home: Path | None = HomeOption) -> None:
     if report.projects:
         table = Table("project", "state", "submissions", "best public", "private", "medal")
         for p in report.projects:
-            table.add_row(p.id, p.state, str(p.submissions), num(p.best_public),
+            count = (
+                f"{p.submissions} (+{p.practice} practice)" if p.practice else str(p.submissions)
+            )
+            table.add_row(p.id, p.state, count, num(p.best_public),
                           num(p.private_score), p.medal or "")  # fmt: skip
         console.print(table)
     if estimates:

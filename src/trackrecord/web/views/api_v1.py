@@ -11,7 +11,7 @@ import tempfile
 from pathlib import Path
 from typing import Any
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
@@ -37,7 +37,11 @@ class TokenRequest(BaseModel):
 
 
 class FinalizeRequest(BaseModel):
-    picks: list[int] = Field(default_factory=list)
+    picks: list[int] = Field(default_factory=list, description="Ids of your submissions.")
+    numbers: list[int] = Field(
+        default_factory=list,
+        description="Numbers (#) of your submissions within the challenge, as listed.",
+    )
 
 
 class PicksRequest(BaseModel):
@@ -155,8 +159,31 @@ def finalize(
     body: FinalizeRequest | None = None,
     account: Account = Depends(require_account),
 ) -> Response:
-    picks = body.picks if body else []
-    return JSON(web(request).service.finalize(account.id, project_id, picks))
+    body = body or FinalizeRequest()
+    return JSON(
+        web(request).service.finalize(account.id, project_id, body.picks, by_number=body.numbers)
+    )
+
+
+@router.get("/challenges/{project_id}/finalize")
+def finalize_preview(
+    request: Request,
+    project_id: str,
+    number: list[int] | None = Query(None),
+    account: Account = Depends(require_account),
+) -> Response:
+    """What finalizing would judge (picks, public scores, the rule); changes nothing."""
+    return JSON(
+        web(request).service.finalize_preview(account.id, project_id, by_number=number or [])
+    )
+
+
+@router.get("/challenges/{project_id}/results")
+def results(
+    request: Request, project_id: str, account: Account = Depends(require_account)
+) -> Response:
+    """A finalized challenge's result: private lines, standings, reference code (409 before)."""
+    return JSON(web(request).service.results(account.id, project_id))
 
 
 # Tokens ------------------------------------------------------------------------------
