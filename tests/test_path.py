@@ -11,6 +11,7 @@ import pytest
 from trackrecord.catalog import list_projects
 from trackrecord.catalog.path import (
     PATH_FILE,
+    LearningPath,
     Condition,
     bronze_walk,
     builtin_path,
@@ -53,7 +54,7 @@ requires = [{ any = ["ames"], medal = "silver" }]
 """
 
 
-def _path():  # type: ignore[no-untyped-def]
+def _path() -> LearningPath:
     return parse_path(TOML, "test-path.toml", KNOWN)
 
 

@@ -7,6 +7,7 @@ from __future__ import annotations
 import io
 import json
 from pathlib import Path
+from typing import Any
 
 import pytest
 from rich.console import Console
@@ -57,7 +58,7 @@ def _bronze_on_toy_reg(bundles: dict[str, Bundle], tmp_path: Path) -> None:
         assert svc.finalize(user, "toy-reg").medal == "bronze"
 
 
-def _json(*args: str) -> object:
+def _json(*args: str) -> Any:
     result = runner.invoke(app, [*args, "--json"])
     assert result.exit_code == 0, result.output
     return json.loads(result.stdout)
@@ -67,7 +68,7 @@ def test_catalog_json_and_text_show_the_status_and_the_reason(
     bundles: dict[str, Bundle], tmp_path: Path
 ) -> None:
     entries = _json("catalog")
-    by_id = {e["project"]["id"]: e["path"] for e in entries}  # type: ignore[union-attr, index]
+    by_id = {e["project"]["id"]: e["path"] for e in entries}
     assert by_id["toy-reg"]["status"] == "recommended"
     assert by_id["toy-cls"] == {
         "status": "not_yet",
@@ -82,8 +83,8 @@ def test_catalog_json_and_text_show_the_status_and_the_reason(
     # a filter hides projects, never the medals that meet prerequisites
     _bronze_on_toy_reg(bundles, tmp_path)
     only_cls = _json("catalog", "--task", "binary-classification")
-    assert [e["path"]["status"] for e in only_cls] == ["recommended"]  # type: ignore[union-attr, index]
-    assert only_cls[0]["path"]["after"] == ["toy-reg"]  # type: ignore[index]
+    assert [e["path"]["status"] for e in only_cls] == ["recommended"]
+    assert only_cls[0]["path"]["after"] == ["toy-reg"]
     text = runner.invoke(app, ["catalog"]).stdout
     assert "✓ done" in text and "bronze, private 2.5" in text
 
@@ -111,10 +112,10 @@ def test_next_proposes_only_what_the_path_recommends(
     bundles: dict[str, Bundle], tmp_path: Path
 ) -> None:
     before = _json("next")
-    assert [r["project_id"] for r in before["recommendations"]] == ["toy-reg"]  # type: ignore[index]
+    assert [r["project_id"] for r in before["recommendations"]] == ["toy-reg"]
     _bronze_on_toy_reg(bundles, tmp_path)
     after = _json("next")
-    recs = after["recommendations"]  # type: ignore[index]
+    recs = after["recommendations"]
     assert [r["project_id"] for r in recs] == ["toy-cls"]  # toy-reg is done
     assert "apply_elsewhere" in recs[0]["kinds"]  # the sibling ordering is kept
     with _svc() as svc:
