@@ -11,8 +11,8 @@ import pytest
 from trackrecord.catalog import list_projects
 from trackrecord.catalog.path import (
     PATH_FILE,
-    LearningPath,
     Condition,
+    LearningPath,
     bronze_walk,
     builtin_path,
     check,
