@@ -203,7 +203,7 @@ def main(argv: Sequence[str] | None = None) -> int:
 
 
 # Non-forecasting projects whose rows have a time order the split must respect.
-TIME_ORDERED = ("hotel-rates",)
+TIME_ORDERED = ("hotel-rates", "trump-tweets")
 
 if __name__ == "__main__":
     raise SystemExit(main())
