@@ -77,6 +77,7 @@ def test_split_matches_the_data(rid: str) -> None:
     if task == "time-series-forecasting" or rid in TIME_ORDERED:
         assert project.split.kind == "time"
         assert project.spec.time_column == project.split.column
+    if task == "time-series-forecasting":  # the block bootstrap reads the key in time order
         answers_time = project.test.set_index("id").loc[project.answers["id"], project.split.column]
         assert answers_time.is_monotonic_increasing, "the answer key is in time order"
 
