@@ -205,6 +205,7 @@ def test_the_reveal_after_finalizing(
     text = _text(finalize_rows(final))
     assert "2nd of 2 who finalized" in text and "private split" in text
     assert "bronze below 3, silver 2 or lower, gold below 1" in text
+    assert "Next: silver reached; gold would have needed below 1" in text
     report = service.project_report(user, "toy-reg")
     assert report.state == "finalized" and report.result == final
 

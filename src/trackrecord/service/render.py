@@ -52,11 +52,14 @@ def medal_text(progress: MedalProgress, greater_is_better: bool) -> str:
     """The medal a score reaches on its split and what the next one needs."""
     if progress.baseline is None and progress.reference is None and progress.gold is None:
         return f"this project has no medal lines on the {progress.split} split"
-    reached = f"{progress.medal} reached" if progress.medal else "no medal yet"
+    final = progress.split == "private"  # the medal itself, not an estimate
+    reached = f"{progress.medal} reached" if progress.medal else "no medal"
+    if progress.medal is None and not final:
+        reached += " yet"
     if progress.next_medal is None or progress.next_target is None:
         return reached
     need = _need(progress.next_medal, progress.next_target, greater_is_better)
-    return f"{reached}; {progress.next_medal} needs {need}"
+    return f"{reached}; {progress.next_medal} {'would have needed' if final else 'needs'} {need}"
 
 
 def estimate_text(progress: MedalProgress, greater_is_better: bool) -> str:
