@@ -126,3 +126,21 @@ def test_a_page_shows_its_rows_and_the_viewers_own_row_from_elsewhere() -> None:
     assert second == html[100:200] and mine == []  # already on this page
     third, mine = view.page_of(rows, html, 3, me_id=5)
     assert third == html[200:] and mine == [html[5]]
+
+
+def test_practice_after_finalizing_never_enters_the_boards(
+    service: Service,
+    bundles,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    a, b = _user(service, "ann"), _user(service, "bob")
+    _submit(service, a, bundles["toy-reg"], tmp_path, 1.0)
+    _submit(service, b, bundles["toy-reg"], tmp_path, 0.8)
+    service.finalize(a, "toy-reg")
+    _submit(service, a, bundles["toy-reg"], tmp_path, 0.1)  # practice: better than anyone
+    board = _board(service, bundles["toy-reg"], service.now())
+    learners = [(r.name, r.score, r.submissions) for r in board.public if not r.is_reference]
+    assert learners == [("bob", pytest.approx(0.8), 1), ("ann", pytest.approx(1.0), 1)]
+    assert board.private is not None
+    private = [(r.name, r.score) for r in board.private if not r.is_reference]
+    assert private == [("ann", pytest.approx(1.0))]

@@ -189,7 +189,11 @@ def _names(session: Session, user_ids: Iterable[int]) -> dict[int, tuple[str, st
 def public_candidates(session: Session, challenge: Challenge) -> list[Candidate]:
     """Each learner's best public score, the time they first reached it and their count."""
     best_fn = func.max if challenge.greater_is_better else func.min
-    scored = (Submission.challenge_id == challenge.id, Submission.status == SCORED)
+    scored = (
+        Submission.challenge_id == challenge.id,
+        Submission.status == SCORED,
+        Submission.practice.is_(False),  # after finalizing: learning, not competing
+    )
     best = (
         select(
             Submission.user_id.label("user_id"),
@@ -233,7 +237,11 @@ def _scored_subs(session: Session, challenge: Challenge) -> list[Submission]:
     return list(
         session.scalars(
             select(Submission)
-            .where(Submission.challenge_id == challenge.id, Submission.status == SCORED)
+            .where(
+                Submission.challenge_id == challenge.id,
+                Submission.status == SCORED,
+                Submission.practice.is_(False),
+            )
             .order_by(Submission.created_at, Submission.id)
         )
     )
@@ -288,6 +296,7 @@ def _counts(session: Session, challenge: Challenge, user_ids: Iterable[int]) -> 
         .where(
             Submission.challenge_id == challenge.id,
             Submission.status == SCORED,
+            Submission.practice.is_(False),
             Submission.user_id.in_(ids),
         )
         .group_by(Submission.user_id)
