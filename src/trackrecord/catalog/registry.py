@@ -24,6 +24,7 @@ BUILTIN_MODULES = (
     "trackrecord.catalog.recipes.binary_scores",
     "trackrecord.catalog.recipes.multiclass",
     "trackrecord.catalog.recipes.regression",
+    "trackrecord.catalog.recipes.regression_advanced",
     "trackrecord.catalog.recipes.timeseries",
     "trackrecord.catalog.recipes.text",
     "trackrecord.catalog.recipes.images",
