@@ -160,8 +160,10 @@ def check_split(project: Project) -> None:
     """A time split must put all of train before test; a group split no group on both
     sides. Raises RecipeError when the data break the recipe's promise."""
     split, train, test = project.split, project.train, project.test
-    if split.kind in ("time", "group") and not split.column:
+    if split.kind in ("time", "group", "group-later") and not split.column:
         raise RecipeError(f"a {split.kind} split must name its column")
+    if split.kind == "group-later":
+        _check_later(project, split.column or "", split.order)
     column = split.column or ""
     if split.kind == "time":
         if column not in train or column not in test:
@@ -173,6 +175,23 @@ def check_split(project: Project) -> None:
         overlap = set(train[column]) & set(test_groups)
         if overlap:
             raise RecipeError(f"group split on {column!r}: {len(overlap)} groups on both sides")
+
+
+def _check_later(project: Project, group: str, order: str | None) -> None:
+    train, test = project.train, project.test
+    if order is None or order not in train or order not in test:
+        raise RecipeError(
+            f"a group-later split needs its order column in train and test: {order!r}"
+        )
+    groups = project.answers[group] if group in project.answers else test[group]
+    test_start = pd.Series(test[order].to_numpy(), index=groups.to_numpy()).groupby(level=0).min()
+    known = train[train[group].isin(test_start.index)].groupby(group)[order].max()
+    late = known[known > test_start.reindex(known.index)]
+    if len(late):
+        raise RecipeError(
+            f"group-later split on {group!r}: {len(late)} groups have train rows after"
+            f" their test rows start in {order!r}"
+        )
 
 
 def id_order_correlation(project: Project) -> float:

@@ -50,16 +50,23 @@ class Brief:
     split_why: str = ""  # why the test set was chosen the way it was (time, groups, random)
 
 
-SplitKind = Literal["random", "stratified", "time", "group"]
+SplitKind = Literal["random", "stratified", "time", "group", "group-later"]
 
 
 @dataclass(frozen=True)
 class SplitInfo:
     """How train/test were split: `column` is the time column ("time") or the group
-    column ("group"); the build checks the data keeps the promise."""
+    column ("group", "group-later"); the build checks the data keeps the promise.
+
+    "group-later": some groups (users) are test groups, and each one's rows after its own
+    cut in `order` (e.g. the later half of a user's ratings in time) are the test rows;
+    everything else is train. Recommenders are judged this way: on what a known user did
+    next.
+    """
 
     kind: SplitKind
     column: str | None = None
+    order: str | None = None  # "group-later": the column that orders a group's rows
 
 
 @dataclass(frozen=True)

@@ -142,6 +142,27 @@ def _time_holdout(time: str) -> str:
     )
 
 
+def _later_holdout(group: str, order: str) -> str:
+    return (
+        "rng = np.random.default_rng(0)\n"
+        f"counts = train[{group!r}].value_counts()\n"
+        f"eligible = np.sort(counts[counts >= 10].index.to_numpy())\n"
+        f"chosen = rng.choice(eligible, size=len(eligible) // {FOLDS}, replace=False)\n"
+        f"ordered = train.sort_values([{order!r}, {group!r}], kind='stable')\n"
+        f"theirs = ordered[ordered[{group!r}].isin(chosen)]\n"
+        f"rank = theirs.groupby({group!r}).cumcount()\n"
+        f"size = theirs.groupby({group!r})[{group!r}].transform('size')\n"
+        "later = theirs[rank >= size // 2]  # each chosen group's later half\n"
+        "fit = train.drop(index=later.index).reset_index(drop=True)\n"
+        "held_out = later.reset_index(drop=True)\n"
+        "submission = baseline(fit, held_out[test.columns])\n"
+        "value = score(held_out, submission)\n"
+        f'print(f"held out the later half of {{len(chosen)}} {group} groups: '
+        '{len(held_out)} rows")\n'
+        'print(f"validation {metric.name}: {value:.4f}")'
+    )
+
+
 def _folds(splitter: str, split_args: str) -> str:
     return (
         f"folds = {splitter}\n"
@@ -186,6 +207,14 @@ def _scheme(project: Project) -> tuple[str, str, str]:
             f"{HOLDOUT:.0%}: shuffled folds would let it learn from the future."
         )
         return why, "", _time_holdout(time)
+    if split.kind == "group-later" and split.column and split.order:
+        why = (
+            f"The test set is what some `{split.column}` groups did next: the later half of "
+            f"their rows in `{split.order}` order, while their earlier rows are in `train`. "
+            f"So the baseline is fitted without the later half of one in {FOLDS} groups and "
+            "scored on it: shuffled folds would mix past and future of the same group."
+        )
+        return why, "", _later_holdout(split.column, split.order)
     if split.kind == "group" and split.column:
         why = (
             f"The test set holds other `{split.column}` groups than `train`, so each of "

@@ -9,7 +9,7 @@ import pandas as pd
 from trackrecord.catalog import splits
 from trackrecord.catalog.baselines import mean_by_key_baseline, popularity_baseline
 from trackrecord.catalog.contenders import CodeContender
-from trackrecord.catalog.model import Brief, Project
+from trackrecord.catalog.model import Brief, Project, SplitInfo
 from trackrecord.catalog.prepare import assemble, rdata, supervised
 from trackrecord.catalog.recsys import recsys_field
 from trackrecord.catalog.registry import recipe
@@ -192,6 +192,7 @@ def movielens_top10() -> Project:
         group=USER,
         metric_params={"k": 10},
         prediction="score",
+        split_info=SplitInfo("group-later", USER, order="timestamp"),
     )
     return data.project(
         brief=_top10_brief(),
