@@ -97,7 +97,7 @@ def test_personal_mode_leaks_nothing(
     paths = get_paths(personal, ["toy-reg", "toy-cls"], [])
     assert assert_no_leak(personal, paths, {}, SECRETS + PRIVATE) > 25
     # Once finalized the private score is due (and shown), the answer key still is not.
-    personal.post("/projects/toy-reg/finalize", data={"csrf_token": token})
+    personal.post("/projects/toy-reg/finalize", data={"csrf_token": token, "confirm": "yes"})
     assert PRIVATE[0] in personal.get("/projects/toy-reg").text
     assert_no_leak(personal, paths, {}, SECRETS)
 

@@ -86,7 +86,12 @@ def test_learner_loop_in_the_browser_pages(
     assert "0.25" in done.text and "first" in done.text
     board = personal.get("/projects/toy-reg/leaderboard").text
     assert "You" in board and "ref" in board and "boosting" in board
-    final = personal.post("/projects/toy-reg/finalize", data={"csrf_token": token})
+    asked = personal.post("/projects/toy-reg/finalize", data={"csrf_token": token})
+    assert asked.status_code == 200 and "Finalize now" in asked.text  # asked first
+    assert f"{PRIVATE_OFF:.6g}" not in asked.text
+    final = personal.post(
+        "/projects/toy-reg/finalize", data={"csrf_token": token, "confirm": "yes"}
+    )
     assert final.status_code == 200
     assert f"{PRIVATE_OFF:.6g}" in final.text  # revealed once finalized
 

@@ -14,6 +14,8 @@ from fastapi.responses import HTMLResponse, Response
 from fastapi.templating import Jinja2Templates
 from markupsafe import Markup
 
+from trackrecord.service import render as words
+
 TEMPLATES = Path(__file__).with_name("templates")
 
 
@@ -63,6 +65,9 @@ def make_templates() -> Jinja2Templates:
     templates.env.filters["num"] = num
     templates.env.filters["when"] = when
     templates.env.globals["Markup"] = Markup
+    # The service's wording, so pages say what the CLI and the notebook say.
+    for name in ("estimate_text", "medal_text", "lines_text", "place_text", "ordinal"):
+        templates.env.globals[name] = getattr(words, name)
     return templates
 
 

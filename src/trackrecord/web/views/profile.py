@@ -1,4 +1,4 @@
-"""The profile page: medals, progress toward the whole ladder, per-skill progress."""
+"""The profile page: medals, progress over the projects that exist, per-skill progress."""
 
 from __future__ import annotations
 
@@ -13,7 +13,6 @@ from trackrecord.web.plot import skills_svg
 from trackrecord.web.render import page
 
 router = APIRouter()
-LADDER = 100
 
 
 def skills_table(entries: list) -> list[dict[str, object]]:  # type: ignore[type-arg]
@@ -45,8 +44,7 @@ def profile_page(request: Request, me: Account = Depends(require_account)) -> Re
         ],
         "account": me,
         "report": report,
-        "ladder": max(LADDER, len(entries)),
-        "catalog_size": len(entries),
+        "total": max(report.total_projects, 1),  # the projects that exist now
         "skills": skills_table(entries),
     }
     return page(request, "profile.html", data)

@@ -1,15 +1,18 @@
 """The project page: brief and four steps, data download, upload, my submissions, plot,
-final picks. Submitting redirects back to the page (post/redirect/get); an invalid file
-re-renders the page with the scorer's located problems."""
+final picks, finalizing. Submitting redirects back to the page (post/redirect/get); an
+invalid file re-renders the page with the scorer's located problems. Finalizing takes two
+steps, both plain forms (no JavaScript needed): the Finalize button leads to a page that
+says what will be judged, and only its confirmation finalizes."""
 
 from __future__ import annotations
 
 import shutil
 import tempfile
-from collections.abc import Callable
+from collections.abc import Callable, Sequence
 from pathlib import Path, PurePath
+from urllib.parse import urlencode
 
-from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
 from fastapi.responses import FileResponse, RedirectResponse, Response
 from starlette.background import BackgroundTask
 from starlette.concurrency import run_in_threadpool
@@ -18,9 +21,10 @@ from trackrecord.errors import NotFound, TrackrecordError
 from trackrecord.metrics import get_metric
 from trackrecord.service import Service, SubmitResult
 from trackrecord.web.accounts import Account
-from trackrecord.web.data import data_zip, project_data
+from trackrecord.web.data import data_zip
 from trackrecord.web.deps import require_account, web
 from trackrecord.web.plot import history_svg
+from trackrecord.web.project_page import finalize_page_data, project_page_data
 from trackrecord.web.render import page
 
 router = APIRouter()
@@ -50,8 +54,7 @@ def project_page(
     submitted: int | None = None,
     me: Account = Depends(require_account),
 ) -> Response:
-    data = project_data(web(request).service, me.id, project_id)
-    data.update(title=data["project"].title, submitted=submitted, upload_error=None)
+    data = project_page_data(web(request).service, me.id, project_id, submitted)
     return page(request, "project.html", data)
 
 
@@ -76,30 +79,51 @@ def submit_form(
 
 
 def _with_error(request: Request, me: Account, project_id: str, exc: TrackrecordError) -> Response:
-    data = project_data(web(request).service, me.id, project_id)
-    data.update(
-        title=data["project"].title,
-        submitted=None,
-        upload_error={"message": exc.message, "problems": [str(p) for p in exc.problems]},
-    )
+    data = project_page_data(web(request).service, me.id, project_id)
+    data["upload_error"] = {"message": exc.message, "problems": [str(p) for p in exc.problems]}
     return page(request, "project.html", data, status=exc.status)
+
+
+def _picks(values: Sequence[object]) -> list[int]:
+    return [int(v) for v in values if isinstance(v, str) and v.isdigit()]
 
 
 async def _ticked(
     request: Request, project_id: str, me: Account, action: Callable[[int, str, list[int]], object]
 ) -> Response:
-    """Run `action` (finalize, select picks) with the submissions ticked in the form."""
+    """Run `action` (select picks) with the submissions ticked in the form."""
     form = await request.form()
-    picks = [int(v) for v in form.getlist("pick") if isinstance(v, str) and v.isdigit()]
-    await run_in_threadpool(action, me.id, project_id, picks)
+    await run_in_threadpool(action, me.id, project_id, _picks(form.getlist("pick")))
     return RedirectResponse(f"/projects/{project_id}#final", status_code=303)
+
+
+@router.get("/projects/{project_id}/finalize", name="finalize_confirm")
+def finalize_confirm(
+    request: Request,
+    project_id: str,
+    pick: list[int] = Query([], description="Ids of the submissions to judge."),
+    me: Account = Depends(require_account),
+) -> Response:
+    """The confirmation step: which submissions would be judged, with their public scores."""
+    data = finalize_page_data(web(request).service, me.id, project_id, pick)
+    return page(request, "finalize.html", data)
 
 
 @router.post("/projects/{project_id}/finalize")
 async def finalize_form(
     request: Request, project_id: str, me: Account = Depends(require_account)
 ) -> Response:
-    return await _ticked(request, project_id, me, web(request).service.finalize)
+    """Finalize when the form says `confirm=yes` (sent by the confirmation page); any
+    other post goes to the confirmation page first, with the ticked picks."""
+    form = await request.form()
+    picks = _picks(form.getlist("pick"))
+    if form.get("confirm") != "yes":
+        query = urlencode([("pick", p) for p in picks])
+        return RedirectResponse(
+            f"/projects/{project_id}/finalize" + (f"?{query}" if query else ""), status_code=303
+        )
+    await run_in_threadpool(web(request).service.finalize, me.id, project_id, picks)
+    return RedirectResponse(f"/projects/{project_id}#result", status_code=303)
 
 
 @router.post("/projects/{project_id}/picks")
@@ -126,5 +150,6 @@ def history(request: Request, project_id: str, me: Account = Depends(require_acc
     info = svc.project(project_id)
     subs = svc.submissions(me.id, project_id)
     gib = get_metric(info.metric).greater_is_better
-    svg = history_svg(subs, info.thresholds, gib, info.metric)
+    # Public scores against the public lines, before and after finalizing alike.
+    svg = history_svg(subs, info.public_thresholds, gib, info.metric, "public")
     return Response(svg, media_type="image/svg+xml", headers={"Cache-Control": "no-store"})
