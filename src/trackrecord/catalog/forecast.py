@@ -1,8 +1,9 @@
-"""Shared pieces of the time-series recipes: the temporal split, Fourier terms and the
-forecasting field (naive methods and regressors on features known in advance).
+"""Shared pieces of the time-series recipes: the temporal split, Fourier terms, the no-skill
+forecasts and the forecasting field (regressors on features known in advance).
 
-Rows are in time order and ids follow it, so "the history" is train sorted by id and the
-horizon is test sorted by id.
+Ids are a seeded permutation (`splits.with_ids`): they say nothing about time. Time order is
+the recipe's time column (`Spec.time_column`, present in train and test), so "the history"
+is train sorted by it and the horizon is test sorted by it.
 """
 
 from __future__ import annotations
@@ -12,7 +13,11 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from sklearn.ensemble import HistGradientBoostingRegressor, RandomForestRegressor
+from sklearn.ensemble import (
+    ExtraTreesRegressor,
+    HistGradientBoostingRegressor,
+    RandomForestRegressor,
+)
 from sklearn.linear_model import LinearRegression, RidgeCV
 from sklearn.neighbors import KNeighborsRegressor
 from sklearn.pipeline import make_pipeline
@@ -21,9 +26,8 @@ from sklearn.preprocessing import FunctionTransformer
 from trackrecord.catalog import splits
 from trackrecord.catalog.contenders import FunctionContender, SklearnContender
 from trackrecord.catalog.fields import SEED, Make, for_trees, with_pre
-from trackrecord.catalog.model import Contender, Spec
+from trackrecord.catalog.model import Contender, Spec, SplitInfo
 from trackrecord.catalog.prepare import Prepared, assemble
-from trackrecord.catalog.splits import ID
 
 History = Callable[[pd.DataFrame, pd.DataFrame, Spec], Any]
 
@@ -34,39 +38,80 @@ def seasonal_mae(values: np.ndarray, lag: int) -> float:
 
 
 def temporal(
-    df: pd.DataFrame, *, metric: str, target: str, test_rows: int, scale_lag: int | None = None
+    df: pd.DataFrame,
+    *,
+    time: str,
+    metric: str,
+    target: str,
+    test_rows: int,
+    scale_lag: int | None = None,
 ) -> Prepared:
-    """The last `test_rows` rows are the test set; the earlier 30% of them score Public.
+    """Rows sorted by the `time` column; the last `test_rows` are the test set, and the
+    earlier 30% of them (in time) score Public. The answer key stays in time order (the
+    block bootstrap of the SE resamples consecutive rows).
 
     With `scale_lag`, the metric gets MASE's scale from the training history.
     """
-    df = splits.with_ids(df)
-    split = splits.time_split(df, order=ID, test_rows=test_rows)
+    if not df[time].is_unique:
+        raise ValueError(f"time column {time!r} must give every row its own time")
+    df = splits.with_ids(df.sort_values(time, kind="stable"))
+    split = splits.time_split(df, order=time, test_rows=test_rows)
     usage = splits.usage(split.test, seed=0, ordered=True)
     params = None
     if scale_lag is not None:
         history = split.train[target].to_numpy(dtype=float)
         params = {"scale": round(seasonal_mae(history, scale_lag), 6)}
-    return assemble(split, usage, metric=metric, target=target, metric_params=params)
+    return assemble(
+        split,
+        usage,
+        metric=metric,
+        target=target,
+        metric_params=params,
+        split_info=SplitInfo("time", time),
+    )
+
+
+def _time(spec: Spec) -> str:
+    if spec.time_column is None:
+        raise ValueError("a forecast needs the project's time column (Spec.time_column)")
+    return spec.time_column
 
 
 def _history(train: pd.DataFrame, spec: Spec) -> np.ndarray:
-    return train.sort_values(spec.id_column)[spec.target].to_numpy(dtype=float)
+    """The target in time order."""
+    return train.sort_values(_time(spec))[spec.target].to_numpy(dtype=float)
+
+
+def _horizon(test: pd.DataFrame, spec: Spec, path: np.ndarray) -> np.ndarray:
+    """Put `path` (one value per step, in time order) back in the test file's row order."""
+    order = np.argsort(test[_time(spec)].to_numpy(), kind="stable")
+    out = np.empty(len(test))
+    out[order] = path
+    return out
 
 
 def naive(lag: int) -> History:
     """Repeat the last `lag` observations (lag 1: the last value)."""
-    return lambda train, test, spec: np.resize(_history(train, spec)[-lag:], len(test))
 
+    def fn(train: pd.DataFrame, test: pd.DataFrame, spec: Spec) -> Any:
+        return _horizon(test, spec, np.resize(_history(train, spec)[-lag:], len(test)))
 
-def _mean(train: pd.DataFrame, test: pd.DataFrame, spec: Spec) -> Any:
-    return np.full(len(test), _history(train, spec).mean())
+    return fn
 
 
 def _drift(train: pd.DataFrame, test: pd.DataFrame, spec: Spec) -> Any:
     y = _history(train, spec)
     slope = (y[-1] - y[0]) / (len(y) - 1)
-    return y[-1] + slope * np.arange(1, len(test) + 1)
+    return _horizon(test, spec, y[-1] + slope * np.arange(1, len(test) + 1))
+
+
+def naive_forecasts(periods: Sequence[int]) -> tuple[Contender, ...]:
+    """The forecasts that take no skill: the last value and each seasonal naive. They are
+    the project's `trivial` contenders, which must stay 2 SE below the baseline."""
+    return (
+        FunctionContender("naive: last value", naive(1)),
+        *(FunctionContender(f"seasonal naive ({p} steps)", naive(p)) for p in periods),
+    )
 
 
 def fourier(time: str, periods: Sequence[float], order: int = 3) -> Any:
@@ -88,14 +133,12 @@ def fourier_ridge(time: str, periods: Sequence[float], order: int = 3) -> Make:
 
 
 def forecast_field(
-    *, periods: Sequence[int], time: str, features: Sequence[str]
+    *, periods: Sequence[float], time: str, features: Sequence[str]
 ) -> tuple[Contender, ...]:
-    """Naive methods, then regressors on the features known in advance."""
+    """The drift forecast, then regressors on the features known in advance (`time` is
+    the numeric time index the Fourier terms read)."""
     feats = list(features)
     entries: list[Contender] = [
-        FunctionContender("naive: last value", naive(1)),
-        *(FunctionContender(f"seasonal naive ({p} steps)", naive(p)) for p in periods),
-        FunctionContender("historical mean", _mean),
         FunctionContender("drift", _drift),
         SklearnContender("trend + Fourier terms (ridge)", fourier_ridge(time, periods), feats),
         SklearnContender(
@@ -112,6 +155,13 @@ def forecast_field(
                 lambda: RandomForestRegressor(
                     60, min_samples_leaf=5, max_samples=0.5, random_state=SEED, n_jobs=1
                 )
+            ),
+            feats,
+        ),
+        SklearnContender(
+            "extra trees on calendar features",
+            for_trees(
+                lambda: ExtraTreesRegressor(60, min_samples_leaf=5, random_state=SEED, n_jobs=1)
             ),
             feats,
         ),
