@@ -60,8 +60,8 @@ def _linear_baseline(
 
 def _holdout(metric: str, span: str) -> str:
     return (
-        f"A time-based holdout: fit on train without its last {span}, predict that {span}"
-        f" and print `{metric}` on it (refit on all of train before submitting). Never"
+        f"A time-based holdout: fit on train without its last {span}, predict those and"
+        f" print {metric} on them (then refit on all of train before submitting). Never"
         " shuffle the rows (no plain KFold): a random fold lets the model peek at the days"
         " around each validation day. `TimeSeriesSplit` gives several such holdouts."
     )
@@ -125,7 +125,7 @@ def co2_mauna_loa() -> Project:
                 " training week they repeat the last level they saw.",
                 "Some weeks are missing: use `t` (or the date) for time, not the row count.",
             ),
-            validation=_holdout("mean_absolute_error", "eight years (about 420 weeks)"),
+            validation=_holdout("`mean_absolute_error`", "eight years (about 420 weeks)"),
             split_why=SPLIT_WHY.format("July 1993", "440 weeks"),
         ),
         periods=(52,),
@@ -188,7 +188,7 @@ def us_births() -> Project:
                 "Weekday effects are multiplicative (a Sunday is about 20% below a"
                 " Tuesday): modelling the log of births makes them additive.",
             ),
-            validation=_holdout("mean_absolute_percentage_error", "two years (1985-1986)"),
+            validation=_holdout("`mean_absolute_percentage_error`", "two years (1985-1986)"),
             split_why=SPLIT_WHY.format("31 December 1986", "731 days of 1987 and 1988"),
         ),
         periods=(7, 364),
@@ -260,8 +260,8 @@ def elec_demand() -> Project:
                 "The horizon ends with Christmas and New Year: work_day marks the holidays,"
                 " and a model that ignores it misses them badly.",
             ),
-            validation=_holdout("mean_absolute_percentage_error", "eight weeks"),
-            split_why=SPLIT_WHY.format("4 November 2014", "eight weeks"),
+            validation=_holdout("`mean_absolute_percentage_error`", "eight weeks"),
+            split_why=SPLIT_WHY.format("5 November 2014", "eight weeks"),
         ),
         periods=(HALF_HOURS, WEEK_HALF_HOURS),
         baseline=code.ELEC_BASELINE,
@@ -350,7 +350,7 @@ def chicago_ridership() -> Project:
                 "Weather matters less than the calendar: check that a weather feature"
                 " improves the holdout before keeping it.",
             ),
-            validation=_holdout("mean_absolute_error", "two years"),
+            validation=_holdout("`mean_absolute_error`", "two years"),
             split_why=SPLIT_WHY.format("31 August 2014", "728 days"),
         ),
         periods=(7, 364),
@@ -438,7 +438,8 @@ def call_volume() -> Project:
                 " your holdout (mean |y[t] - y[t-169]| over the training part).",
             ),
             validation=_holdout(
-                "mean_absolute_error divided by the seasonal naive MAE (MASE)",
+                "MASE: `mean_absolute_error` divided by the MAE of the one-day seasonal"
+                " naive forecast on the training part",
                 "45 working days",
             ),
             split_why=SPLIT_WHY.format("20 August 2003", "45 working days"),
