@@ -74,8 +74,12 @@ def practice_text(progress: MedalProgress, greater_is_better: bool) -> str:
     """What a practice score would have reached: never a medal."""
     if progress.baseline is None and progress.reference is None and progress.gold is None:
         return "this project has no public medal lines to compare with"
-    level = f"{progress.medal} line" if progress.medal else "no medal line"
-    return f"as practice, this public score is at the public {level}; it never changes your medal"
+    where = (
+        f"reaches the public {progress.medal} line"
+        if progress.medal
+        else "is below every public medal line"
+    )
+    return f"practice: this public score {where}; it never changes your medal"
 
 
 def lines_text(thresholds: Thresholds, greater_is_better: bool) -> str:
