@@ -163,3 +163,101 @@ def test_learner_saves_final_picks_before_the_deadline(
     assert checked.count() == 1 and checked.get_attribute("value") == chosen
     assert "You can change them until the deadline" in page.content()
     ctx.close()
+
+
+LONG_REFERENCE = (
+    "# The reference pipeline: a line far longer than a phone screen is wide, "
+    "which the page must scroll inside its own box rather than widen the page\n"
+    "import pandas as pd\n\n\ndef predict(train: pd.DataFrame) -> pd.Series:\n"
+    "    return train['y'].rolling(window=7, min_periods=1).mean().shift(1)"
+    ".fillna(train['y'].mean())  # one long line\n"
+)
+
+
+def _submit_file(page, path: Path) -> None:  # type: ignore[no-untyped-def]
+    page.set_input_files("input[name=file]", str(path))
+    page.click("form[data-dropzone] button.primary")
+
+
+def test_finalize_asks_first_and_works_without_javascript(
+    browser,
+    site: LiveServer,
+    bundles: dict[str, Bundle],  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    ctx = browser.new_context(java_script_enabled=False)
+    page = ctx.new_page()
+    sign_up(page, site.url, "lea")
+    page.goto(f"{site.url}/projects/toy-reg")
+    assert "on the public split" in page.inner_text("#estimate")
+    for public in (0.5, 0.25):
+        sub = split_submission(tmp_path / f"s{public}.csv", bundles["toy-reg"], public)
+        _submit_file(page, sub)
+        page.wait_for_url("**/projects/toy-reg?submitted=*")
+    page.click("#final button.primary")  # "Finalize…": no confirm() dialog, a page
+    page.wait_for_url(f"{site.url}/projects/toy-reg/finalize")
+    confirm = page.inner_text("#confirm")
+    assert "What will be judged" in confirm and "#2" in confirm and "0.25" in confirm
+    assert "0.618" not in confirm  # the private score is not known before
+    page.goto(f"{site.url}/projects/toy-reg")
+    assert page.locator("#final-result").count() == 0  # leaving the page finalized nothing
+    page.click("#final button.primary")
+    page.wait_for_url(f"{site.url}/projects/toy-reg/finalize")
+    page.click("#confirm-finalize")
+    page.wait_for_url(f"{site.url}/projects/toy-reg#result")
+    result = page.inner_text("#final-result")
+    assert "0.618034" in result and "private line" in result and "1st of 1" in result
+    assert "Submit for practice" in page.content()
+    ctx.close()
+
+
+def test_project_page_fits_a_390px_phone(
+    browser,
+    site: LiveServer,
+    bundles: dict[str, Bundle],  # type: ignore[no-untyped-def]
+    tmp_path: Path,
+) -> None:
+    (bundles["toy-reg"].root / "private" / "reference.py").write_text(LONG_REFERENCE)
+    ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+    page = ctx.new_page()
+    sign_up(page, site.url, "lea")
+
+    def width(path: str) -> int:
+        page.goto(site.url + path)
+        page.wait_for_load_state("networkidle")
+        return int(page.evaluate("document.scrollingElement.scrollWidth"))
+
+    assert width("/projects/toy-reg") <= 390
+    _submit_file(page, bad_submission(tmp_path / "a-rather-long-file-name-from-a-notebook.csv"))
+    page.locator("#upload-error").wait_for()
+    good = split_submission(tmp_path / "submission_with_a_long_descriptive_name_v2.csv",
+                            bundles["toy-reg"])  # fmt: skip
+    page.fill("input[name=note]", "gradient boosting with lagged features and a tuned depth")
+    _submit_file(page, good)
+    page.wait_for_url("**/projects/toy-reg?submitted=*")
+    assert "not a number" in page.inner_text("#result")  # the invalid file's reason stays
+    assert width("/projects/toy-reg") <= 390
+    assert width("/projects/toy-reg/finalize") <= 390
+    page.click("#confirm-finalize")
+    page.wait_for_url(f"{site.url}/projects/toy-reg#result")
+    assert "rolling(window=7" in page.inner_text("#reference")
+    assert width("/projects/toy-reg") <= 390
+    assert width("/profile") <= 390
+    ctx.close()
+
+
+def test_personal_mode_project_page_fits_a_390px_phone(
+    browser,
+    home: Path,
+    catalog: FakeCatalog,
+    tmp_path: Path,  # type: ignore[no-untyped-def]
+) -> None:
+    settings = Settings(home=home, database_url=f"sqlite:///{tmp_path / 'p.db'}")
+    with LiveServer(create_app(settings, catalog=catalog)) as server:
+        ctx = browser.new_context(viewport={"width": 390, "height": 844}, is_mobile=True)
+        page = ctx.new_page()
+        for path in ("/projects/toy-reg", "/profile"):
+            page.goto(server.url + path)
+            assert "personal mode" in page.inner_text("header")
+            assert page.evaluate("document.scrollingElement.scrollWidth") <= 390, path
+        ctx.close()
