@@ -2,14 +2,18 @@
 
     python scripts/screenshots.py [--out docs/screenshots] [--chromium /usr/bin/chromium]
 
+    python scripts/screenshots.py --only project project-estimate finalize project-phone
+
 Builds a throwaway hosted server in a temporary data directory: the built-in `titanic`
 project, a class copy of it with a deadline, a few learners with submissions (demo answers
-made from the bundle's answer key, with controlled accuracy), one finalized project.
+made from the bundle's answer key, with controlled accuracy), an invalid file, two
+finalized projects and a practice submission after finalizing.
 """
 
 from __future__ import annotations
 
 import argparse
+import contextlib
 import shutil
 import socket
 import tempfile
@@ -22,6 +26,7 @@ import numpy as np
 import pandas as pd
 
 from trackrecord import hosting
+from trackrecord.errors import TrackrecordError
 from trackrecord.service import Service
 from trackrecord.settings import Settings
 from trackrecord.store.models import utcnow
@@ -91,10 +96,16 @@ def populate(svc: Service, settings: Settings, work: Path) -> None:
                     filename=f"submission_v{i + 1}.csv",
                     note=["first try", "added features", "tuned model", "ensemble"][i],
                 )
+        if name == "ada":  # an invalid file keeps its reason in the history
+            bad = work / "semicolons.csv"
+            bad.write_text("PassengerId;survived\n1;yes\n")
+            with contextlib.suppress(TrackrecordError):
+                svc.submit(user.id, PROJECT, bad, filename="semicolons.csv")
         if name in ("ada", "margaret"):
             svc.finalize(user.id, PROJECT)
-    ada = svc.project(PROJECT)
-    assert ada is not None
+        if name == "ada":  # after finalizing: practice
+            path = demo_submission(svc, PROJECT, 0.88, seed=999, dest=work / "practice.csv")
+            svc.submit(user.id, PROJECT, path, filename="practice.csv", note="after the reveal")
 
 
 def free_port() -> int:
@@ -116,34 +127,40 @@ def serve(settings: Settings) -> tuple[str, object]:
     return f"http://127.0.0.1:{port}", server
 
 
-def shoot(url: str, out: Path, chromium: str) -> None:
+DESKTOP = {"width": 1280, "height": 900}
+PHONE = {"width": 390, "height": 844}
+# (name, user, path, viewport): ada finalized titanic (and practised after), grace did not.
+SHOTS = (
+    ("catalog", "ada", "/", DESKTOP),
+    ("project", "ada", f"/projects/{PROJECT}", DESKTOP),
+    ("project-estimate", "grace", f"/projects/{PROJECT}", DESKTOP),
+    ("finalize", "grace", f"/projects/{PROJECT}/finalize", DESKTOP),
+    ("project-phone", "grace", f"/projects/{PROJECT}", PHONE),
+    ("leaderboard", "ada", f"/projects/{PROJECT}/leaderboard", DESKTOP),
+    ("profile", "ada", "/profile", DESKTOP),
+    ("host", "teacher", "/host", DESKTOP),
+    ("host-challenge", "teacher", f"/host/challenges/{CLASS}", DESKTOP),
+)
+
+
+def shoot(url: str, out: Path, chromium: str, only: set[str] | None = None) -> None:
     from playwright.sync_api import sync_playwright
 
     with sync_playwright() as p:
         browser = p.chromium.launch(executable_path=chromium, args=CHROMIUM_ARGS)
-        for user, pages in (
-            (
-                "ada",
-                {
-                    "catalog": "/",
-                    "project": f"/projects/{PROJECT}",
-                    "leaderboard": f"/projects/{PROJECT}/leaderboard",
-                    "profile": "/profile",
-                },
-            ),
-            ("teacher", {"host": "/host", "host-challenge": f"/host/challenges/{CLASS}"}),
-        ):
-            page = browser.new_page(viewport={"width": 1280, "height": 900})
+        for name, user, path, viewport in SHOTS:
+            if only and name not in only:
+                continue
+            page = browser.new_page(viewport=viewport)
             page.goto(f"{url}/login")
             page.fill("input[name=username]", user)
             page.fill("input[name=password]", PASSWORD)
             page.click("button.primary")
             page.wait_for_url(f"{url}/")
-            for name, path in pages.items():
-                page.goto(url + path)
-                page.wait_for_load_state("networkidle")
-                page.screenshot(path=str(out / f"{name}.png"), full_page=True)
-                print(f"wrote {out / f'{name}.png'}")
+            page.goto(url + path)
+            page.wait_for_load_state("networkidle")
+            page.screenshot(path=str(out / f"{name}.png"), full_page=True)
+            print(f"wrote {out / f'{name}.png'}")
             page.close()
         browser.close()
 
@@ -158,6 +175,7 @@ def main() -> None:
         default=None,
         help="Reuse a built catalog folder (default: build into the temp home).",
     )
+    parser.add_argument("--only", nargs="*", help="Only these screenshots (by name).")
     args = parser.parse_args()
     args.out.mkdir(parents=True, exist_ok=True)
     with tempfile.TemporaryDirectory(prefix="trackrecord-shots-") as tmp:
@@ -170,7 +188,7 @@ def main() -> None:
             populate(svc, settings, Path(tmp))
         url, server = serve(settings)
         try:
-            shoot(url, args.out, args.chromium)
+            shoot(url, args.out, args.chromium, set(args.only) if args.only else None)
         finally:
             server.should_exit = True  # type: ignore[attr-defined]
 

@@ -116,7 +116,7 @@ def test_finalize_says_what_will_be_judged_and_asks_first(
     confirm = client.get(asked.headers["location"]).text
     assert "What will be judged" in confirm and "Finalize now" in confirm
     assert "#1" in confirm and "0.5" in confirm and "#2</td>" not in confirm
-    assert "The 1 submission(s) you picked" in confirm
+    assert "The 1 submission(s) you picked" in confirm and "best private score" in confirm
     assert f'name="pick" value="{ids[0]}"' in confirm and 'name="confirm" value="yes"' in confirm
     assert "public score vs the public lines" in confirm
     assert not any(secret in confirm for secret in _private_values())
