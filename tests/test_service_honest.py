@@ -231,3 +231,22 @@ def test_a_project_without_reference_code_says_so(
     final = service.finalize(user, "toy-reg")
     assert final.reference_code is None
     assert "this project ships none" in _text(finalize_rows(final))
+
+
+def test_private_lines_are_withheld_until_finalized(
+    service: Service, bundles: dict[str, Bundle], tmp_path: Path
+) -> None:
+    """Catalog entries (CLI --json, the API's list) and the page/API data of a project carry
+    the public lines while the learner works; the private ones appear after finalizing."""
+    from trackrecord.web.data import project_data
+
+    uid = service.local_user_id()
+    service.submit(uid, "toy-reg", _file(tmp_path, bundles["toy-reg"], 2.5))
+    entry = next(e for e in service.list_catalog(uid) if e.project.id == "toy-reg")
+    assert entry.project.thresholds == Thresholds()
+    assert entry.project.public_thresholds == Thresholds(3.2, 2.2, 1.2)
+    assert project_data(service, uid, "toy-reg")["project"].thresholds == Thresholds()
+    service.finalize(uid, "toy-reg")
+    entry = next(e for e in service.list_catalog(uid) if e.project.id == "toy-reg")
+    assert entry.project.thresholds == Thresholds(3.0, 2.0, 1.0)
+    assert project_data(service, uid, "toy-reg")["project"].thresholds == Thresholds(3.0, 2.0, 1.0)

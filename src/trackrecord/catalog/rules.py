@@ -10,6 +10,7 @@ the project breaks; `tests/test_catalog_rules.py` runs it over the whole registr
 
 from __future__ import annotations
 
+import math
 import sys
 from collections.abc import Mapping, Sequence
 
@@ -138,7 +139,7 @@ def id_correlation_limit(train_rows: int | None) -> float:
     chance (4 standard deviations), and never below ID_CORRELATION."""
     if not train_rows:
         return ID_CORRELATION
-    return max(ID_CORRELATION, ID_CORRELATION_SDS / train_rows**0.5)
+    return max(ID_CORRELATION, ID_CORRELATION_SDS / math.sqrt(train_rows))
 
 
 def _skill_rules(recipe: Recipe) -> list[str]:

@@ -13,7 +13,7 @@ from sqlalchemy.orm import Session
 
 from trackrecord.metrics import get_metric
 from trackrecord.service.grading import best_of, medal_progress
-from trackrecord.service.projects import find_row, info_from_meta, info_from_row
+from trackrecord.service.projects import as_seen_by, find_row, info_from_meta, info_from_row
 from trackrecord.service.submit import SCORED, day_bounds, finalization_of
 from trackrecord.service.types import (
     MEDAL_ORDER,
@@ -140,8 +140,9 @@ def list_catalog(
          and r.challenge.archived_at is None and r.challenge.slug not in known),
         key=lambda i: i.id,
     )  # fmt: skip
+    marks = {i.id: rows[i.id].mark() if i.id in rows else ProgressMark("new") for i in infos}
     return [
-        CatalogEntry(i, rows[i.id].mark() if i.id in rows else ProgressMark("new"))
+        CatalogEntry(as_seen_by(i, marks[i.id].state == "finalized"), marks[i.id])
         for i in infos
         if _matches(i, task, skill, level)
     ]

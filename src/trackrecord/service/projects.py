@@ -7,6 +7,7 @@ challenge row lazily, the first time someone starts it or submits to it.
 
 from __future__ import annotations
 
+import dataclasses
 import difflib
 import hashlib
 import tempfile
@@ -94,6 +95,12 @@ def info_from_row(row: Challenge, apply_elsewhere: Sequence[str] = ()) -> Projec
         public_thresholds=Thresholds(row.public_baseline, row.public_reference, row.public_gold),
         score_se=row.score_se,
     )
+
+
+def as_seen_by(info: ProjectInfo, finalized: bool) -> ProjectInfo:
+    """A project as a learner may see it: the private medal lines only once they finalized
+    it (DESIGN.md, rule 6); before that, the public lines are the ones to compare with."""
+    return info if finalized else dataclasses.replace(info, thresholds=Thresholds())
 
 
 def refresh_builtin(row: Challenge, meta: ProjectMetaLike) -> None:

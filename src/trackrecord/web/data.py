@@ -19,7 +19,7 @@ from trackrecord import leaderboard
 from trackrecord.bundle import Bundle
 from trackrecord.leaderboard import Leaderboard
 from trackrecord.service import ProjectInfo, Service
-from trackrecord.service.projects import find_row
+from trackrecord.service.projects import as_seen_by, find_row
 from trackrecord.service.submit import count_today
 from trackrecord.store.models import Challenge
 
@@ -101,8 +101,9 @@ def project_data(svc: Service, user_id: int, project_id: str) -> dict[str, Any]:
 
     gib = get_metric(info.metric).greater_is_better
     q = quota(svc, user_id, project_id, bundle)
+    finalized = status is not None and status.state == "finalized"
     return {
-        "project": info,
+        "project": as_seen_by(info, finalized),  # private lines only once finalized
         "greater_is_better": gib,
         "brief_html": brief_html(bundle.description),
         "steps": STEPS,
