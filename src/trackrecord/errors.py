@@ -6,10 +6,24 @@ status and a stable machine code. Each face (CLI, JSON API, HTML) maps them in o
 
 from __future__ import annotations
 
+import os
+import re
 from collections.abc import Sequence
 from dataclasses import dataclass
 
 MAX_LISTED = 5
+# What one error may carry, whatever the input did: an error is shown on pages and stored
+# with an invalid submission, so a file crafted to fail a million ways stays a short row.
+MAX_PROBLEMS = 100
+MAX_MESSAGE_CHARS = 1000
+MAX_NAME_CHARS = 200
+
+
+def clip(text: str, limit: int) -> str:
+    """`text`, cut to `limit` characters with the count of what was left out."""
+    if len(text) <= limit:
+        return text
+    return f"{text[:limit]}... ({len(text) - limit:,} more characters)"
 
 
 @dataclass(frozen=True)
@@ -20,6 +34,13 @@ class Problem:
     file: str | None = None
     line: int | None = None
     column: str | None = None
+
+    def __post_init__(self) -> None:
+        object.__setattr__(self, "message", clip(self.message, MAX_MESSAGE_CHARS))
+        if self.file is not None:
+            object.__setattr__(self, "file", clip(self.file, MAX_NAME_CHARS))
+        if self.column is not None:
+            object.__setattr__(self, "column", clip(self.column, MAX_NAME_CHARS))
 
     def where(self) -> str:
         parts = []
@@ -51,9 +72,13 @@ class TrackrecordError(Exception):
     code: str = "error"
 
     def __init__(self, message: str, *, problems: Sequence[Problem] = ()) -> None:
+        message = clip(message, MAX_MESSAGE_CHARS)
         super().__init__(message)
         self.message = message
-        self.problems = list(problems)
+        self.problems = list(problems[:MAX_PROBLEMS])
+        if len(problems) > MAX_PROBLEMS:
+            rest = len(problems) - MAX_PROBLEMS
+            self.problems.append(Problem(f"... and {rest:,} more problems"))
 
     def __str__(self) -> str:
         if not self.problems:
@@ -139,3 +164,19 @@ def summarize(problems: Sequence[Problem], what: str) -> list[Problem]:
         first = problems[0]
         kept.append(Problem(f"... and {rest} more {what}", file=first.file, column=first.column))
     return kept
+
+
+# An absolute path (POSIX or Windows) not preceded by a word character: its folders are
+# dropped, its last part kept.
+_ABSOLUTE = re.compile(r"(?<![\w.])(?:[A-Za-z]:)?(?:[/\\][^/\\\s'\":]+)+[/\\]([^/\\\s'\":]+)")
+
+
+def strip_paths(text: str, *paths: os.PathLike[str] | str) -> str:
+    """A library's error message without the server's folders: each of `paths` becomes its
+    file name, and any other absolute path its last part (a temporary folder says nothing
+    to a learner and something to an attacker)."""
+    for path in paths:
+        full, name = os.fspath(path), os.path.basename(os.fspath(path))
+        for variant in {full, os.path.abspath(full), os.path.realpath(full)}:
+            text = text.replace(variant, name)
+    return _ABSOLUTE.sub(r"\1", text)

@@ -26,6 +26,16 @@ class Setting:
     help: str
 
 
+# Limits on what an upload may make the server do (issue 11, findings 2, 3 and 9). The
+# scoring and bundle readers take these defaults when no settings are given.
+DEFAULT_MAX_EXTRA_ROWS = 1000
+DEFAULT_MAX_CELL_BYTES = 256
+DEFAULT_MAX_HEADER_BYTES = 64 * 1024
+DEFAULT_MAX_EXTRA_COLUMNS = 50
+DEFAULT_MAX_BUNDLE_UNPACKED_MB = 512
+DEFAULT_MAX_BUNDLE_MEMBERS = 10_000
+
+
 def _default_home() -> Path:
     return Path(platformdirs.user_data_dir("trackrecord", appauthor=False))
 
@@ -68,6 +78,53 @@ SETTINGS: tuple[Setting, ...] = (
         lambda: 200,
         int,
         "Largest submission or bundle file accepted, in MiB.",
+    ),
+    Setting(
+        "max_extra_rows",
+        "TRACKRECORD_MAX_EXTRA_ROWS",
+        lambda: DEFAULT_MAX_EXTRA_ROWS,
+        int,
+        "Lines a submission may have beyond the challenge's test rows. Reading stops (and the "
+        "file is refused) at the first line past that, even inside a compressed file.",
+    ),
+    Setting(
+        "max_cell_bytes",
+        "TRACKRECORD_MAX_CELL_BYTES",
+        lambda: DEFAULT_MAX_CELL_BYTES,
+        int,
+        "Bytes per cell a submission may average: a CSV may hold (or decompress to) at most "
+        "(test rows + max_extra_rows) x columns x this, plus its header; Parquet likewise.",
+    ),
+    Setting(
+        "max_header_bytes",
+        "TRACKRECORD_MAX_HEADER_BYTES",
+        lambda: DEFAULT_MAX_HEADER_BYTES,
+        int,
+        "Longest header line (line 1) of a CSV submission, in bytes; longer ones are refused "
+        "before they are parsed.",
+    ),
+    Setting(
+        "max_extra_columns",
+        "TRACKRECORD_MAX_EXTRA_COLUMNS",
+        lambda: DEFAULT_MAX_EXTRA_COLUMNS,
+        int,
+        "Columns a submission may have beyond the expected ones; up to this many are each "
+        "named in the error, more are refused at once with a count.",
+    ),
+    Setting(
+        "max_bundle_unpacked_mb",
+        "TRACKRECORD_MAX_BUNDLE_UNPACKED_MB",
+        lambda: DEFAULT_MAX_BUNDLE_UNPACKED_MB,
+        int,
+        "Largest total size a bundle zip may unpack to, in MiB: checked from the zip's "
+        "directory first, then counted while unpacking.",
+    ),
+    Setting(
+        "max_bundle_members",
+        "TRACKRECORD_MAX_BUNDLE_MEMBERS",
+        lambda: DEFAULT_MAX_BUNDLE_MEMBERS,
+        int,
+        "Most files (zip members) a bundle zip may hold.",
     ),
     Setting(
         "hosted",
@@ -128,6 +185,12 @@ class Settings:
     database_url: str | None = None
     db_pool_size: int = 20
     max_upload_mb: int = 200
+    max_extra_rows: int = DEFAULT_MAX_EXTRA_ROWS
+    max_cell_bytes: int = DEFAULT_MAX_CELL_BYTES
+    max_header_bytes: int = DEFAULT_MAX_HEADER_BYTES
+    max_extra_columns: int = DEFAULT_MAX_EXTRA_COLUMNS
+    max_bundle_unpacked_mb: int = DEFAULT_MAX_BUNDLE_UNPACKED_MB
+    max_bundle_members: int = DEFAULT_MAX_BUNDLE_MEMBERS
     hosted: bool = False
     host: str = "127.0.0.1"
     port: int = 8765
@@ -160,7 +223,17 @@ class Settings:
 
 
 # Counts that must be positive, with the unit an error message names.
-_POSITIVE = {"workers": "processes", "db_pool_size": "connections", "max_upload_mb": "MiB"}
+_POSITIVE = {
+    "workers": "processes",
+    "db_pool_size": "connections",
+    "max_upload_mb": "MiB",
+    "max_cell_bytes": "bytes",
+    "max_header_bytes": "bytes",
+    "max_bundle_unpacked_mb": "MiB",
+    "max_bundle_members": "files",
+}
+# Counts that may be zero (no slack at all) but not negative.
+_NOT_NEGATIVE = {"max_extra_rows": "lines", "max_extra_columns": "columns"}
 
 
 def load_settings(
@@ -187,6 +260,9 @@ def load_settings(
     for name, unit in _POSITIVE.items():
         if values[name] <= 0:
             raise ConfigError(f"{name} must be a positive number of {unit}")
+    for name, unit in _NOT_NEGATIVE.items():
+        if values[name] < 0:
+            raise ConfigError(f"{name} must be zero or a positive number of {unit}")
     return Settings(**values)
 
 

@@ -28,10 +28,18 @@ def score_cmd(
     """Score FILE against BUNDLE's answer key (nothing is recorded)."""
     from trackrecord.bundle import open_bundle
     from trackrecord.scoring import score
+    from trackrecord.scoring.limits import ScoringLimits
 
     settings = _settings(home)
     opened = open_bundle(bundle, cache_dir=settings.cache_dir / "bundles")
-    result = score(opened, file, max_bytes=settings.max_upload_bytes, cache_dir=settings.cache_dir)
+    limits = ScoringLimits.from_settings(settings)
+    result = score(
+        opened,
+        file,
+        max_bytes=settings.max_upload_bytes,
+        cache_dir=settings.cache_dir,
+        limits=limits,
+    )
     if json:
         print_json(
             {

@@ -18,6 +18,7 @@ from trackrecord.errors import InvalidBundle, InvalidMetricInput, InvalidSubmiss
 from trackrecord.metrics import InputKind, Metric, get_metric
 from trackrecord.scoring import reader
 from trackrecord.scoring.arrays import to_numpy
+from trackrecord.scoring.limits import Budget, ScoringLimits
 from trackrecord.scoring.solution import PRIVATE, PUBLIC, Solution, load_solution
 from trackrecord.scoring.validate import (
     Locator,
@@ -25,6 +26,7 @@ from trackrecord.scoring.validate import (
     check_floats,
     check_labels,
     check_row_sums,
+    check_width,
     match_ids,
 )
 
@@ -66,9 +68,12 @@ def score(
     *,
     max_bytes: int | None = None,
     cache_dir: Path | None = None,
+    limits: ScoringLimits | None = None,
 ) -> ScoreResult:
     """Validate a submission file strictly and score it on the public and private splits.
 
+    `limits` bound what the file may make the scorer read (rows, bytes, header, columns;
+    default: the declared settings' defaults), checked before or while reading.
     Raises InvalidSubmission (with every problem located by line and column) or
     PayloadTooLarge; never returns a partial score.
     """
@@ -77,17 +82,25 @@ def score(
     fmt = reader.sniff_format(path)
     ch = bundle.challenge
     types = prediction_types(ch)
+    test_rows = len(load_solution(bundle.solution_path, ch, cache_dir))
+    budget = (limits or ScoringLimits()).budget(test_rows, len(ch.submission_columns))
     if fmt == "parquet":
-        table = reader.read_parquet_table(path)
+        source = reader.open_parquet(path, budget, test_rows)
+        _check_header(source.names, ch, path.name, budget)
+        table = reader.read_parquet(source, ch.submission_columns, budget, test_rows)
         loc = Locator(path.name, offset=1, unit="row")
-        _raise_if(check_columns(table.column_names, ch, path.name), path.name, ch)
         table = _coerce(table, types, loc)
     else:
-        header = reader.read_header(path, fmt)
-        _raise_if(check_columns(header, ch, path.name), path.name, ch)
-        table = reader.read_csv_table(path, fmt, header, types)
+        header = reader.read_header(path, fmt, budget)
+        _check_header(header, ch, path.name, budget)
+        table = reader.read_csv_table(path, fmt, header, types, budget, test_rows)
         loc = Locator(path.name)
     return score_table(bundle, table, loc, cache_dir=cache_dir)
+
+
+def _check_header(names: list[str], ch: Challenge, file: str, budget: Budget) -> None:
+    _raise_if(check_width(names, ch, file, budget.columns), file, ch)
+    _raise_if(check_columns(names, ch, file), file, ch)
 
 
 def score_frame(

@@ -83,6 +83,24 @@ def _header_hints(header: Sequence[str], expected: Sequence[str], file: str) -> 
     return []
 
 
+def check_width(
+    header: Sequence[str], challenge: Challenge, file: str, max_columns: int
+) -> list[Problem]:
+    """One problem for a header far wider than a submission: its columns are not each
+    compared and named (that is what made a 1M-column header cost a minute)."""
+    if len(header) <= max_columns:
+        return []
+    expected = challenge.submission_columns
+    return [
+        Problem(
+            f"the header has {len(header):,} columns; a submission has {len(expected)}: "
+            f"{', '.join(expected)}",
+            file=file,
+            line=1,
+        )
+    ]
+
+
 def check_columns(header: Sequence[str], challenge: Challenge, file: str) -> list[Problem]:
     expected = list(challenge.submission_columns)
     hints = _header_hints(header, expected, file)

@@ -60,12 +60,14 @@ def default_scorer(settings: Settings) -> Scorer:
 
     def run(bundle: Bundle, path: Path) -> ScoreLike:
         from trackrecord.scoring import score
+        from trackrecord.scoring.limits import ScoringLimits
 
         return score(
             bundle,
             path,
             max_bytes=settings.max_upload_bytes,
             cache_dir=settings.cache_dir,
+            limits=ScoringLimits.from_settings(settings),
         )
 
     return run
