@@ -1,0 +1,245 @@
+"""Verifying a ledger export: every record's chain link, issuer key, signature, claims and
+status, one verdict per record.
+
+The checks run in this order and a record's reason is the first that fails, so each kind
+of tampering reads as itself: content changed (hash), inserted / swapped / dropped (chain),
+an unknown issuer, a key the issuer never published, a published key swapped for another
+(a kid is the RFC 7638 thumbprint of its key, so a swap shows), a key the reviewer did not
+trust (`trusted`), a bad signature, claims that disagree with the credential, a repeated
+credential, and a revoked one (its issuer's signed Bitstring Status List).
+
+Keys come from the file unless `trusted` is given: then every record must be signed by one
+of those keys (matched by thumbprint, whatever the file says).
+"""
+
+from __future__ import annotations
+
+from collections.abc import Mapping
+from dataclasses import dataclass, field
+from datetime import datetime
+from typing import Any
+
+from joserfc.jwk import RSAKey
+
+from trackrecord.ledger import statuslist, vcjwt
+from trackrecord.ledger.chain import ChainWalk, Record, content_problem
+from trackrecord.ledger.credential import origin_of
+from trackrecord.ledger.export import Export
+from trackrecord.ledger.keys import thumbprint
+
+
+@dataclass(frozen=True)
+class RecordCheck:
+    """The verdict on one record: `reason` says what failed, or what was verified."""
+
+    index: int
+    issuer: str
+    position: int
+    ok: bool
+    reason: str
+    credential: dict[str, Any] | None = None  # decoded; verified only when ok
+    origin: str | None = None
+    kid: str | None = None
+
+    @property
+    def name(self) -> str:
+        return str((self.credential or {}).get("name", ""))
+
+
+@dataclass(frozen=True)
+class VerifyReport:
+    records: list[RecordCheck]
+    key_source: dict[str, str] = field(default_factory=dict)  # issuer -> where keys came from
+
+    @property
+    def ok(self) -> bool:
+        return all(r.ok for r in self.records)
+
+    @property
+    def first_failure(self) -> RecordCheck | None:
+        return next((r for r in self.records if not r.ok), None)
+
+
+class _Keys:
+    """The keys of each issuer in the file, imported once, with the kids that lie."""
+
+    def __init__(self, export: Export, trusted: Mapping[str, Any] | None) -> None:
+        self.by_issuer: dict[str, dict[str, RSAKey]] = {}
+        self.swapped: dict[str, dict[str, str]] = {}
+        for issuer, entry in export.issuers.items():
+            keys, lies = {}, {}
+            for jwk in entry.jwks.get("keys", []):
+                if not isinstance(jwk, Mapping) or jwk.get("kty") != "RSA":
+                    continue
+                public = {k: jwk[k] for k in ("kty", "n", "e") if k in jwk}
+                actual = thumbprint(public)
+                kid = str(jwk.get("kid", actual))
+                keys[kid] = RSAKey.import_key(public)
+                if kid != actual:
+                    lies[kid] = actual
+            self.by_issuer[issuer], self.swapped[issuer] = keys, lies
+        self.trusted: set[str] | None = None
+        if trusted is not None:
+            self.trusted = {
+                thumbprint({k: j[k] for k in ("kty", "n", "e")})
+                for j in trusted.get("keys", [])
+                if isinstance(j, Mapping) and j.get("kty") == "RSA"
+            }
+
+    def key_for(self, issuer: str, kid: str) -> tuple[RSAKey | None, str | None]:
+        keys = self.by_issuer.get(issuer, {})
+        if kid not in keys:
+            return None, f"signed by a key the issuer never published (kid {kid[:16]}...)"
+        if kid in self.swapped.get(issuer, {}):
+            other = self.swapped[issuer][kid]
+            return None, (
+                f"issuer key swapped: the key the file publishes as {kid[:16]}... is another "
+                f"key (its thumbprint is {other[:16]}...)"
+            )
+        if self.trusted is not None and kid not in self.trusted:
+            return None, f"signed by key {kid[:16]}..., which is not among the keys you trusted"
+        return keys[kid], None
+
+
+class _Statuses:
+    """The issuers' status lists, each verified and decoded once."""
+
+    def __init__(self, export: Export, keys: _Keys) -> None:
+        self.export, self.keys = export, keys
+        self.cache: dict[str, tuple[bytearray | None, str | None]] = {}
+
+    def problem(self, issuer: str, status: Mapping[str, Any]) -> str | None:
+        try:
+            url, index = statuslist.index_of(status)
+        except ValueError as exc:
+            return f"credentialStatus: {exc}"
+        if url not in self.cache:
+            self.cache[url] = self._load(issuer, url)
+        bits, why = self.cache[url]
+        if bits is None:
+            return why
+        try:
+            revoked = statuslist.is_set(bits, index)
+        except IndexError as exc:
+            return f"status list {url}: {exc}"
+        return f"revoked by its issuer (status list {url}, index {index})" if revoked else None
+
+    def _load(self, issuer: str, url: str) -> tuple[bytearray | None, str | None]:
+        token = self.export.status_lists.get(url)
+        if token is None:
+            return None, f"status unknown: the status list {url} is not in the file"
+        if not isinstance(token, str):
+            return None, f"status list {url} is not signed (a VC-JWT is required)"
+        try:
+            header, _ = vcjwt.split(token)
+            key, why = self.keys.key_for(issuer, str(header.get("kid", "")))
+            if key is None:
+                return None, f"status list {url}: {why}"
+            payload = vcjwt.verify_signature(token, key)
+        except vcjwt.TokenError as exc:
+            return None, f"status list {url}: {exc}"
+        subject = payload.get("credentialSubject") or {}
+        if payload.get("iss") != issuer or payload.get("id") != url:
+            return None, f"status list {url} is not the list its issuer published there"
+        if subject.get("statusPurpose") != statuslist.PURPOSE:
+            return None, f"status list {url} is not a revocation list"
+        try:
+            return statuslist.decode(subject.get("encodedList", "")), None
+        except statuslist.StatusListError as exc:
+            return None, f"status list {url}: {exc}"
+
+
+def _decoded(token: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
+    try:
+        header, payload = vcjwt.split(token)
+    except vcjwt.TokenError:
+        return None, None
+    return header, {k: v for k, v in payload.items() if k not in vcjwt.JWT_CLAIMS}
+
+
+class _Verifier:
+    def __init__(self, export: Export, trusted: Mapping[str, Any] | None, now: datetime | None):
+        self.walk = ChainWalk(export.records)
+        self.keys = _Keys(export, trusted)
+        self.statuses = _Statuses(export, self.keys)
+        self.now = now
+        self.ids: dict[str, int] = {}
+
+    def check(self, index: int, record: Record) -> RecordCheck:
+        header, credential = _decoded(record.credential)
+        kid = str(header.get("kid")) if header and header.get("kid") else None
+        reason = self._problem(index, record, header, credential, kid)
+        return RecordCheck(
+            index=index,
+            issuer=record.issuer,
+            position=record.position,
+            ok=reason is None,
+            reason=reason or "verified",
+            credential=credential,
+            origin=origin_of(credential) if credential else None,
+            kid=kid,
+        )
+
+    def _problem(
+        self,
+        index: int,
+        record: Record,
+        header: dict[str, Any] | None,
+        credential: dict[str, Any] | None,
+        kid: str | None,
+    ) -> str | None:
+        link = self.walk.step(record)  # always: the walk keeps each issuer's state
+        if problem := content_problem(record):
+            return problem
+        if link:
+            return link
+        if header is None or credential is None:
+            return "the credential is not a VC-JWT (three base64url JSON parts)"
+        if problem := vcjwt.header_problem(header):
+            return problem
+        key, why = self.keys.key_for(record.issuer, kid or "")
+        if key is None:
+            return why
+        try:
+            payload = vcjwt.verify_signature(record.credential, key)
+        except vcjwt.TokenError:
+            return "signature does not verify: the credential was changed after it was signed"
+        return self._claims(index, record, payload)
+
+    def _claims(self, index: int, record: Record, payload: dict[str, Any]) -> str | None:
+        if payload.get("iss") != record.issuer:
+            return f"issued by {payload.get('iss')!r}, but filed under issuer {record.issuer!r}"
+        if problem := vcjwt.claims_problem(payload, self.now):
+            return problem
+        if "OpenBadgeCredential" not in (payload.get("type") or []):
+            return "not an OpenBadgeCredential"
+        jti = str(payload.get("jti"))
+        if jti in self.ids:
+            return f"the same credential as records[{self.ids[jti]}]: an inserted copy"
+        self.ids[jti] = index
+        status = payload.get("credentialStatus")
+        if isinstance(status, Mapping):
+            return self.statuses.problem(record.issuer, status)
+        return None
+
+
+def verify_export(
+    export: Export,
+    *,
+    trusted: Mapping[str, Any] | None = None,
+    now: datetime | None = None,
+) -> VerifyReport:
+    """Verify every record of `export` (see the module docstring).
+
+    `trusted`: a JWKS of the keys the reviewer trusts (from `--key`); None trusts the keys
+    the file carries for each issuer. `now`: the time validity is judged at (default now).
+    """
+    verifier = _Verifier(export, trusted, now)
+    checks = [verifier.check(i, r) for i, r in enumerate(export.records)]
+    sources = {
+        issuer: "the keys you trusted"
+        if trusted is not None
+        else ("the file" if entry.source == "self" else f"the file (published at {entry.source})")
+        for issuer, entry in export.issuers.items()
+    }
+    return VerifyReport(checks, sources)
