@@ -15,9 +15,16 @@ import pyarrow.compute as pc
 import pyarrow.csv as pacsv
 
 from trackrecord.bundle.model import Bundle, Challenge
-from trackrecord.bundle.reader import open_bundle, read_challenge, zip_problems
+from trackrecord.bundle.reader import BundleLimits, open_bundle, read_challenge, zip_problems
 from trackrecord.bundle.writer import USAGE, USAGE_VALUES
-from trackrecord.errors import MAX_LISTED, InvalidBundle, Problem, TrackrecordError, UnknownMetric
+from trackrecord.errors import (
+    MAX_LISTED,
+    InvalidBundle,
+    Problem,
+    TrackrecordError,
+    UnknownMetric,
+    strip_paths,
+)
 from trackrecord.metrics import Metric, get_metric
 
 REQUIRED = (
@@ -30,21 +37,25 @@ REQUIRED = (
 SOLUTION = "private/solution.csv"
 
 
-def check_bundle(path: str | Path, *, cache_dir: Path | None = None) -> list[Problem]:
-    """Return every problem found in the bundle at `path` (empty when it is clean)."""
+def check_bundle(
+    path: str | Path, *, cache_dir: Path | None = None, limits: BundleLimits | None = None
+) -> list[Problem]:
+    """Return every problem found in the bundle at `path` (empty when it is clean).
+    `limits` bound what a zip may unpack to (default: the declared settings' defaults)."""
     source = Path(path)
     if not source.exists():
-        return [Problem("no such file or folder", file=str(source))]
+        return [Problem("no such file or folder", file=source.name)]
     if source.is_file():
         try:
             with zipfile.ZipFile(source) as zf:
-                unsafe = zip_problems(zf, source.name)
-        except (zipfile.BadZipFile, OSError) as exc:
-            return [Problem(f"is not a readable zip file: {exc}", file=source.name)]
+                unsafe = zip_problems(zf, source.name, limits)
+        except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+            message = strip_paths(str(exc), source)
+            return [Problem(f"is not a readable zip file: {message}", file=source.name)]
         if unsafe:
             return unsafe
     try:
-        bundle = open_bundle(source, cache_dir=cache_dir)
+        bundle = open_bundle(source, cache_dir=cache_dir, limits=limits)
     except InvalidBundle as exc:
         root = source if source.is_dir() else None
         missing = _missing_files(root) if root else []
@@ -117,7 +128,7 @@ def _read(path: Path, rel: str, problems: list[Problem]) -> pa.Table | None:
             ),
         )
     except (pa.ArrowInvalid, OSError) as exc:
-        problems.append(Problem(f"cannot be read as CSV: {exc}", file=rel))
+        problems.append(Problem(f"cannot be read as CSV: {strip_paths(str(exc), path)}", file=rel))
         return None
 
 

@@ -1,52 +1,30 @@
 """Open a bundle from a folder or a .zip, safely.
 
-A zip is inspected member by member before anything is written: absolute paths, `..`
-segments, links, too many members or too many uncompressed bytes are refused with the
-member's name. A clean zip is unpacked into a content-addressed cache folder.
+A zip is inspected member by member before anything is written (bundle/zips.py): unsafe
+paths, links, duplicates, encryption, unknown compression, too many members or bytes are
+refused with the member's name. A clean zip is unpacked, under a byte count, into a
+content-addressed cache folder. The text files are read with size bounds and must be UTF-8.
 """
 
 from __future__ import annotations
 
 import hashlib
-import shutil
-import stat
 import tempfile
 import tomllib
 import zipfile
-from pathlib import Path, PurePosixPath
+from pathlib import Path
 
 from trackrecord.bundle import v1
 from trackrecord.bundle.model import Bundle, Challenge
-from trackrecord.errors import InvalidBundle, Problem
+from trackrecord.bundle.zips import BundleLimits, extract, remove, zip_problems
+from trackrecord.errors import InvalidBundle, Problem, strip_paths
+
+__all__ = ["BundleLimits", "open_bundle", "read_challenge", "reference_code", "zip_problems"]
 
 REFERENCE_CODE = "private/reference.py"  # the reference pipeline, revealed after finalizing
-MAX_MEMBERS = 10_000
-MAX_UNPACKED_BYTES = 4 * 1024**3
-
-
-def zip_problems(zf: zipfile.ZipFile, name: str) -> list[Problem]:
-    """Every unsafe member of a zip, named; an empty list means it may be unpacked."""
-    problems: list[Problem] = []
-    infos = zf.infolist()
-    if len(infos) > MAX_MEMBERS:
-        problems.append(Problem(f"has {len(infos)} members, more than {MAX_MEMBERS}", file=name))
-    total = 0
-    for info in infos:
-        member = info.filename
-        path = PurePosixPath(member.replace("\\", "/"))
-        if member.startswith(("/", "\\")) or (len(member) > 1 and member[1] == ":"):
-            problems.append(Problem(f"member {member!r} has an absolute path", file=name))
-        elif ".." in path.parts:
-            problems.append(Problem(f"member {member!r} escapes the bundle with '..'", file=name))
-        mode = info.external_attr >> 16
-        if stat.S_ISLNK(mode):
-            problems.append(Problem(f"member {member!r} is a symbolic link", file=name))
-        total += info.file_size
-    if total > MAX_UNPACKED_BYTES:
-        problems.append(
-            Problem(f"unpacks to {total} bytes, more than {MAX_UNPACKED_BYTES}", file=name)
-        )
-    return problems
+# Sizes of the text files a page renders: generous for a brief, small for a server.
+MAX_TOML_BYTES = 256 * 1024
+MAX_TEXT_BYTES = 2 * 2**20  # description.md, private/reference.py
 
 
 def _bundle_root(folder: Path) -> Path:
@@ -59,58 +37,99 @@ def _bundle_root(folder: Path) -> Path:
     return folder
 
 
-def unpack_zip(path: Path, cache_dir: Path | None = None) -> Path:
+def _sha256(path: Path) -> str:
+    with path.open("rb") as fh:
+        return hashlib.file_digest(fh, "sha256").hexdigest()
+
+
+def unpack_zip(
+    path: Path, cache_dir: Path | None = None, limits: BundleLimits | None = None
+) -> Path:
     """Check a zip, then unpack it once into cache_dir/<sha256>/ and return the bundle root."""
     try:
         zf = zipfile.ZipFile(path)
-    except (zipfile.BadZipFile, OSError) as exc:
-        raise InvalidBundle(f"{path.name} is not a readable zip file: {exc}") from None
+    except (zipfile.BadZipFile, OSError, EOFError, ValueError) as exc:
+        raise InvalidBundle(
+            f"{path.name} is not a readable zip file: {strip_paths(str(exc), path)}"
+        ) from None
     with zf:
-        problems = zip_problems(zf, path.name)
+        problems = zip_problems(zf, path.name, limits)
         if problems:
             raise InvalidBundle(f"{path.name} is not a safe bundle zip", problems=problems)
-        digest = hashlib.sha256(path.read_bytes()).hexdigest()
         base = cache_dir or Path(tempfile.gettempdir()) / "trackrecord-bundles"
-        dest = base / digest
+        dest = base / _sha256(path)
         if not dest.is_dir():
             base.mkdir(parents=True, exist_ok=True)
             staging = Path(tempfile.mkdtemp(dir=base, prefix=".unpack-"))
             try:
-                zf.extractall(staging)
+                extract(zf, path.name, staging, limits)
                 staging.rename(dest)
+            except InvalidBundle:
+                remove(staging)
+                raise
             except OSError:
-                shutil.rmtree(staging, ignore_errors=True)
+                remove(staging)
                 if not dest.is_dir():
                     raise
     return _bundle_root(dest)
+
+
+def read_text(root: Path, rel: str, limit: int) -> tuple[str | None, list[Problem]]:
+    """A bundle's text file, or None and the problem: too large, or not UTF-8."""
+    path = root / rel
+    size = path.stat().st_size
+    if size > limit:
+        return None, [Problem(f"is {size:,} bytes, more than the {limit:,} allowed", file=rel)]
+    try:
+        return path.read_text(encoding="utf-8"), []
+    except UnicodeDecodeError as exc:
+        return None, [
+            Problem(
+                f"is not UTF-8 text (byte {exc.start + 1} is invalid); save it as UTF-8", file=rel
+            )
+        ]
 
 
 def read_challenge(root: Path) -> tuple[Challenge | None, list[Problem]]:
     toml_path = root / v1.FILE
     if not toml_path.is_file():
         return None, [Problem("challenge.toml is missing", file=v1.FILE)]
+    text, problems = read_text(root, v1.FILE, MAX_TOML_BYTES)
+    if text is None:
+        return None, problems
     try:
-        doc = tomllib.loads(toml_path.read_text(encoding="utf-8"))
-    except (tomllib.TOMLDecodeError, UnicodeDecodeError) as exc:
+        doc = tomllib.loads(text)
+    except tomllib.TOMLDecodeError as exc:
         return None, [Problem(f"is not valid TOML: {exc}", file=v1.FILE)]
+    except RecursionError:  # tomllib recurses once per nested array or inline table
+        return None, [Problem("is not valid TOML: arrays or tables nest too deeply", file=v1.FILE)]
     return v1.parse(doc)
 
 
-def open_bundle(path: str | Path, *, cache_dir: Path | None = None) -> Bundle:
+def open_bundle(
+    path: str | Path, *, cache_dir: Path | None = None, limits: BundleLimits | None = None
+) -> Bundle:
     """Open a bundle folder or zip; raises InvalidBundle naming every problem in its header.
 
-    This checks only what is needed to use the bundle (a valid challenge.toml); run
-    `check_bundle` for the full content validation.
+    This checks only what is needed to use the bundle (a valid challenge.toml, readable
+    text files); run `check_bundle` for the full content validation. `limits` bound what a
+    zip may unpack to (default: the declared settings' defaults).
     """
     source = Path(path)
     if not source.exists():
-        raise InvalidBundle(f"no bundle at {source}: no such file or folder")
-    root = unpack_zip(source, cache_dir) if source.is_file() else _bundle_root(source)
+        raise InvalidBundle(f"no bundle named {source.name}: no such file or folder")
+    root = unpack_zip(source, cache_dir, limits) if source.is_file() else _bundle_root(source)
     challenge, problems = read_challenge(root)
     if challenge is None:
         raise InvalidBundle(f"{source.name} has an invalid challenge.toml", problems=problems)
-    desc_path = root / "description.md"
-    description = desc_path.read_text(encoding="utf-8") if desc_path.is_file() else ""
+    description = ""
+    for rel in ("description.md", REFERENCE_CODE):
+        if (root / rel).is_file():
+            text, bad = read_text(root, rel, MAX_TEXT_BYTES)
+            problems += bad
+            description = text if rel == "description.md" and text is not None else description
+    if problems:
+        raise InvalidBundle(f"{source.name} has unreadable files", problems=problems)
     return Bundle(root=root, challenge=challenge, description=description, source=source)
 
 

@@ -26,6 +26,10 @@ from trackrecord.bundle.model import (
 from trackrecord.errors import Problem
 
 FILE = "challenge.toml"
+# Field limits: a title or a column name is a line on a page, not a document.
+MAX_TEXT_CHARS = 200  # title, version, column names, labels, skills, field names
+MAX_LIST_ITEMS = 1000  # target_columns, solution_columns, labels
+MAX_SHORT_LIST = 100  # skills, apply_elsewhere, [[field]] entries
 ID_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{0,63}$")
 KNOWN_TABLES = {
     "format_version",
@@ -46,6 +50,13 @@ class _Collector:
         self.problems.append(Problem(message, file=FILE))
 
 
+def _too_long(c: _Collector, where: str, value: str) -> bool:
+    if len(value) <= MAX_TEXT_CHARS:
+        return False
+    c.add(f"{where} is {len(value):,} characters long; at most {MAX_TEXT_CHARS} are allowed")
+    return True
+
+
 def _str(c: _Collector, table: Mapping[str, Any], key: str, *, required: bool) -> str | None:
     value = table.get(key)
     if value is None:
@@ -55,14 +66,23 @@ def _str(c: _Collector, table: Mapping[str, Any], key: str, *, required: bool) -
     if not isinstance(value, str) or not value.strip():
         c.add(f"[challenge] {key} must be a non-empty string, got {value!r}")
         return None
+    if _too_long(c, f"[challenge] {key}", value):
+        return None
     return value
 
 
-def _str_list(c: _Collector, where: str, value: Any) -> tuple[str, ...] | None:
+def _str_list(
+    c: _Collector, where: str, value: Any, max_items: int = MAX_LIST_ITEMS
+) -> tuple[str, ...] | None:
     if value is None:
         return None
     if not isinstance(value, list) or not all(isinstance(v, str) and v for v in value):
         c.add(f"{where} must be a list of non-empty strings, got {value!r}")
+        return None
+    if len(value) > max_items:
+        c.add(f"{where} has {len(value):,} entries; at most {max_items:,} are allowed")
+        return None
+    if any(_too_long(c, f"{where} entry {i}", v) for i, v in enumerate(value, 1)):
         return None
     if len(set(value)) != len(value):
         c.add(f"{where} has duplicate entries: {value!r}")
@@ -109,9 +129,14 @@ def _field(c: _Collector, value: Any) -> tuple[FieldEntry, ...]:
     if not isinstance(value, list):
         c.add("[[field]] must be an array of tables with name, public, private")
         return ()
+    if len(value) > MAX_SHORT_LIST:
+        c.add(f"[[field]] has {len(value):,} entries; at most {MAX_SHORT_LIST} are allowed")
+        return ()
     for i, row in enumerate(value, 1):
         if not isinstance(row, dict) or not isinstance(row.get("name"), str):
             c.add(f"[[field]] entry {i} needs a name, public and private")
+            continue
+        if _too_long(c, f"[[field]] entry {i} name", row["name"]):
             continue
         pub = _number(c, f"[[field]] {row['name']!r} public", row.get("public"))
         priv = _number(c, f"[[field]] {row['name']!r} private", row.get("private"))
@@ -147,7 +172,7 @@ def parse(doc: Mapping[str, Any]) -> tuple[Challenge | None, list[Problem]]:
         c.add("[challenge] target_columns is required: the prediction columns after the id")
     solution_cols = _str_list(c, "[challenge] solution_columns", ch.get("solution_columns"))
     labels = _str_list(c, "[challenge] labels", ch.get("labels"))
-    skills = _str_list(c, "[challenge] skills", ch.get("skills")) or ()
+    skills = _str_list(c, "[challenge] skills", ch.get("skills"), MAX_SHORT_LIST) or ()
     difficulty = ch.get("difficulty", DEFAULT_DIFFICULTY)
     if isinstance(difficulty, bool) or not isinstance(difficulty, int) or not 1 <= difficulty <= 5:
         c.add(f"[challenge] difficulty must be a whole number from 1 to 5, got {difficulty!r}")
@@ -156,6 +181,10 @@ def parse(doc: Mapping[str, Any]) -> tuple[Challenge | None, list[Problem]]:
     if group_column is not None and not isinstance(group_column, str):
         c.add(f"[challenge] group_column must be a string, got {group_column!r}")
         group_column = None
+    elif group_column is not None and _too_long(c, "[challenge] group_column", group_column):
+        group_column = None
+    version = str(ch.get("version", "1"))
+    _too_long(c, "[challenge] version", version)
 
     metric_table = doc.get("metric", {})
     params = metric_table.get("params", {}) if isinstance(metric_table, dict) else None
@@ -191,7 +220,9 @@ def parse(doc: Mapping[str, Any]) -> tuple[Challenge | None, list[Problem]]:
     )
     sib = doc.get("siblings", {})
     sib = sib if isinstance(sib, dict) else {}
-    elsewhere = _str_list(c, "[siblings] apply_elsewhere", sib.get("apply_elsewhere")) or ()
+    elsewhere = (
+        _str_list(c, "[siblings] apply_elsewhere", sib.get("apply_elsewhere"), MAX_SHORT_LIST) or ()
+    )
     deadline = _deadline(c, ch.get("deadline"))
     field = _field(c, doc.get("field"))
 
@@ -206,7 +237,7 @@ def parse(doc: Mapping[str, Any]) -> tuple[Challenge | None, list[Problem]]:
         id_column=id_column,
         target_columns=targets,
         solution_columns=solution_cols or targets,
-        version=str(ch.get("version", "1")),
+        version=version,
         metric_params=dict(params),
         group_column=group_column,
         difficulty=difficulty,

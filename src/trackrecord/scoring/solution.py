@@ -21,7 +21,7 @@ from numpy.typing import NDArray
 
 from trackrecord.bundle.model import Challenge
 from trackrecord.bundle.writer import USAGE, USAGE_VALUES
-from trackrecord.errors import InvalidBundle, Problem
+from trackrecord.errors import InvalidBundle, Problem, strip_paths
 from trackrecord.metrics import InputKind, get_metric
 from trackrecord.scoring.arrays import read_pool, single, to_numpy
 
@@ -142,7 +142,8 @@ def _read_csv(path: Path, challenge: Challenge) -> pa.Table:
             ),
         )
     except (pa.ArrowInvalid, OSError) as exc:
-        raise InvalidBundle(f"private/solution.csv cannot be read: {exc}") from None
+        message = strip_paths(str(exc), path)
+        raise InvalidBundle(f"private/solution.csv cannot be read: {message}") from None
 
 
 def _to_solution(table: pa.Table, challenge: Challenge, name: str) -> Solution:
