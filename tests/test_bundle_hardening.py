@@ -3,6 +3,7 @@ never a crash, never a server folder, and nothing unpacked from a zip that is re
 
 from __future__ import annotations
 
+import dataclasses
 import gzip
 import json
 import re
@@ -22,7 +23,7 @@ from trackrecord.bundle.reader import BundleLimits
 from trackrecord.bundle.zips import extract
 from trackrecord.errors import InvalidBundle
 
-from .test_web_support import personal  # noqa: F401 (fixture)
+from .test_web_support import client_for, personal  # noqa: F401 (fixture)
 
 GIB = 2**30
 
@@ -269,3 +270,17 @@ def test_hostile_uploads_through_the_api_are_422_not_500(personal: TestClient, p
     assert response.status_code == 422, response.text
     assert "sub.csv.gz has more than" in response.json()["error"]["message"]
     assert "/tmp" not in response.text and "trackrecord-" not in response.text
+
+
+def test_the_server_applies_its_unpacked_size_setting(settings, catalog, packed, tmp_path):
+    path = zip_path(tmp_path, packed)
+    with zipfile.ZipFile(path, "a") as zf:
+        zf.writestr("binary-demo/public/images.bin", b"\0" * (2 * 2**20))  # 2 MiB, 2 KB zipped
+    upload = {"bundle": ("mine.zip", path.read_bytes(), "application/zip")}
+    small = dataclasses.replace(settings, max_bundle_unpacked_mb=1)
+    with client_for(small, catalog) as client:
+        response = client.post("/api/v1/host/challenges", files=upload)
+    assert response.status_code == 422, response.text
+    assert f"more than the {2**20:,} allowed" in response.text
+    with client_for(settings, catalog) as client:
+        assert client.post("/api/v1/host/challenges", files=upload).status_code == 201

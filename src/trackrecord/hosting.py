@@ -21,6 +21,7 @@ from sqlalchemy import func, select
 
 from trackrecord.bundle import pack_bundle
 from trackrecord.bundle.check import check_bundle
+from trackrecord.bundle.reader import BundleLimits
 from trackrecord.errors import Conflict, InvalidBundle, NotFound, Problem
 from trackrecord.leaderboard import private_due
 from trackrecord.service import ProjectInfo, Service
@@ -88,11 +89,11 @@ def _check_settings(given: ChallengeSettings) -> None:
         raise InvalidBundle("the challenge settings are not valid", problems=problems)
 
 
-def check_upload(path: Path) -> None:
+def check_upload(path: Path, limits: BundleLimits | None = None) -> None:
     """Check an uploaded bundle zip in a temporary folder; raises InvalidBundle with every
     problem (unsafe member paths are reported before anything is unpacked)."""
     with tempfile.TemporaryDirectory(prefix="trackrecord-check-") as tmp:
-        problems = check_bundle(path, cache_dir=Path(tmp))
+        problems = check_bundle(path, cache_dir=Path(tmp), limits=limits)
     if problems:
         raise InvalidBundle(f"{path.name} is not a valid bundle", problems=problems)
 
@@ -102,7 +103,7 @@ def create_from_upload(
 ) -> ProjectInfo:
     """A hosted challenge from an uploaded bundle zip, checked before it is stored."""
     _check_settings(settings)
-    check_upload(path)
+    check_upload(path, BundleLimits.from_settings(svc.settings))
     return svc.add_challenge(
         path,
         created_by=created_by,

@@ -17,6 +17,7 @@ from sqlalchemy import Engine, select
 from sqlalchemy.orm import Session
 
 from trackrecord.bundle import Bundle, open_bundle
+from trackrecord.bundle.reader import BundleLimits
 from trackrecord.errors import NotFound
 from trackrecord.leaderboard import BoardCache
 from trackrecord.metrics import get_metric
@@ -193,13 +194,19 @@ class Service:
         sha = row.bundle_ref.removeprefix(_projects.BLOB_REF)
         found = self._bundles.get(sha)
         if found is None:  # a stored bundle never changes: open it once per process
-            found = open_bundle(self.blobs.get(sha).path, cache_dir=self._bundle_cache)
+            found = open_bundle(
+                self.blobs.get(sha).path, cache_dir=self._bundle_cache, limits=self._bundle_limits
+            )
             self._bundles[sha] = found
         return found
 
     @property
     def _bundle_cache(self) -> Path:
         return self.settings.cache_dir / "bundles"
+
+    @property
+    def _bundle_limits(self) -> BundleLimits:
+        return BundleLimits.from_settings(self.settings)
 
     def challenge_row(self, session: Session, project_id: str) -> Challenge:
         """The project's challenge row, created from its bundle the first time."""
@@ -239,7 +246,7 @@ class Service:
     ) -> ProjectInfo:
         """Store an uploaded bundle (folder or zip) and make it a hosted challenge."""
         bundle, sha = _projects.store_uploaded_bundle(
-            path, self.blobs, self.settings.cache_dir / "bundles"
+            path, self.blobs, self.settings.cache_dir / "bundles", self._bundle_limits
         )
         builtin_ids = [m.id for m in self.catalog.list_projects()]
         with self.session(write_lock=True) as s:

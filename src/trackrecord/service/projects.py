@@ -20,6 +20,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trackrecord.bundle import Bundle, Thresholds, open_bundle, pack_bundle
+from trackrecord.bundle.reader import BundleLimits
 from trackrecord.errors import Conflict, NotFound
 from trackrecord.metrics import get_metric
 from trackrecord.service.grading import resolve_thresholds
@@ -189,15 +190,17 @@ def insert_row(session: Session, row: Challenge) -> Challenge:
         return existing
 
 
-def store_uploaded_bundle(path: Path, blobs: BlobStore, cache_dir: Path) -> tuple[Bundle, str]:
+def store_uploaded_bundle(
+    path: Path, blobs: BlobStore, cache_dir: Path, limits: BundleLimits | None = None
+) -> tuple[Bundle, str]:
     """Keep an uploaded bundle (folder or zip) as a zip blob; returns it opened, and its sha."""
-    source = open_bundle(path, cache_dir=cache_dir)
+    source = open_bundle(path, cache_dir=cache_dir, limits=limits)
     if path.is_file():
         blob = blobs.put_file(path)
     else:
         with tempfile.TemporaryDirectory() as tmp:
             blob = blobs.put_file(pack_bundle(source.root, Path(tmp)))
-    return open_bundle(blob.path, cache_dir=cache_dir), blob.sha256
+    return open_bundle(blob.path, cache_dir=cache_dir, limits=limits), blob.sha256
 
 
 def hosted_row(
