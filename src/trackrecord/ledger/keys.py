@@ -138,18 +138,19 @@ class KeyStore:
         """The key that signs new credentials, made on first use."""
         pointer = self._ready() / "active"
         if not pointer.exists():
-            key = self._make_key()
-            if not _write_new(pointer, key.kid.encode(), 0o600):
-                self._forget(key.kid)  # another process won the race: use its key
-            self._publish()
-        return self._load(pointer.read_text().strip())
+            made = self._make_private()
+            if not _write_new(pointer, made.kid.encode(), 0o600):
+                (self.folder / f"{made.kid}.pem").unlink()  # another process won: use its key
+        key = self._load(pointer.read_text().strip())
+        self._ensure_public(key)
+        return key
 
     def rotate(self) -> SigningKey:
         """Make a new signing key; the old public keys stay in jwks.json."""
         self.active()  # the first key exists before the second one
-        key = self._make_key()
+        key = self._make_private()
+        self._ensure_public(key)
         _replace(self.folder / "active", key.kid.encode(), 0o600)
-        self._publish()
         return key
 
     def public_keys(self) -> list[KeyInfo]:
@@ -161,7 +162,10 @@ class KeyStore:
         for path in folder.glob("*.json"):
             if path.name in ("issuer.json", "jwks.json"):
                 continue
-            data = json.loads(path.read_text())
+            try:
+                data = json.loads(path.read_text())
+            except FileNotFoundError:  # removed since the listing
+                continue
             found.append(KeyInfo(path.stem, data["created"], path.stem == active, data["jwk"]))
         return sorted(found, key=lambda k: (k.created, k.kid))
 
@@ -177,18 +181,19 @@ class KeyStore:
             os.chmod(self.folder, 0o700)  # a folder made earlier by someone's umask
         return self.folder
 
-    def _make_key(self) -> SigningKey:
+    def _make_private(self) -> SigningKey:
         key = RSAKey.generate_key(KEY_BITS, private=True)
         kid = key.thumbprint()
-        folder = self._ready()
-        _write_new(folder / f"{kid}.pem", key.as_pem(private=True), 0o600)
-        meta = {"jwk": public_jwk(key), "created": _now()}
-        _write_new(folder / f"{kid}.json", json.dumps(meta, indent=2).encode(), 0o644)
+        _write_new(self._ready() / f"{kid}.pem", key.as_pem(private=True), 0o600)
         return SigningKey(kid, key)
 
-    def _forget(self, kid: str) -> None:
-        for suffix in (".pem", ".json"):
-            (self.folder / f"{kid}{suffix}").unlink(missing_ok=True)
+    def _ensure_public(self, key: SigningKey) -> None:
+        """Publish a key before it signs anything: its <kid>.json, then jwks.json."""
+        meta = self.folder / f"{key.kid}.json"
+        if not meta.exists():
+            body = {"jwk": public_jwk(key.key), "created": _now()}
+            _write_new(meta, json.dumps(body, indent=2).encode(), 0o644)
+            self._publish()
 
     def _publish(self) -> None:
         _replace(self.folder / "jwks.json", json.dumps(self.jwks(), indent=2).encode())

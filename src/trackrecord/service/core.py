@@ -46,6 +46,8 @@ from trackrecord.service.types import (
 from trackrecord.settings import Settings
 
 if TYPE_CHECKING:
+    from trackrecord.ledger import Export
+    from trackrecord.ledger.service import Issued
     from trackrecord.mastery import SkillEstimate
     from trackrecord.service.learning import FitReport, NextReport
 from trackrecord.store.accounts import ensure_local_user
@@ -378,3 +380,20 @@ class Service:
         """Where a public score would place among the project's reference models."""
         gib = get_metric(self.project(project_id).metric).greater_is_better
         return field_place(score, self.bundle(project_id).challenge.field, gib)
+
+    # The track record (trackrecord.ledger) -------------------------------------------
+
+    def credential(self, user_id: int, project_id: str, number: int | None = None) -> Issued:
+        """The signed credential of the user's finalized result on a project, or (with
+        `number`) of their scored submission #number, made on first request."""
+        from trackrecord.ledger import service as ledger
+
+        if number is None:
+            return ledger.result_credential(self, user_id, project_id)
+        return ledger.issue_for_submission(self, user_id, project_id, number)
+
+    def export_ledger(self, user_id: int) -> Export:
+        """The user's ledger in the export format (`trackrecord export`)."""
+        from trackrecord.ledger import service as ledger
+
+        return ledger.export_ledger(self, user_id)

@@ -273,4 +273,7 @@ def _record(
     )
     s.add(fin)
     s.flush()
+    from trackrecord.ledger.service import issue_for_finalization  # loaded when used
+
+    issue_for_finalization(s, svc, fin, row)  # the signed credential, or no finalization
     return fin

@@ -243,3 +243,74 @@ class Finalization(Base):
     private_score: Mapped[float] = mapped_column(Double)
     medal: Mapped[str | None] = mapped_column(String(16))
     created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# The track record (trackrecord.ledger) ---------------------------------------------------
+
+ORIGINS = ("self-scored", "host-verified", "reproduced")
+CREDENTIAL_KINDS = ("result", "submission")
+
+
+class LedgerRecord(Base):
+    """One signed credential (a VC-JWT) in its issuer's append-only, hash-chained ledger.
+
+    Records are inserted, never updated or deleted (the ORM refuses, and database triggers
+    from migration 0004 refuse too). The unique (issuer, position) makes two concurrent
+    appends at the same head fail instead of forking the chain; the loser retries on the
+    new head. A credential of another issuer (a host's, fetched by the learner) is chained
+    in the learner's own ledger under that issuer's id. `hash` follows trackrecord.ledger.
+    chain.record_hash; `status_list`/`status_index` locate its revocation bit, if any.
+    """
+
+    __tablename__ = "ledger_records"
+    __table_args__ = (
+        UniqueConstraint("issuer", "position"),
+        UniqueConstraint("issuer", "kind", "submission_id"),
+        UniqueConstraint("status_list", "status_index"),
+        CheckConstraint(_in("origin", ORIGINS), name="origin"),
+        CheckConstraint(_in("kind", CREDENTIAL_KINDS), name="kind"),
+        CheckConstraint("position >= 0", name="position"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(512))
+    position: Mapped[int] = mapped_column(Integer)
+    credential_id: Mapped[str] = mapped_column(String(255), unique=True)  # the jti
+    credential: Mapped[str] = mapped_column(Text)  # the VC-JWT
+    prev_hash: Mapped[str | None] = mapped_column(String(64))
+    hash: Mapped[str] = mapped_column(String(64), unique=True)
+    kind: Mapped[str] = mapped_column(String(16))
+    origin: Mapped[str] = mapped_column(String(16))
+    subject: Mapped[str] = mapped_column(String(512), index=True)  # credentialSubject.id
+    user_id: Mapped[int | None] = mapped_column(ForeignKey("users.id"), index=True)
+    challenge_id: Mapped[int | None] = mapped_column(ForeignKey("challenges.id"))
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
+    status_list: Mapped[str | None] = mapped_column(String(1024))
+    status_index: Mapped[int | None] = mapped_column(Integer)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class CredentialRevocation(Base):
+    """A credential its issuer revoked, with the reason (a new row: the record stays)."""
+
+    __tablename__ = "credential_revocations"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    record_id: Mapped[int] = mapped_column(ForeignKey("ledger_records.id"), unique=True)
+    reason: Mapped[str] = mapped_column(Text)
+    revoked_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class LedgerIssuer(Base):
+    """Another issuer whose credentials this ledger holds (a host's): its public keys as
+    fetched, and from where. The local issuer's keys live in HOME/keys."""
+
+    __tablename__ = "ledger_issuers"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    issuer: Mapped[str] = mapped_column(String(512), unique=True)
+    name: Mapped[str]
+    source: Mapped[str] = mapped_column(String(1024))  # the URL of its jwks.json or did.json
+    jwks: Mapped[dict[str, Any]] = mapped_column(JSON)
+    fetched_at: Mapped[datetime] = mapped_column(default=utcnow)

@@ -1,0 +1,359 @@
+"""The track record's use cases over the database: issue, append, export, revoke.
+
+- `issue_for_finalization` runs inside `finalize`'s transaction (one credential per
+  finalized result, or nothing is finalized); `issue_for_submission` makes the credential
+  of one scored submission on request, once (asking again returns the same one).
+- `append` adds a record at the issuer's head. Two appends racing for the same head: the
+  unique (issuer, position) refuses the second insert inside its savepoint, which reads the
+  new head and tries again, so the chain never forks.
+- Origin: the personal install signs *self-scored* credentials with the learner's own key,
+  without a status list (only the learner could revoke them, and the learner holds the
+  key anyway); a hosted server signs *host-verified* ones and gives each a Bitstring Status
+  List entry when `settings.extra["status_list_url"]` names where it publishes its lists
+  (list n at `<status_list_url>/<n>`).
+"""
+
+from __future__ import annotations
+
+import getpass
+import uuid
+from collections.abc import Callable, Iterable
+from dataclasses import dataclass
+from datetime import datetime
+from typing import TYPE_CHECKING, Any
+
+from sqlalchemy import event, select, text
+from sqlalchemy.exc import IntegrityError
+from sqlalchemy.orm import Session
+
+from trackrecord.bundle import Thresholds
+from trackrecord.errors import Conflict, NotFound
+from trackrecord.ledger import credential as C
+from trackrecord.ledger import statuslist, vcjwt
+from trackrecord.ledger.chain import Record, record_hash
+from trackrecord.ledger.export import Export, IssuerEntry
+from trackrecord.ledger.keys import Issuer, KeyStore, keystore
+from trackrecord.store.models import (
+    Challenge,
+    CredentialRevocation,
+    Finalization,
+    LedgerIssuer,
+    LedgerRecord,
+    Submission,
+    User,
+)
+
+if TYPE_CHECKING:
+    from trackrecord.service.core import Service
+
+APPEND_TRIES = 20
+
+
+@event.listens_for(LedgerRecord, "before_update")
+@event.listens_for(LedgerRecord, "before_delete")
+def _append_only(_mapper: Any, _conn: Any, target: LedgerRecord) -> None:
+    raise RuntimeError(f"ledger record {target.issuer}#{target.position} is append-only")
+
+
+@dataclass(frozen=True)
+class Issued:
+    """A credential in the ledger: its record, and whether this call made it."""
+
+    record: Record
+    credential_id: str
+    kind: str
+    origin: str
+    credential: dict[str, Any]
+    created: bool
+
+
+def keys_of(svc: Service) -> KeyStore:
+    name = "trackrecord hosted server" if svc.settings.hosted else "trackrecord (local install)"
+    return KeyStore(keystore(svc.settings.home).folder, default_name=name)
+
+
+def origin_of_settings(svc: Service) -> C.Origin:
+    return "host-verified" if svc.settings.hosted else "self-scored"
+
+
+def subject_id(issuer: Issuer, user_id: int) -> str:
+    """The learner's id in this issuer's credentials: stable, and says nothing about them."""
+    return f"urn:uuid:{uuid.uuid5(uuid.NAMESPACE_URL, f'{issuer.id}#user-{user_id}')}"
+
+
+def _as_record(row: LedgerRecord) -> Record:
+    return Record(row.issuer, row.position, row.credential, row.prev_hash, row.hash)
+
+
+def _issued(row: LedgerRecord, created: bool) -> Issued:
+    credential = vcjwt.decode_credential(row.credential)
+    return Issued(_as_record(row), row.credential_id, row.kind, row.origin, credential, created)
+
+
+def head(session: Session, issuer: str) -> LedgerRecord | None:
+    return session.scalars(
+        select(LedgerRecord)
+        .where(LedgerRecord.issuer == issuer)
+        .order_by(LedgerRecord.position.desc())
+        .limit(1)
+    ).first()
+
+
+Builder = Callable[[int], tuple[str, str, str | None, int | None]]  # position -> token, jti, ...
+
+
+def _serialize_appends(session: Session, issuer: str) -> None:
+    """On PostgreSQL, appends to one issuer wait for each other (a transaction-scoped
+    advisory lock) instead of all racing for the head; SQLite's write lock already does."""
+    if session.get_bind().dialect.name == "postgresql":
+        session.execute(
+            text("SELECT pg_advisory_xact_lock(hashtextextended(:issuer, 0))"), {"issuer": issuer}
+        )
+
+
+def append(session: Session, issuer: str, build: Builder, **columns: Any) -> LedgerRecord:
+    """Append the credential `build(position)` makes (token, jti, status list, index) at
+    the issuer's head, retrying on the new head when another append got there first (the
+    unique (issuer, position) is what guarantees it; the lock only avoids the retries)."""
+    _serialize_appends(session, issuer)
+    for _ in range(APPEND_TRIES):
+        last = head(session, issuer)
+        position = 0 if last is None else last.position + 1
+        prev = None if last is None else last.hash
+        token, jti, status_list, status_index = build(position)
+        row = LedgerRecord(
+            issuer=issuer, position=position, credential_id=jti, credential=token,
+            prev_hash=prev, hash=record_hash(issuer, position, token, prev),
+            status_list=status_list, status_index=status_index, **columns,
+        )  # fmt: skip
+        try:
+            with session.begin_nested():
+                session.add(row)
+        except IntegrityError:
+            if session.scalars(select(LedgerRecord.id).where(
+                LedgerRecord.issuer == issuer, LedgerRecord.position == position
+            )).first() is None:  # fmt: skip
+                raise  # another constraint: retrying would not help
+            continue
+        return row
+    raise Conflict(f"the ledger of {issuer} is busy: {APPEND_TRIES} appends raced; try again")
+
+
+def _achievement(row: Challenge, revealed: bool) -> C.Achievement:
+    private = Thresholds(row.baseline, row.reference, row.gold)
+    public = Thresholds(row.public_baseline, row.public_reference, row.public_gold)
+    return C.Achievement(
+        id=row.slug,
+        title=row.title,
+        summary=row.summary,
+        metric=row.metric,
+        greater_is_better=row.greater_is_better,
+        thresholds=private if revealed else public,
+        threshold_split="private" if revealed else "public",
+        skills=tuple(row.skills),
+        bundle_sha256=row.bundle_sha256,
+    )
+
+
+def _issue(
+    session: Session,
+    svc: Service,
+    sub: Submission,
+    row: Challenge,
+    facts: C.ResultFacts,
+    valid_from: datetime,
+) -> LedgerRecord:
+    store = keys_of(svc)
+    issuer, key, origin = store.issuer(), store.active(), origin_of_settings(svc)
+    base = svc.settings.extra.get("status_list_url") if svc.settings.hosted else None
+    evidence = C.EvidenceFacts(sub.file_sha256, sub.original_filename, sub.rows)
+
+    def build(position: int) -> tuple[str, str, str | None, int | None]:
+        jti = f"urn:uuid:{uuid.uuid4()}"
+        url = f"{str(base).rstrip('/')}/{position // statuslist.MIN_BITS}" if base else None
+        index = position % statuslist.MIN_BITS if url else None
+        status = statuslist.entry(url, index) if url and index is not None else None
+        inp = C.CredentialInput(
+            jti, issuer, subject_id(issuer, sub.user_id),
+            _achievement(row, facts.private_score is not None or facts.kind == "result"),
+            facts, evidence, origin, valid_from, status=status,
+        )  # fmt: skip
+        return vcjwt.sign(C.build_credential(inp), key), jti, url, index
+
+    return append(
+        session, issuer.id, build, kind=facts.kind, origin=origin,
+        subject=subject_id(issuer, sub.user_id), user_id=sub.user_id,
+        challenge_id=row.id, submission_id=sub.id, created_at=svc.now(),
+    )  # fmt: skip
+
+
+def issue_for_finalization(
+    session: Session, svc: Service, fin: Finalization, row: Challenge
+) -> Issued:
+    """The credential of a finalized result (called by `finalize`, in its transaction)."""
+    from trackrecord.service.submit import numbers
+
+    sub = session.get(Submission, fin.submission_id)
+    assert sub is not None
+    number = numbers(session, fin.user_id, row.id)[sub.id]
+    facts = C.ResultFacts("result", number, fin.public_score, fin.private_score, fin.medal)
+    return _issued(_issue(session, svc, sub, row, facts, fin.created_at), True)
+
+
+def _existing(session: Session, issuer: str, kind: str, sub_id: int) -> LedgerRecord | None:
+    return session.scalars(
+        select(LedgerRecord).where(
+            LedgerRecord.issuer == issuer,
+            LedgerRecord.kind == kind,
+            LedgerRecord.submission_id == sub_id,
+        )
+    ).first()
+
+
+def issue_for_submission(svc: Service, user_id: int, project_id: str, number: int) -> Issued:
+    """The credential of submission #`number` (scored) to a project; made once, then the
+    same one is returned. Private score only once the learner finalized the project."""
+    from trackrecord.service.finalize import ids_of_numbers
+    from trackrecord.service.submit import SCORED, finalization_of, numbers
+
+    svc.project(project_id)
+    with svc.session(write_lock=True) as s:
+        row = svc.challenge_row(s, project_id)
+        (sub_id,) = ids_of_numbers(s, user_id, row, [number])
+        sub = s.get(Submission, sub_id)
+        assert sub is not None
+        if sub.status != SCORED:
+            raise Conflict(f"submission #{number} to {row.slug} was not scored ({sub.status})")
+        found = _existing(s, keys_of(svc).issuer().id, "submission", sub.id)
+        if found is not None:
+            return _issued(found, False)
+        revealed = finalization_of(s, user_id, row.id) is not None
+        facts = C.ResultFacts(
+            "submission", numbers(s, user_id, row.id)[sub.id], sub.public_score,
+            sub.private_score if revealed else None, practice=sub.practice,
+        )  # fmt: skip
+        return _issued(_issue(s, svc, sub, row, facts, svc.now()), True)
+
+
+def result_credential(svc: Service, user_id: int, project_id: str) -> Issued:
+    """The credential of the user's finalized result on a project."""
+    svc.project(project_id)
+    with svc.session() as s:
+        row = svc.challenge_row(s, project_id)
+        found = s.scalars(
+            select(LedgerRecord).where(
+                LedgerRecord.user_id == user_id,
+                LedgerRecord.challenge_id == row.id,
+                LedgerRecord.kind == "result",
+            )
+        ).first()
+        if found is None:
+            raise NotFound(
+                f"no result credential for {row.slug}: it is made when you finalize "
+                f"(`trackrecord finalize {row.slug}`); a submission's: "
+                f"`trackrecord credential {row.slug} N`"
+            )
+        return _issued(found, False)
+
+
+# Revocation and status lists -----------------------------------------------------------
+
+
+def revoke(
+    session: Session, credential_id: str, reason: str, *, by: int | None = None,
+    now: datetime | None = None,
+) -> CredentialRevocation:  # fmt: skip
+    """Revoke a credential this database issued; the reason is kept. Its status bit is set
+    in the next `status_list` of its list."""
+    reason = reason.strip()
+    if not reason:
+        raise Conflict("a revocation needs a reason")
+    rec = session.scalars(
+        select(LedgerRecord).where(LedgerRecord.credential_id == credential_id)
+    ).first()
+    if rec is None:
+        raise NotFound(f"no credential {credential_id} in this ledger")
+    if rec.status_list is None:
+        raise Conflict(
+            f"{credential_id} has no status list entry ({rec.origin}): it cannot be revoked"
+        )
+    if session.scalars(
+        select(CredentialRevocation).where(CredentialRevocation.record_id == rec.id)
+    ).first():
+        raise Conflict(f"{credential_id} is already revoked")
+    revocation = CredentialRevocation(record_id=rec.id, reason=reason, revoked_by=by)
+    if now is not None:
+        revocation.created_at = now
+    session.add(revocation)
+    session.flush()
+    return revocation
+
+
+def revoked_indexes(session: Session, list_url: str) -> list[int]:
+    return [
+        int(i)
+        for i in session.scalars(
+            select(LedgerRecord.status_index)
+            .join(CredentialRevocation, CredentialRevocation.record_id == LedgerRecord.id)
+            .where(LedgerRecord.status_list == list_url)
+        )
+        if i is not None
+    ]
+
+
+def status_list(session: Session, store: KeyStore, list_url: str, now: datetime) -> str:
+    """The signed BitstringStatusListCredential (VC-JWT) of the list at `list_url`."""
+    bits = statuslist.bitstring(revoked_indexes(session, list_url))
+    body = statuslist.list_credential(store.issuer(), list_url, bits, now)
+    return vcjwt.sign(body, store.active())
+
+
+# Export --------------------------------------------------------------------------------
+
+
+def _subject_name(session: Session, user_id: int) -> str:
+    user = session.get(User, user_id)
+    if user is None:
+        return ""
+    if user.display_name:
+        return user.display_name
+    return getpass.getuser() if user.username == "local" else user.username
+
+
+def _issuers(session: Session, store: KeyStore, ids: Iterable[str]) -> dict[str, IssuerEntry]:
+    own = store.issuer()
+    out = {own.id: IssuerEntry(own.name, store.jwks(), "self")}
+    wanted = set(ids) - {own.id}
+    for other in session.scalars(select(LedgerIssuer).where(LedgerIssuer.issuer.in_(wanted))):
+        out[other.issuer] = IssuerEntry(other.name, other.jwks, other.source)
+    return out
+
+
+def export_ledger(svc: Service, user_id: int) -> Export:
+    """The learner's ledger: their records of every issuer, with the issuers' public keys
+    and this issuer's current status lists. On the personal install every record is the
+    learner's, so each chain is whole; a hosted server's chain interleaves its learners."""
+    store = keys_of(svc)
+    store.active()  # an export always carries a key, even before the first credential
+    with svc.session() as s:
+        issuers = s.scalars(
+            select(LedgerRecord.issuer).where(LedgerRecord.user_id == user_id).distinct()
+        ).all()
+        rows = s.scalars(
+            select(LedgerRecord)
+            .where(LedgerRecord.user_id == user_id)
+            .order_by(LedgerRecord.issuer, LedgerRecord.position)
+        ).all()
+        own = store.issuer().id
+        lists = sorted({r.status_list for r in rows if r.status_list and r.issuer == own})
+        now = svc.now()
+        return Export(
+            exported_at=C.iso(now),
+            subject={
+                "id": subject_id(store.issuer(), user_id),
+                "name": _subject_name(s, user_id),
+            },
+            issuers=_issuers(s, store, issuers),
+            records=[_as_record(r) for r in rows],
+            status_lists={url: status_list(s, store, url, now) for url in lists},
+        )
