@@ -18,7 +18,7 @@ from typing import Any
 
 import typer
 
-AREAS = ("scoring", "catalog_cli", "learner", "mastery_cli", "server")
+AREAS = ("scoring", "catalog_cli", "learner", "mastery_cli", "server", "portfolio_cli")
 
 COMMANDS = {
     "score": "scoring",
@@ -36,6 +36,8 @@ COMMANDS = {
     "serve": "server",
     "login": "server",
     "token": "server",
+    "post": "portfolio_cli",
+    "publish": "portfolio_cli",
 }
 
 

@@ -11,24 +11,14 @@ what the page says is what was signed.
 
 from __future__ import annotations
 
-import base64
-import binascii
-import json
 from collections.abc import Mapping, Sequence
 from dataclasses import dataclass
 from datetime import UTC, datetime
 from typing import Any
 
-from trackrecord.errors import TrackrecordError
+from trackrecord.ledger import parse_export, vcjwt
 
-FORMAT = "trackrecord-ledger"
-VERSIONS = (1,)
 ORIGINS = ("self-scored", "host-verified", "reproduced")
-
-
-class InvalidExport(TrackrecordError):
-    status = 422
-    code = "invalid_export"
 
 
 @dataclass(frozen=True)
@@ -65,33 +55,12 @@ class Record:
     criteria: str = ""
 
 
-def b64url_json(part: str) -> Any:
-    return json.loads(base64.urlsafe_b64decode(part + "=" * (-len(part) % 4)))
-
-
 def decode_jwt(token: str) -> tuple[dict[str, Any], dict[str, Any]] | None:
     """(header, payload) of a compact JWS, unverified; None when it is not one."""
-    parts = token.split(".")
-    if len(parts) != 3:
-        return None
     try:
-        header, payload = b64url_json(parts[0]), b64url_json(parts[1])
-    except (ValueError, binascii.Error, UnicodeDecodeError):
+        return vcjwt.split(token)
+    except vcjwt.TokenError:
         return None
-    if not isinstance(header, dict) or not isinstance(payload, dict):
-        return None
-    return header, payload
-
-
-def check_export(export: Mapping[str, Any]) -> None:
-    """The fields the site needs, with a message naming what is missing."""
-    if export.get("format") != FORMAT:
-        raise InvalidExport(f"not a trackrecord ledger export (format {export.get('format')!r})")
-    if export.get("version") not in VERSIONS:
-        raise InvalidExport(f"ledger export version {export.get('version')!r} is not supported")
-    for key, kind in (("issuers", dict), ("records", list), ("subject", dict)):
-        if not isinstance(export.get(key), kind):
-            raise InvalidExport(f"the ledger export has no {key} {kind.__name__}")
 
 
 def _descriptions(achievement: Mapping[str, Any]) -> dict[str, str]:
@@ -207,5 +176,7 @@ def by_project(records: Sequence[Record]) -> list[ProjectRecords]:
 
 
 def read_records(export: Mapping[str, Any]) -> list[Record]:
-    check_export(export)
+    """The export's records for display; InvalidLedger (every problem named) when the
+    export is not a well-formed ledger."""
+    parse_export(export, "the ledger export")
     return [read_record(r) for r in export["records"] if isinstance(r, dict)]
