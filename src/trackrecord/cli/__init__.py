@@ -18,7 +18,15 @@ from typing import Any
 
 import typer
 
-AREAS = ("scoring", "catalog_cli", "learner", "mastery_cli", "server", "portfolio_cli")
+AREAS = (
+    "scoring",
+    "catalog_cli",
+    "learner",
+    "mastery_cli",
+    "server",
+    "portfolio_cli",
+    "ledger_cli",
+)
 
 COMMANDS = {
     "score": "scoring",
@@ -38,6 +46,10 @@ COMMANDS = {
     "token": "server",
     "post": "portfolio_cli",
     "publish": "portfolio_cli",
+    "keys": "ledger_cli",
+    "credential": "ledger_cli",
+    "export": "ledger_cli",
+    "verify": "ledger_cli",
 }
 
 
