@@ -69,7 +69,10 @@ def site_input(
     """Everything `build_site` needs: the export, the posts under `posts_dir` and what this
     install knows about the learner."""
     posts: PostSet = read_posts(posts_dir)
-    ids: Iterable[str] = {r.project_id for r in read_records(export)}
+    # Only projects this learner worked on here have a history: asking the catalog about
+    # every other id (a host's projects) would load recipes for nothing.
+    started = {p.id for p in svc.status(user_id).projects}
+    ids: Iterable[str] = {r.project_id for r in read_records(export)} & started
     extras = {pid: x for pid in ids if (x := project_extra(svc, user_id, pid)) is not None}
     return SiteInput(
         export=export,
