@@ -10,9 +10,13 @@ from pathlib import Path
 from typing import Any
 
 import pytest
+from typer.testing import CliRunner
 
+from trackrecord.bundle import Bundle
+from trackrecord.cli import app
 from trackrecord.portfolio import SiteInput, build_site
 
+from .conftest import regression_file
 from .test_browser import CHROMIUM_ARGS, chromium_path
 from .test_portfolio_support import SAMPLE, Result, Signer, make_export
 
@@ -107,3 +111,22 @@ def test_a_moved_record_fails_its_hash(page: Any, tmp_path: Path) -> None:
     out = site(tmp_path, export)
     [(state, text)] = statuses(page, out / "projects" / "toy-reg.html")
     assert state == "failed" and "hash does not match" in text
+
+
+@pytest.mark.usefixtures("cli_catalog")
+def test_a_site_published_from_the_own_ledger_verifies(
+    page: Any, home: Path, bundles: dict[str, Bundle], tmp_path: Path
+) -> None:
+    """As a new user: finalize a project, publish, open the site (credentials issued by the
+    ledger itself, not by the test)."""
+    runner = CliRunner()
+    assert runner.invoke(app, ["start", "toy-reg", "--dir", str(tmp_path / "ws")]).exit_code == 0
+    regression_file(tmp_path / "s.csv", bundles["toy-reg"], 1.5)
+    assert runner.invoke(app, ["submit", "toy-reg", str(tmp_path / "s.csv")]).exit_code == 0
+    assert runner.invoke(app, ["finalize", "toy-reg", "--yes"]).exit_code == 0
+    result = runner.invoke(app, ["publish", str(tmp_path / "site")])
+    assert result.exit_code == 0, result.stderr
+    found = statuses(page, tmp_path / "site" / "projects" / "toy-reg.html")
+    assert found and all(state == "verified" for state, _ in found), found
+    assert "silver" in page.inner_text("main").lower()
+    assert "self-scored" in page.inner_text("main")
