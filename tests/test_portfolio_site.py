@@ -236,3 +236,9 @@ def test_post_new_then_publish_from_the_own_ledger(
     assert report["posts"] == 1 and report["ledger_ok"] is True
     page = (site / "projects" / "toy-reg.html").read_text()
     assert "toy-reg-history.svg" in page and "1. Read the brief" in page
+
+
+def test_feed_images_resolve_from_the_feed(tmp_path: Path, export: dict[str, Any]) -> None:
+    out, _ = build(tmp_path, export)
+    text = (out / "feed.xml").read_text()
+    assert "assets/images/chart.png" in text and "../assets/" not in text

@@ -231,7 +231,8 @@ def _feed(
             updated=p.post.lastmod or p.post.date,
             published=p.post.date,
             summary=p.post.description,
-            content_html=p.html,
+            # image URLs in a post are relative to posts/; the feed sits at the root
+            content_html=p.html.replace('src="../assets/', 'src="assets/'),
             categories=p.post.tags,
         )
         for p in posts
