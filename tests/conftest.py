@@ -9,6 +9,7 @@ server a failure.
 from __future__ import annotations
 
 import os
+import shutil
 import uuid
 from collections.abc import Callable, Iterator, Mapping, Sequence
 from dataclasses import dataclass, field
@@ -203,6 +204,24 @@ class FakeCatalog:
             if progress:
                 progress(pid, i, len(chosen))
         return {pid: self.bundles[pid].root for pid in chosen}
+
+    def hosted_copy(
+        self,
+        project_id: str,
+        dest: Path,
+        *,
+        secret: str,
+        slug: str,
+        progress: Callable[[str], None] | None = None,
+    ) -> Path:
+        # Toy bundles have no recipe to re-split: the copy keeps their split, so the web
+        # tests' files score on it. The real re-keying is tested in test_hosted_copy.py.
+        source = self.bundles[self.get_project(project_id).id]
+        shutil.copytree(source.root, dest)
+        toml = dest / "challenge.toml"
+        text = toml.read_text(encoding="utf-8")
+        toml.write_text(text.replace(f'id = "{project_id}"', f'id = "{slug}"', 1), "utf-8")
+        return dest
 
 
 @pytest.fixture

@@ -12,14 +12,14 @@ import csv
 import io
 import re
 import tempfile
-from collections.abc import Sequence
+from collections.abc import Callable, Sequence
 from dataclasses import dataclass
 from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
 
-from trackrecord.bundle import pack_bundle
+from trackrecord.bundle import open_bundle, pack_bundle
 from trackrecord.bundle.check import check_bundle
 from trackrecord.bundle.reader import BundleLimits
 from trackrecord.errors import Conflict, InvalidBundle, NotFound, Problem
@@ -28,6 +28,9 @@ from trackrecord.service import ProjectInfo, Service
 from trackrecord.service import projects as _projects
 from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
 
+CopyProgress = Callable[[str], None]
+
+COPY_SUFFIX = "hosted"  # the default id of a copy: <project>-hosted
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MAX_PER_DAY = 1000
 MAX_FINAL_PICKS = 20
@@ -120,52 +123,70 @@ def create_from_catalog(
     slug: str | None,
     created_by: int | None,
     settings: ChallengeSettings,
+    progress: CopyProgress | None = None,
 ) -> ProjectInfo:
-    """Host a built-in project: as itself (same id) or as a separate copy under `slug`."""
+    """Host a built-in project as a fresh copy under `slug` (default `<project>-hosted`).
+
+    Anyone can build a built-in project offline and read its answer key, so a hosted
+    challenge never uses that split (DESIGN.md, rule 7): the copy is re-split and re-keyed
+    with the server's secret and its medal lines measured again on the new split, which
+    takes seconds to a minute or more (`progress(message)` follows it).
+    """
     _check_settings(settings)
-    if slug and slug != project_id:
-        if not SLUG_RE.match(slug):
-            raise InvalidBundle(
-                "the new id is not valid",
-                problems=[
-                    Problem(
-                        "2 to 64 characters: lowercase letters, digits, '.', '_', '-'",
-                        column="slug",
-                    )
-                ],
-            )
-        return _copy_builtin(svc, project_id, slug, created_by, settings)
-    with svc.session(write_lock=True) as s:
-        row = svc.challenge_row(s, project_id)
-        row.hosted = True
-        row.created_by = row.created_by or created_by
-        _apply(row, settings)
-    return svc.project(project_id)
+    new_id = slug if slug and slug != project_id else f"{project_id}-{COPY_SUFFIX}"
+    if not SLUG_RE.match(new_id):
+        raise InvalidBundle(
+            "the new id is not valid",
+            problems=[
+                Problem(
+                    "2 to 64 characters: lowercase letters, digits, '.', '_', '-'",
+                    column="slug",
+                )
+            ],
+        )
+    return _copy_builtin(svc, project_id, new_id, created_by, settings, progress)
+
+
+def copy_secret(svc: Service) -> str:
+    """The server's secret that keys hosted copies (rekey.py derives its own key from it
+    with a label, so it shares nothing usable with the session cookies)."""
+    # The secret is configured or generated once under HOME by the web server's security
+    # module; reading it involves no HTTP.
+    from trackrecord.web.security import secret_key
+
+    return secret_key(svc.settings)
 
 
 def _copy_builtin(
-    svc: Service, project_id: str, slug: str, created_by: int | None, settings: ChallengeSettings
+    svc: Service,
+    project_id: str,
+    slug: str,
+    created_by: int | None,
+    settings: ChallengeSettings,
+    progress: CopyProgress | None,
 ) -> ProjectInfo:
-    source = svc.bundle(project_id)
-    with tempfile.TemporaryDirectory(prefix="trackrecord-copy-") as tmp:
-        packed = pack_bundle(source.root, Path(tmp))
-        blob = svc.blobs.put_file(packed)
+    meta = svc.catalog.get_project(project_id)  # NotFound before any work
     builtin_ids = [m.id for m in svc.catalog.list_projects()]
-    with svc.session(write_lock=True) as s:
+    with svc.session() as s:  # a clear Conflict before a minute of measuring
         _projects.check_new_slug(s, slug, builtin_ids)
-        row = _projects.hosted_row(
-            source,
-            blob.sha256,
-            created_by=created_by,
-            deadline=None,
-            per_day=None,
-            final_picks=None,
+    with tempfile.TemporaryDirectory(prefix="trackrecord-copy-") as tmp:
+        folder = svc.catalog.hosted_copy(
+            project_id, Path(tmp) / slug, secret=copy_secret(svc), slug=slug, progress=progress
         )
-        row.slug = slug
-        row.title = f"{row.title} ({slug})"  # tell the copy from the original in lists
-        row.summary = svc.project(project_id).summary
-        _apply(row, settings)
-        s.add(row)
+        packed = pack_bundle(folder, Path(tmp))
+        copy = open_bundle(packed, cache_dir=Path(tmp) / "open")
+        blob = svc.blobs.put_file(packed)
+        with svc.session(write_lock=True) as s:
+            _projects.check_new_slug(s, slug, builtin_ids)
+            row = _projects.hosted_row(
+                copy, blob.sha256, created_by=created_by, deadline=None, per_day=None,
+                final_picks=None,
+            )  # fmt: skip
+            row.slug = slug
+            row.title = f"{row.title} ({slug})"  # tell the copy from the original in lists
+            row.summary = meta.summary
+            _apply(row, settings)
+            s.add(row)
     return svc.project(slug)
 
 

@@ -7,6 +7,7 @@ python -m trackrecord.catalog.build --update-stored [ID ...]  # recompute stored
 from __future__ import annotations
 
 import argparse
+import dataclasses
 import hashlib
 import inspect
 import json
@@ -80,12 +81,21 @@ def reference_module(project: Project) -> str | None:
 
 
 def write_project(
-    recipe: Recipe, project: Project, folder: Path, entry: StoredEntry | None
+    recipe: Recipe,
+    project: Project,
+    folder: Path,
+    entry: StoredEntry | None,
+    *,
+    challenge_id: str | None = None,
 ) -> Bundle:
-    """Write the bundle folder (with the numbers of `entry`, when given)."""
+    """Write the bundle folder (with the numbers of `entry`, when given); `challenge_id`
+    names a hosted copy (default: the recipe's id)."""
+    challenge = challenge_for(recipe, project, entry)
+    if challenge_id is not None:
+        challenge = dataclasses.replace(challenge, id=challenge_id)
     return write_bundle(
         folder,
-        challenge_for(recipe, project, entry),
+        challenge,
         description=description(project, recipe),
         train=project.train,
         test=project.test,

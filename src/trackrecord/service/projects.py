@@ -11,7 +11,7 @@ import dataclasses
 import difflib
 import hashlib
 import tempfile
-from collections.abc import Iterable, Mapping, Sequence
+from collections.abc import Callable, Iterable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
 
@@ -60,6 +60,21 @@ class BuiltinCatalog:
         from trackrecord import catalog
 
         return dict(catalog.build_catalog(self.dest, ids, progress=progress))
+
+    def hosted_copy(
+        self,
+        project_id: str,
+        dest: Path,
+        *,
+        secret: str,
+        slug: str,
+        progress: Callable[[str], None] | None = None,
+    ) -> Path:
+        from trackrecord.catalog.registry import get_recipe
+        from trackrecord.catalog.rekey import build_hosted_copy
+
+        copy = build_hosted_copy(get_recipe(project_id), dest, secret, slug, progress=progress)
+        return copy.bundle.root
 
 
 def info_from_meta(meta: ProjectMetaLike) -> ProjectInfo:

@@ -59,6 +59,17 @@ class CatalogSource(Protocol):
     def build(
         self, ids: Sequence[str] | None = None, progress: BuildProgress | None = None
     ) -> Mapping[str, Path]: ...
+    # A bundle folder for a hosted server, re-split and re-keyed with its secret and the
+    # copy's id (DESIGN.md, rule 7): a local build says nothing about its answer key.
+    def hosted_copy(
+        self,
+        project_id: str,
+        dest: Path,
+        *,
+        secret: str,
+        slug: str,
+        progress: Callable[[str], None] | None = None,
+    ) -> Path: ...
 
 
 class ScoreLike(Protocol):

@@ -157,7 +157,7 @@ def _query_split(df: pd.DataFrame, *, seed: int, share: float, min_ratings: int 
     time) is test. Everyone else, and the earlier half of test users, is train."""
     counts = df[USER].value_counts()
     eligible = pd.Series(sorted(counts[counts >= min_ratings].index))
-    chosen = set(eligible.sample(frac=share, random_state=seed))
+    chosen = set(eligible.sample(frac=share, random_state=splits.seed_for(seed)))
     mine = df[df[USER].isin(chosen)]
     rank = mine.groupby(USER).cumcount()
     size = mine.groupby(USER)[ITEM].transform("size")

@@ -33,3 +33,13 @@
   }
   document.querySelectorAll("form[data-dropzone]").forEach(enhance);
 })();
+// Forms whose work takes a while (data-wait) say so on their button until the page answers.
+(function () {
+  "use strict";
+  document.querySelectorAll("form[data-wait]").forEach(function (form) {
+    form.addEventListener("submit", function () {
+      var button = form.querySelector("button");
+      if (button) { button.disabled = true; button.textContent = form.getAttribute("data-wait"); }
+    });
+  });
+})();
