@@ -34,6 +34,9 @@ DEFAULT_MAX_HEADER_BYTES = 64 * 1024
 DEFAULT_MAX_EXTRA_COLUMNS = 50
 DEFAULT_MAX_BUNDLE_UNPACKED_MB = 512
 DEFAULT_MAX_BUNDLE_MEMBERS = 10_000
+DEFAULT_INVALID_PER_DAY = 20
+DEFAULT_INVALID_RETENTION_DAYS = 7
+DEFAULT_GC_GRACE_MINUTES = 60
 
 
 def _default_home() -> Path:
@@ -126,6 +129,31 @@ SETTINGS: tuple[Setting, ...] = (
         int,
         "Most files (zip members) a bundle zip may hold.",
     ),
+    # Invalid uploads and the file store (issue 11, finding 8).
+    Setting(
+        "invalid_per_day",
+        "TRACKRECORD_INVALID_PER_DAY",
+        lambda: DEFAULT_INVALID_PER_DAY,
+        int,
+        "Files that could not be scored a learner may send to one challenge per UTC day. "
+        "Once used up, uploads are refused (429) before they are stored or read.",
+    ),
+    Setting(
+        "invalid_retention_days",
+        "TRACKRECORD_INVALID_RETENTION_DAYS",
+        lambda: DEFAULT_INVALID_RETENTION_DAYS,
+        int,
+        "Days the file of an invalid submission is kept; `trackrecord admin gc` removes "
+        "older ones (the submission and its reasons stay).",
+    ),
+    Setting(
+        "gc_grace_minutes",
+        "TRACKRECORD_GC_GRACE_MINUTES",
+        lambda: DEFAULT_GC_GRACE_MINUTES,
+        int,
+        "`trackrecord admin gc` leaves files younger than this alone: unreferenced ones and "
+        "temporary files of uploads may belong to an upload in flight.",
+    ),
     Setting(
         "hosted",
         "TRACKRECORD_HOSTED",
@@ -191,6 +219,9 @@ class Settings:
     max_extra_columns: int = DEFAULT_MAX_EXTRA_COLUMNS
     max_bundle_unpacked_mb: int = DEFAULT_MAX_BUNDLE_UNPACKED_MB
     max_bundle_members: int = DEFAULT_MAX_BUNDLE_MEMBERS
+    invalid_per_day: int = DEFAULT_INVALID_PER_DAY
+    invalid_retention_days: int = DEFAULT_INVALID_RETENTION_DAYS
+    gc_grace_minutes: int = DEFAULT_GC_GRACE_MINUTES
     hosted: bool = False
     host: str = "127.0.0.1"
     port: int = 8765
@@ -231,9 +262,15 @@ _POSITIVE = {
     "max_header_bytes": "bytes",
     "max_bundle_unpacked_mb": "MiB",
     "max_bundle_members": "files",
+    "invalid_per_day": "files",
+    "gc_grace_minutes": "minutes",
 }
 # Counts that may be zero (no slack at all) but not negative.
-_NOT_NEGATIVE = {"max_extra_rows": "lines", "max_extra_columns": "columns"}
+_NOT_NEGATIVE = {
+    "max_extra_rows": "lines",
+    "max_extra_columns": "columns",
+    "invalid_retention_days": "days",
+}
 
 
 def load_settings(

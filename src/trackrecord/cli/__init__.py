@@ -26,6 +26,7 @@ AREAS = (
     "server",
     "portfolio_cli",
     "ledger_cli",
+    "admin_cli",
 )
 
 COMMANDS = {
@@ -44,6 +45,7 @@ COMMANDS = {
     "serve": "server",
     "login": "server",
     "token": "server",
+    "admin": "admin_cli",
     "post": "portfolio_cli",
     "publish": "portfolio_cli",
     "keys": "ledger_cli",

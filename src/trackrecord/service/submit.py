@@ -5,7 +5,14 @@ blob is harmless), then it is scored, then one transaction records it. The quota
 twice: cheaply before scoring (so a learner over quota gets the answer at once), and again
 under a lock in the transaction that inserts the row, so concurrent submitters can never
 exceed it: `BEGIN IMMEDIATE` on SQLite, `SELECT ... FOR UPDATE` of the user row on
-PostgreSQL. Only scored submissions count; invalid ones are recorded for the history.
+PostgreSQL. Only scored submissions count against the quota.
+
+Files that cannot be scored have an allowance of their own (`invalid_per_day` per user,
+challenge and UTC day): once it is used up, every upload to that challenge is refused that
+day before it is stored or read, so invalid uploads cannot fill the disk. It is counted the
+same two ways (cheaply first, then under the lock before the row is inserted). An invalid
+submission's row and reasons are kept for good; its file is removed by `trackrecord admin
+gc` after `invalid_retention_days`, and the history then says the file is no longer kept.
 
 A submission to a project the user already finalized is *practice*: scored and kept like
 any other, but never part of the medal, the final picks or the mastery evidence. Every
@@ -47,6 +54,10 @@ SCORED = "scored"
 INVALID = "invalid"
 RECORDED_ERRORS = (InvalidSubmission, InvalidMetricInput)
 MAX_NAME_BYTES = 200
+FILE_REMOVED = (
+    "the file is no longer kept: files that could not be scored are removed after a "
+    "retention period; the reasons above stay"
+)
 
 
 def day_bounds(now: datetime) -> tuple[datetime, datetime]:
@@ -55,25 +66,50 @@ def day_bounds(now: datetime) -> tuple[datetime, datetime]:
     return start, start + timedelta(days=1)
 
 
-def count_today(session: Session, user_id: int, challenge_id: int, now: datetime) -> int:
+def count_today(
+    session: Session, user_id: int, challenge_id: int, now: datetime, status: str = SCORED
+) -> int:
+    """The user's submissions to a challenge with this status on `now`'s UTC day."""
     start, end = day_bounds(now)
     query = select(func.count(Submission.id)).where(
         Submission.user_id == user_id,
         Submission.challenge_id == challenge_id,
-        Submission.status == SCORED,
+        Submission.status == status,
         Submission.created_at >= start,
         Submission.created_at < end,
     )
     return int(session.scalar(query) or 0)
 
 
+def _until_reset(now: datetime) -> str:
+    minutes = int((day_bounds(now)[1] - now).total_seconds() // 60) + 1
+    return f"{minutes // 60} h {minutes % 60:02d} min"
+
+
 def _quota_error(row: Challenge, now: datetime) -> QuotaExceeded:
-    reset = day_bounds(now)[1]
-    minutes = int((reset - now).total_seconds() // 60) + 1
     return QuotaExceeded(
         f"you have used all {row.per_day} submissions to {row.slug} for today (UTC); "
-        f"the next one counts from 00:00 UTC, in {minutes // 60} h {minutes % 60:02d} min"
+        f"the next one counts from 00:00 UTC, in {_until_reset(now)}"
     )
+
+
+def _invalid_quota_error(row: Challenge, allowed: int, now: datetime) -> QuotaExceeded:
+    return QuotaExceeded(
+        f"you have sent {allowed} files to {row.slug} today (UTC) that could not be scored, "
+        f"the most allowed in a day; uploads to {row.slug} are refused until 00:00 UTC, in "
+        f"{_until_reset(now)}. Compare your file with the sample submission before sending it"
+    )
+
+
+def _check_allowances(
+    svc: Service, session: Session, user_id: int, row: Challenge, now: datetime
+) -> None:
+    """Refuse when today's scored quota or today's allowance of invalid files is used up."""
+    if count_today(session, user_id, row.id, now) >= row.per_day:
+        raise _quota_error(row, now)
+    allowed = svc.settings.invalid_per_day
+    if count_today(session, user_id, row.id, now, INVALID) >= allowed:
+        raise _invalid_quota_error(row, allowed, now)
 
 
 def check_open(row: Challenge, now: datetime) -> None:
@@ -84,13 +120,13 @@ def check_open(row: Challenge, now: datetime) -> None:
 
 
 def _prepare(svc: Service, user_id: int, project_id: str) -> Challenge:
-    """The challenge row, with the user enrolled; refuses early when closed or over quota."""
+    """The challenge row, with the user enrolled; refuses early when closed, over quota or
+    out of invalid files for today."""
     with svc.session(write_lock=True) as s:
         row = svc.challenge_row(s, project_id)
         now = svc.now()
         check_open(row, now)
-        if count_today(s, user_id, row.id, now) >= row.per_day:
-            raise _quota_error(row, now)
+        _check_allowances(svc, s, user_id, row, now)
         svc.enroll(s, user_id, row)
     return row
 
@@ -149,12 +185,28 @@ def _new_row(
     )
 
 
+def _lock_user(session: Session, user_id: int) -> None:
+    """Serialize this user's quota checks with their inserts (a row lock on PostgreSQL;
+    SQLite's `BEGIN IMMEDIATE` already holds the database write lock)."""
+    if session.execute(select(User.id).where(User.id == user_id).with_for_update()).first():
+        return
+    raise NotFound(f"no user with id {user_id}")
+
+
 def _record_invalid(
     svc: Service, user_id: int, row: Challenge, blob: Blob, filename: str,
     note: str | None, exc: TrackrecordError,
 ) -> None:  # fmt: skip
+    """Record the invalid file with its reasons, if today's allowance still has room; a
+    concurrent upload that used the last place gets the quota error instead (the file it
+    stored is left unreferenced for `admin gc`)."""
     with svc.session(write_lock=True) as s:
-        sub = _new_row(s, user_id, row, blob, filename, note, svc.now())
+        _lock_user(s, user_id)
+        now = svc.now()
+        allowed = svc.settings.invalid_per_day
+        if count_today(s, user_id, row.id, now, INVALID) >= allowed:
+            raise _invalid_quota_error(row, allowed, now) from exc
+        sub = _new_row(s, user_id, row, blob, filename, note, now)
         sub.error = exc.to_dict()
         s.add(sub)
 
@@ -165,9 +217,7 @@ def _record_scored(
 ) -> tuple[Submission, int]:  # fmt: skip
     """Insert the scored row if the quota allows, atomically; returns it and today's count."""
     with svc.session(write_lock=True) as s:
-        locked = s.execute(select(User.id).where(User.id == user_id).with_for_update()).first()
-        if locked is None:
-            raise NotFound(f"no user with id {user_id}")
+        _lock_user(s, user_id)
         now = svc.now()
         used = count_today(s, user_id, row.id, now)
         if used >= row.per_day:
@@ -202,7 +252,8 @@ def submit(
     """Validate, score and record one submission file.
 
     Invalid files are recorded with their problems (not counting against the quota) and the
-    scoring error is raised. Raises QuotaExceeded when today's scored submissions are used up.
+    scoring error is raised. Raises QuotaExceeded when today's scored submissions, or
+    today's allowance of invalid files, are used up (then nothing is stored or read).
     """
     if not path.is_file():
         raise NotFound(f"no submission file at {path}")
@@ -265,12 +316,17 @@ def view(
     number: int,
     picked: bool = False,
     reveal: bool = False,
+    file_kept: bool = True,
 ) -> SubmissionView:
-    """A submission as the learner sees it; the private score only when `reveal`."""
+    """A submission as the learner sees it; the private score only when `reveal`.
+    `file_kept=False` (an invalid file removed after its retention) adds a line saying so
+    after the reasons, which stay."""
     error = (sub.error or {}).get("error", {})
     problems = tuple(str(Problem(**p)) for p in error.get("problems", []))
     if error.get("message"):
         problems = (str(error["message"]), *problems)
+    if not file_kept:
+        problems = (*problems, FILE_REMOVED)
     return SubmissionView(
         id=sub.id,
         project_id=project_id,
@@ -287,6 +343,7 @@ def view(
         note=sub.note,
         number=number,
         practice=bool(sub.practice),
+        file_kept=file_kept,
     )
 
 
@@ -313,6 +370,9 @@ def submissions(svc: Service, user_id: int, project_id: str) -> list[SubmissionV
         )
         reveal = finalization_of(s, user_id, row.id) is not None
     return [
-        view(x, row.slug, number=n, picked=x.id in picked, reveal=reveal)
+        view(
+            x, row.slug, number=n, picked=x.id in picked, reveal=reveal,
+            file_kept=x.status != INVALID or svc.blobs.exists(x.file_sha256),
+        )
         for n, x in enumerate(subs, 1)
-    ]
+    ]  # fmt: skip

@@ -176,7 +176,8 @@ class SubmissionView:
     `id` is the database id, unique across projects (what the web form and the JSON API's
     picks take). `problems` says why an invalid file was not scored. `practice`: sent after
     the user finalized the project; scored for learning, never part of the medal, the final
-    picks or the mastery evidence.
+    picks or the mastery evidence. `file_kept` is False once the file of an invalid
+    submission was removed after its retention (the row and its reasons stay).
     """
 
     id: int
@@ -194,6 +195,7 @@ class SubmissionView:
     note: str | None = None
     number: int = 0
     practice: bool = False
+    file_kept: bool = True
 
 
 @dataclass(frozen=True)
