@@ -3,6 +3,9 @@
 Parsing a large solution.csv costs as much as reading the submission, so a parsed copy is
 kept in memory and, when a cache folder is given, as an Arrow IPC file that is
 memory-mapped on later runs. The cache key is the file's path, size and mtime.
+
+Integer ids get their order computed with the parse and cached beside them (`IdOrder`), so
+a submission in any row order is matched with a gather, not a hash join (scoring/ids.py).
 """
 
 from __future__ import annotations
@@ -10,7 +13,7 @@ from __future__ import annotations
 import hashlib
 import os
 import tempfile
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from pathlib import Path
 
 import numpy as np
@@ -24,9 +27,10 @@ from trackrecord.bundle.writer import USAGE, USAGE_VALUES
 from trackrecord.errors import InvalidBundle, Problem, strip_paths
 from trackrecord.metrics import InputKind, get_metric
 from trackrecord.scoring.arrays import read_pool, single, to_numpy
+from trackrecord.scoring.ids import IdOrder, build_id_order
 
 PUBLIC, PRIVATE, IGNORED = 0, 1, 2
-CACHE_FORMAT = "2"
+CACHE_FORMAT = "3"  # 3: the id order (`__order`, metadata `ids`)
 
 FLOAT_TRUTH = {InputKind.VALUES, InputKind.SCORES, InputKind.RISK, InputKind.MULTILABEL}
 
@@ -37,6 +41,7 @@ class Solution:
     usage: NDArray[np.int8]
     columns: dict[str, pa.Array]
     groups: pa.Array | None
+    id_order: IdOrder | None = None  # None: ids are matched by hashing (text, duplicates)
 
     def __len__(self) -> int:
         return len(self.ids)
@@ -63,6 +68,7 @@ def load_solution(path: Path, challenge: Challenge, cache_dir: Path | None = Non
         solution = _from_cache_table(cached)
     else:
         solution = _to_solution(_read_csv(path, challenge), challenge, path.name)
+        solution = replace(solution, id_order=build_id_order(solution.ids))
         if cache_dir:
             _write_cache(key, _to_cache_table(solution), cache_dir)
     _MEMORY.clear()  # one answer key at a time: they can be large
@@ -79,18 +85,33 @@ def _to_cache_table(solution: Solution) -> pa.Table:
     columns = {"__id": solution.ids, "__usage": codes}
     if solution.groups is not None:
         columns["__group"] = solution.groups
+    index = solution.id_order
+    ids = b"hashed" if index is None else b"sorted" if index.order is None else b"order"
+    if index is not None and index.order is not None:
+        order = np.ascontiguousarray(index.order)
+        kind = pa.int32() if order.dtype == np.int32 else pa.int64()
+        columns["__order"] = pa.Array.from_buffers(kind, order.size, [None, pa.py_buffer(order)])
     columns.update(solution.columns)
-    return pa.table(columns)
+    return pa.table(columns).replace_schema_metadata({b"ids": ids})
 
 
 def _from_cache_table(table: pa.Table) -> Solution:
     names = [n for n in table.column_names if not n.startswith("__")]
     groups = single(table.column("__group")) if "__group" in table.column_names else None
+    ids = single(table.column("__id"))
+    kind = (table.schema.metadata or {}).get(b"ids")
+    index = None
+    if kind == b"sorted":
+        index = IdOrder(to_numpy(ids).astype(np.int64, copy=False), None)
+    elif kind == b"order":
+        order = to_numpy(single(table.column("__order")))
+        index = IdOrder(to_numpy(ids).astype(np.int64, copy=False), order)
     return Solution(
-        ids=single(table.column("__id")),
+        ids=ids,
         usage=to_numpy(single(table.column("__usage"))),
         columns={n: single(table.column(n)) for n in names},
         groups=groups,
+        id_order=index,
     )
 
 

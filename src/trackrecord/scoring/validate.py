@@ -11,6 +11,7 @@ import difflib
 import math
 from collections.abc import Callable, Sequence
 from dataclasses import dataclass
+from typing import Any
 
 import numpy as np
 import pyarrow as pa
@@ -19,6 +20,7 @@ from numpy.typing import NDArray
 from trackrecord.bundle.model import Challenge
 from trackrecord.errors import MAX_LISTED, Problem
 from trackrecord.scoring.arrays import to_numpy
+from trackrecord.scoring.ids import is_permutation, lookup
 from trackrecord.scoring.solution import Solution
 
 ROW_SUM_TOLERANCE = 1e-3
@@ -128,26 +130,37 @@ def check_columns(header: Sequence[str], challenge: Challenge, file: str) -> lis
 
 def match_ids(
     ids: pa.Array, solution: Solution, loc: Locator, id_column: str
-) -> tuple[NDArray[np.intp] | None, list[Problem]]:
+) -> tuple[NDArray[np.signedinteger[Any]] | None, list[Problem]]:
     """Map each submission row to its answer-key row.
 
     Returns (None, []) when the rows are already in answer-key order (the common case, no
     index array needed), (positions, []) otherwise, and (None, problems) when ids don't fit.
     """
     sol_ids = solution.ids
-    if ids.type != sol_ids.type:
-        ids, sol_ids = ids.cast(pa.string()), sol_ids.cast(pa.string())
-    problems: list[Problem] = []
-    if ids.null_count:
-        rows = np.flatnonzero(to_numpy(ids.is_null()))
-        problems += loc.many(rows, "the id is empty", "rows with an empty id", id_column)
-    if len(ids) == len(sol_ids) and not problems and _same(ids, sol_ids):
+    n = len(sol_ids)
+    if not ids.null_count and len(ids) == n and _same(ids, sol_ids):
         return None, []  # the common case: rows in the order of test.csv
-    import pyarrow.compute as pc
+    pos = lookup(ids, sol_ids, solution.id_order)
+    if not ids.null_count and is_permutation(pos, n):
+        return pos, []  # every test id once, in another order
+    problems = _id_problems(ids, pos, sol_ids, loc, id_column)
+    return (None, problems) if problems else (pos, [])
 
-    index = pc.index_in(ids, value_set=sol_ids)
-    pos = to_numpy(index.fill_null(-1)).astype(np.intp)
-    unknown = np.flatnonzero((pos < 0) & ~to_numpy(ids.is_null()))
+
+def _id_problems(
+    ids: pa.Array,
+    pos: NDArray[np.signedinteger[Any]],
+    sol_ids: pa.Array,
+    loc: Locator,
+    id_column: str,
+) -> list[Problem]:
+    """Empty, unknown, duplicate and missing ids, each located by line."""
+    problems: list[Problem] = []
+    nulls = to_numpy(ids.is_null()) if ids.null_count else np.zeros(len(ids), dtype=np.bool_)
+    if ids.null_count:
+        rows = np.flatnonzero(nulls)
+        problems += loc.many(rows, "the id is empty", "rows with an empty id", id_column)
+    unknown = np.flatnonzero((pos < 0) & ~nulls)
     if len(unknown):
         problems += loc.many(unknown, "id is not in the test set", "unknown ids", id_column)
     known = pos[pos >= 0]
@@ -171,13 +184,15 @@ def match_ids(
                 column=id_column,
             )
         )
-    return (None, problems) if problems else (pos, [])
+    return problems
 
 
 def _same(a: pa.Array, b: pa.Array) -> bool:
     """Equal arrays of equal length without nulls; integer ids compared in numpy."""
     if pa.types.is_integer(a.type) and a.type == b.type:
         return bool(np.array_equal(to_numpy(a), to_numpy(b)))
+    if a.type != b.type:
+        return False  # e.g. text ids against integer ones: the lookup compares them as text
     return bool(a.equals(b))
 
 
