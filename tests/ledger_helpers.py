@@ -3,6 +3,7 @@
 from __future__ import annotations
 
 import uuid
+from dataclasses import replace
 from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
@@ -11,7 +12,7 @@ from trackrecord.ledger import credential as C
 from trackrecord.ledger import statuslist, vcjwt
 from trackrecord.ledger.chain import build_chain
 from trackrecord.ledger.export import Export, IssuerEntry
-from trackrecord.ledger.keys import KeyStore
+from trackrecord.ledger.keys import Issuer, KeyStore
 
 SUBJECT = "urn:uuid:00000000-0000-4000-8000-000000000001"
 T0 = datetime(2026, 11, 1, 12, 0, tzinfo=UTC)
@@ -33,7 +34,7 @@ def achievement(project: str = "titanic") -> C.Achievement:
 
 
 def make_input(
-    store: KeyStore,
+    store: KeyStore | None,
     i: int = 0,
     *,
     origin: C.Origin = "self-scored",
@@ -48,7 +49,7 @@ def make_input(
     )
     return C.CredentialInput(
         credential_id=f"urn:uuid:{uuid.uuid4()}",
-        issuer=store.issuer(),
+        issuer=store.issuer() if store is not None else Issuer("urn:uuid:x", "x"),
         subject_id=SUBJECT,
         achievement=achievement(f"project-{i}"),
         result=result,
@@ -68,11 +69,11 @@ def ledger(
     store: KeyStore, n: int = 4, *, revoked: tuple[int, ...] = (), with_status: bool = True
 ) -> Export:
     """An export of `n` credentials of one issuer, each with a status entry (index i)."""
-    tokens = [
-        signed(store, i, status=statuslist.entry(LIST_URL, i) if with_status else None)
-        for i in range(n)
-    ]
-    issuer = store.issuer()
+    issuer, key = store.issuer(), store.active()
+    tokens = []
+    for i in range(n):
+        inp = make_input(None, i, status=statuslist.entry(LIST_URL, i) if with_status else None)
+        tokens.append(vcjwt.sign(C.build_credential(replace(inp, issuer=issuer)), key))
     lists: dict[str, str] = {}
     if with_status:
         bits = statuslist.bitstring(revoked)

@@ -15,6 +15,8 @@ from typing import Any
 import jsonschema
 import jwt as pyjwt
 import pytest
+from hypothesis import given, settings
+from hypothesis import strategies as st
 
 from tests.ledger_helpers import LIST_URL, SUBJECT, T0, ledger, make_input, signed, store_at
 from trackrecord.errors import ConfigError
@@ -426,3 +428,27 @@ def test_expired_and_not_yet_valid(tmp_path: Path) -> None:
     assert "expired" in _first_failure(export)[1]
     assert verify_export(export, now=T0 + timedelta(hours=1)).ok
     assert "not valid yet" in verify_export(export, now=T0 - timedelta(days=1)).records[0].reason
+
+
+@settings(max_examples=400, deadline=None)
+@given(
+    issuer=st.text(max_size=40),
+    position=st.integers(min_value=0, max_value=2**53 - 1),
+    credential=st.text(max_size=200) | st.from_regex(r"[A-Za-z0-9_.-]{0,300}", fullmatch=True),
+    prev_hash=st.none() | st.text(max_size=64) | st.from_regex(r"[0-9a-f]{64}", fullmatch=True),
+)
+def test_canonical_record_is_rfc8785(
+    issuer: str, position: int, credential: str, prev_hash: str | None
+) -> None:
+    """The direct path for plain records writes exactly what the rfc8785 library writes."""
+    import rfc8785
+
+    from trackrecord.ledger.chain import canonical_record
+
+    body = {"issuer": issuer, "position": position, "credential": credential,
+            "prev_hash": prev_hash}  # fmt: skip
+    try:
+        expected = rfc8785.dumps(body)
+    except rfc8785.CanonicalizationError:  # e.g. lone surrogates: not JSON text
+        return
+    assert canonical_record(issuer, position, credential, prev_hash) == expected

@@ -36,6 +36,11 @@ KEY_BITS = 2048
 POSIX = os.name == "posix"
 
 
+# Private keys already parsed, by file: a kid names one key (its thumbprint, checked on
+# load) and a key file is never rewritten, so a parsed key stays right for its path.
+_LOADED: dict[Path, SigningKey] = {}
+
+
 @dataclass(frozen=True)
 class Issuer:
     """Who signs: the OB 3.0 issuer profile (`iss` of every credential)."""
@@ -207,10 +212,14 @@ class KeyStore:
                 f"the private key {path} can be read by other users: run `chmod 600 {path}` "
                 "(and consider `trackrecord keys rotate` if someone may have copied it)"
             )
-        key = RSAKey.import_key(path.read_bytes())
+        cached = _LOADED.get(path)
+        if cached is not None:
+            return cached
+        key = RSAKey.import_key(path.read_bytes())  # slow: the RSA key's checks take ~30 ms
         if key.thumbprint() != kid:
             raise ConfigError(f"{path} does not hold the key its name says ({kid})")
-        return SigningKey(kid, key)
+        _LOADED[path] = SigningKey(kid, key)
+        return _LOADED[path]
 
 
 def keystore(home: Path) -> KeyStore:

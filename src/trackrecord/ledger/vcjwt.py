@@ -72,6 +72,14 @@ def split(token: str) -> tuple[dict[str, Any], dict[str, Any]]:
     return _b64json(parts[0], "header"), _b64json(parts[1], "payload")
 
 
+def header_of(token: str) -> dict[str, Any]:
+    """The JOSE header alone (cheap: the payload is left encoded)."""
+    parts = token.strip().split(".") if isinstance(token, str) else []
+    if len(parts) != 3 or not all(parts):
+        raise TokenError("not a compact JWS (three base64url parts joined by dots)")
+    return _b64json(parts[0], "header")
+
+
 def decode_credential(token: str) -> dict[str, Any]:
     """The credential inside a VC-JWT, WITHOUT verifying it: for display only. The JWT
     claims (iss, jti, nbf, sub, exp) are left out; they restate credential members."""

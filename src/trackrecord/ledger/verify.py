@@ -17,6 +17,7 @@ from __future__ import annotations
 from collections.abc import Mapping
 from dataclasses import dataclass, field
 from datetime import datetime
+from functools import cached_property
 from typing import Any
 
 from joserfc.jwk import RSAKey
@@ -30,16 +31,30 @@ from trackrecord.ledger.keys import thumbprint
 
 @dataclass(frozen=True)
 class RecordCheck:
-    """The verdict on one record: `reason` says what failed, or what was verified."""
+    """The verdict on one record: `reason` says what failed, or what was verified.
+
+    `credential` is decoded from the record's token when first read (a report of 10,000
+    records keeps tokens, not 10,000 parsed documents); it is the verified content when
+    `ok`, and for display only otherwise."""
 
     index: int
     issuer: str
     position: int
     ok: bool
     reason: str
-    credential: dict[str, Any] | None = None  # decoded; verified only when ok
-    origin: str | None = None
+    token: str
     kid: str | None = None
+
+    @cached_property
+    def credential(self) -> dict[str, Any] | None:
+        try:
+            return vcjwt.decode_credential(self.token)
+        except vcjwt.TokenError:
+            return None
+
+    @property
+    def origin(self) -> str | None:
+        return origin_of(self.credential) if self.credential else None
 
     @property
     def name(self) -> str:
@@ -149,12 +164,16 @@ class _Statuses:
             return None, f"status list {url}: {exc}"
 
 
-def _decoded(token: str) -> tuple[dict[str, Any] | None, dict[str, Any] | None]:
-    try:
-        header, payload = vcjwt.split(token)
-    except vcjwt.TokenError:
-        return None, None
-    return header, {k: v for k, v in payload.items() if k not in vcjwt.JWT_CLAIMS}
+def _header(token: str, seen: dict[str, dict[str, Any] | None]) -> dict[str, Any] | None:
+    """The JOSE header; one key's tokens share their header segment, decoded once."""
+    segment = token.partition(".")[0]
+    if segment not in seen:
+        try:
+            seen[segment] = vcjwt.header_of(token)
+        except vcjwt.TokenError:
+            seen[segment] = None
+    found = seen[segment]
+    return dict(found) if found is not None else None
 
 
 class _Verifier:
@@ -164,36 +183,32 @@ class _Verifier:
         self.statuses = _Statuses(export, self.keys)
         self.now = now
         self.ids: dict[str, int] = {}
+        self.headers: dict[str, dict[str, Any] | None] = {}
 
     def check(self, index: int, record: Record) -> RecordCheck:
-        header, credential = _decoded(record.credential)
+        header = _header(record.credential, self.headers)
         kid = str(header.get("kid")) if header and header.get("kid") else None
-        reason = self._problem(index, record, header, credential, kid)
+        reason = self._problem(index, record, header, kid)
         return RecordCheck(
             index=index,
             issuer=record.issuer,
             position=record.position,
             ok=reason is None,
             reason=reason or "verified",
-            credential=credential,
-            origin=origin_of(credential) if credential else None,
+            token=record.credential,
             kid=kid,
         )
 
     def _problem(
-        self,
-        index: int,
-        record: Record,
-        header: dict[str, Any] | None,
-        credential: dict[str, Any] | None,
-        kid: str | None,
+        self, index: int, record: Record, header: dict[str, Any] | None, kid: str | None
     ) -> str | None:
+        """The first check that fails (None: all pass)."""
         link = self.walk.step(record)  # always: the walk keeps each issuer's state
         if problem := content_problem(record):
             return problem
         if link:
             return link
-        if header is None or credential is None:
+        if header is None:
             return "the credential is not a VC-JWT (three base64url JSON parts)"
         if problem := vcjwt.header_problem(header):
             return problem
