@@ -18,20 +18,50 @@ Prints each time, the throughput, and the ratio of verify's throughput to the fl
 from __future__ import annotations
 
 import argparse
-import sys
 import tempfile
 import time
+import uuid
 from collections.abc import Callable
+from datetime import UTC, datetime, timedelta
 from pathlib import Path
 
-HERE = Path(__file__).resolve().parent
-sys.path.insert(0, str(HERE.parent / "tests"))  # the tests' ledger builder
+from joserfc import jws
+from joserfc.jwk import RSAKey
 
-from joserfc import jws  # noqa: E402
-from joserfc.jwk import RSAKey  # noqa: E402
-from ledger_helpers import ledger, store_at  # noqa: E402
+from trackrecord.bundle import Thresholds
+from trackrecord.ledger import credential as C
+from trackrecord.ledger import read_export, statuslist, vcjwt, verify_export, write_export
+from trackrecord.ledger.chain import build_chain
+from trackrecord.ledger.export import Export, IssuerEntry
+from trackrecord.ledger.keys import KeyStore
 
-from trackrecord.ledger import read_export, verify_export, write_export  # noqa: E402
+LIST_URL = "https://host.example/status/0"
+T0 = datetime(2026, 11, 1, tzinfo=UTC)
+
+
+def make_ledger(store: KeyStore, n: int, revoked: int) -> Export:
+    """n host-verified credentials of one issuer, each with a status entry; one revoked."""
+    issuer, key = store.issuer(), store.active()
+    project = C.Achievement("titanic", "Titanic", "Predict who survived.", "accuracy", True,
+                            Thresholds(0.70, 0.80, 0.82), "private", ("classification",),
+                            "ab" * 32)  # fmt: skip
+    tokens = []
+    for i in range(n):
+        inp = C.CredentialInput(
+            f"urn:uuid:{uuid.uuid4()}", issuer, "urn:uuid:learner", project,
+            C.ResultFacts("result", 1 + i % 9, 0.81, 0.83, "gold"),
+            C.EvidenceFacts(f"{i:064x}", "submission.csv", 418), "host-verified",
+            T0 + timedelta(seconds=i), status=statuslist.entry(LIST_URL, i),
+        )  # fmt: skip
+        tokens.append(vcjwt.sign(C.build_credential(inp), key))
+    status = statuslist.list_credential(issuer, LIST_URL, statuslist.bitstring([revoked]), T0)
+    return Export(
+        exported_at=C.iso(T0),
+        subject={"id": "urn:uuid:learner", "name": "bench"},
+        issuers={issuer.id: IssuerEntry(issuer.name, store.jwks(), "self")},
+        records=build_chain(issuer.id, tokens),
+        status_lists={LIST_URL: vcjwt.sign(status, key)},
+    )
 
 
 def best_of(fns: list[Callable[[], object]], repeat: int) -> list[float]:
@@ -53,8 +83,8 @@ def main() -> None:
     args = parser.parse_args()
     with tempfile.TemporaryDirectory() as tmp:
         start = time.perf_counter()
-        store = store_at(Path(tmp))
-        export = ledger(store, args.n, revoked=(args.n // 2,))
+        store = KeyStore(Path(tmp) / "keys")
+        export = make_ledger(store, args.n, revoked=args.n // 2)
         path = write_export(export, Path(tmp) / "ledger.json")
         built = time.perf_counter() - start
         size = path.stat().st_size
