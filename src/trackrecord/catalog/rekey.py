@@ -41,7 +41,7 @@ from trackrecord.catalog.stored import StoredEntry
 from trackrecord.errors import Conflict
 
 LABEL = "trackrecord.hosted-copy.v1"  # keeps this key apart from every other use of the secret
-MAX_DRAWS = 6
+MAX_DRAWS = 12
 CopyProgress = Callable[[str], None]
 
 
