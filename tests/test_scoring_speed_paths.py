@@ -33,21 +33,23 @@ ID_KINDS = {
 }
 
 
-def make_bundle(dest: Path, kind: str, *, shuffled: bool, metric: str = "roc_auc") -> Bundle:
+def make_bundle(
+    dest: Path, kind: str, *, shuffled: bool, metric: str = "roc_auc", n: int = N
+) -> Bundle:
     """The same rows for every kind and order: only the ids and the answer key's order vary."""
     rng = np.random.default_rng(11)
-    k = np.arange(N)
+    k = np.arange(n)
     ids = ID_KINDS[kind](k)
-    x = rng.normal(size=N)
-    usage = np.where(rng.random(N) < 0.4, "Public", "Private")
+    x = rng.normal(size=n)
+    usage = np.where(rng.random(n) < 0.4, "Public", "Private")
     if metric == "rmse":
-        y: np.ndarray = np.round(rng.gamma(2.0, 10.0, N), 3)
+        y: np.ndarray = np.round(rng.gamma(2.0, 10.0, n), 3)
         labels, task, truth = None, "regression", "y"
     else:
-        y = np.where(x + rng.normal(size=N) > 0, "yes", "no")
+        y = np.where(x + rng.normal(size=n) > 0, "yes", "no")
         y[:4], usage[:4] = ["yes", "no", "yes", "no"], ["Public", "Public", "Private", "Private"]
         labels, task, truth = ("no", "yes"), "binary-classification", "y"
-    rows = rng.permutation(N) if shuffled else k
+    rows = rng.permutation(n) if shuffled else k
     solution = pd.DataFrame({"id": ids[rows], truth: y[rows], "Usage": usage[rows]})
     test = pd.DataFrame({"id": ids[rows], "x": x[rows]})
     ch = Challenge(
@@ -73,8 +75,8 @@ def make_bundle(dest: Path, kind: str, *, shuffled: bool, metric: str = "roc_auc
 
 def predictions(kind: str, order: np.ndarray) -> pd.DataFrame:
     """One prediction per row, fixed by the row (not by where it is written)."""
-    k = np.arange(N)
-    values = np.round(np.random.default_rng(5).random(N), 6)
+    k = np.arange(len(order))
+    values = np.round(np.random.default_rng(5).random(len(order)), 6)
     return pd.DataFrame({"id": ID_KINDS[kind](k)[order], "y": values[order]})
 
 
@@ -198,17 +200,38 @@ def test_id_order_only_for_unique_integers() -> None:
     shuffled = build_id_order(pa.array([12, 10, 11]))
     assert shuffled is not None and shuffled.dense and shuffled.low == 10
     key = pa.array([12, 10, 11])
-    queries = pa.array([11, None, 9, 13, 12, 10, 11])
+    queries = pa.chunked_array([[11, None, 9], [], [13, 12], [10, 11]])
     assert lookup(queries, key, shuffled).tolist() == [2, -1, -1, -1, 0, 1, 2]
-    sparse = build_id_order(pa.array([40, -7, 1000]))
+    sparse_key = pa.array([40, -7, 1000])
+    sparse = build_id_order(sparse_key)
     assert sparse is not None and not sparse.dense
-    assert lookup(pa.array([1000, 40, 41, -7]), pa.array([40, -7, 1000]), sparse).tolist() == [
-        2,
-        0,
-        -1,
-        1,
-    ]
-    assert lookup(pa.array(["b", None, "c"]), pa.array(["c", "b"]), None).tolist() == [1, -1, 0]
+    found = lookup(pa.chunked_array([[1000, 40], [41, None, -7]]), sparse_key, sparse)
+    assert found.tolist() == [2, 0, -1, -1, 1]
+    text = pa.chunked_array([["b", None], ["c"]])
+    assert lookup(text, pa.array(["c", "b"]), None).tolist() == [1, -1, 0]
+
+
+def test_files_read_in_many_chunks(tmp_path: Path) -> None:
+    """A file of a few MB reaches the scorer in several chunks (one per block the CSV reader
+    parsed): lookups, checks and alignment go chunk by chunk, and lines stay exact."""
+    n = 200_000
+    sorted_bundle = make_bundle(tmp_path / "s", "range", shuffled=False, n=n)
+    shuffled_bundle = make_bundle(tmp_path / "h", "range", shuffled=True, n=n)
+    order = np.random.default_rng(6).permutation(n)
+    sub = predictions("range", order)
+    path = write(sub, tmp_path / "sub.csv")
+    assert path.stat().st_size > 2 * 2**20  # several of the reader's 1 MiB blocks
+    expected = score(sorted_bundle, write(predictions("range", np.arange(n)), tmp_path / "o.csv"))
+    got = score(shuffled_bundle, path)
+    assert (got.public, got.private) == (expected.public, expected.private)
+    bad = sub.copy()
+    bad.loc[n - 10, "id"] = bad.loc[n - 20, "id"]
+    bad.loc[n - 5, "y"] = 1.5
+    with pytest.raises(InvalidSubmission) as exc:
+        score(shuffled_bundle, write(bad, tmp_path / "bad.csv"))
+    text = problems_of(exc)
+    assert f"line {n - 8}, column 'id': this id appeared on an earlier row" in text
+    assert f"line {n - 3}, column 'y': probability 1.5 is outside [0, 1]" in text
 
 
 def test_a_warm_shuffled_run_imports_no_pandas_or_compute(tmp_path: Path) -> None:

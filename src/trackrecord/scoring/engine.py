@@ -203,19 +203,24 @@ def align_table(
     if table.num_rows == 0:
         raise InvalidSubmission(f"{loc.file} has a header but no rows")
     solution = load_solution(bundle.solution_path, ch, cache_dir)
-    pos, problems = match_ids(
-        table.column(ch.id_column).combine_chunks(), solution, loc, ch.id_column
-    )
-    preds = {c: table.column(c).combine_chunks() for c in ch.target_columns}
+    # Columns stay in the reader's chunks until a step needs one array (docs/benchmarks.md:
+    # a copy of a 3M-row column costs more than the lookup it feeds).
+    pos, problems = match_ids(table.column(ch.id_column), solution, loc, ch.id_column)
+    preds = {c: table.column(c) for c in ch.target_columns}
     problems += _check_values(preds, ch, metric, solution, loc)
-    y_pred = _prediction_matrix(preds, metric)
-    if metric.kind is InputKind.PROBABILITIES and y_pred.ndim == 2 and not problems:
-        problems += check_row_sums(y_pred, loc)
-    _raise_if(problems, loc.file, ch)
-    if pos is not None:  # None: already in answer-key order
-        aligned = np.empty_like(y_pred)
-        aligned[pos] = y_pred
-        y_pred = aligned
+    if _one_float_column(preds, metric):
+        _raise_if(problems, loc.file, ch)
+        (column,) = preds.values()
+        y_pred = _aligned_floats(column, pos, len(solution))
+    else:
+        y_pred = _prediction_matrix(preds, metric)
+        if metric.kind is InputKind.PROBABILITIES and y_pred.ndim == 2 and not problems:
+            problems += check_row_sums(y_pred, loc)
+        _raise_if(problems, loc.file, ch)
+        if pos is not None:  # None: already in answer-key order
+            aligned = np.empty_like(y_pred)
+            aligned[pos] = y_pred
+            y_pred = aligned
     if metric.kind is InputKind.PROBABILITIES and y_pred.ndim == 2:
         y_pred = y_pred / y_pred.sum(axis=1, keepdims=True)  # documented renormalization
     groups = None
@@ -266,14 +271,18 @@ def _allowed_labels(ch: Challenge, solution: Solution) -> list[str]:
 
 
 def _check_values(
-    preds: dict[str, pa.Array], ch: Challenge, metric: Metric, solution: Solution, loc: Locator
+    preds: dict[str, pa.ChunkedArray],
+    ch: Challenge,
+    metric: Metric,
+    solution: Solution,
+    loc: Locator,
 ) -> list[Problem]:
     problems: list[Problem] = []
     for name, col in preds.items():
         if metric.kind is InputKind.LABELS:
-            problems += check_labels(col, name, _allowed_labels(ch, solution), loc)
+            problems += check_labels(col.combine_chunks(), name, _allowed_labels(ch, solution), loc)
         elif metric.kind is InputKind.CLUSTERS:
-            problems += check_labels(col, name, None, loc)
+            problems += check_labels(col.combine_chunks(), name, None, loc)
         else:
             unit = metric.kind in {InputKind.PROBABILITIES, InputKind.MULTILABEL}
             problems += check_floats(
@@ -287,8 +296,37 @@ def _check_values(
     return problems
 
 
-def _prediction_matrix(preds: dict[str, pa.Array], metric: Metric) -> NDArray[Any]:
-    arrays = [_numpy(col) for col in preds.values()]
+def _one_float_column(preds: dict[str, pa.ChunkedArray], metric: Metric) -> bool:
+    """One prediction column of floats (validated without nulls): no row sums to check,
+    and it can be lined up with the answer key straight from the reader's chunks."""
+    if len(preds) != 1 or metric.kind is InputKind.MULTILABEL:
+        return False
+    (column,) = preds.values()
+    return bool(pa.types.is_floating(column.type))
+
+
+def _aligned_floats(
+    column: pa.ChunkedArray, pos: NDArray[np.signedinteger[Any]] | None, rows: int
+) -> NDArray[Any]:
+    """The column in answer-key order: row i of the file goes to answer-key row pos[i]
+    (pos None: the file is in answer-key order already, and one copy joins its chunks)."""
+    if pos is None:
+        return to_numpy(column)
+    dtype = np.dtype(_FLOATS[str(column.type)])
+    out = np.empty(rows, dtype=dtype)
+    start = 0
+    for chunk in column.chunks:
+        end = start + len(chunk)
+        out[pos[start:end]] = to_numpy(chunk)
+        start = end
+    return out
+
+
+_FLOATS = {"double": "float64", "float": "float32", "halffloat": "float16"}
+
+
+def _prediction_matrix(preds: dict[str, pa.ChunkedArray], metric: Metric) -> NDArray[Any]:
+    arrays = [_numpy(col.combine_chunks()) for col in preds.values()]
     if len(arrays) == 1 and metric.kind is not InputKind.MULTILABEL:
         return arrays[0]
     return np.column_stack(arrays)

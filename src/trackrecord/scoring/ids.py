@@ -91,15 +91,25 @@ def _int64(ids: pa.Array) -> NDArray[np.int64]:
     return to_numpy(ids).astype(np.int64, copy=False)
 
 
-def lookup(ids: pa.Array, key_ids: pa.Array, key: IdOrder | None) -> Positions:
-    """The answer-key row of each id, -1 for ids not in the key and for empty ids."""
-    if key is not None and _indexable(ids.type):
-        values = _int64(ids)
-        pos = _dense(values, key) if key.dense else _merged(values, key)
-    else:
-        pos = _hashed(ids, key_ids)
-    if ids.null_count:
-        pos[to_numpy(ids.is_null())] = -1
+def lookup(ids: pa.ChunkedArray, key_ids: pa.Array, key: IdOrder | None) -> Positions:
+    """The answer-key row of each id, -1 for ids not in the key and for empty ids.
+
+    Integer ids are looked up chunk by chunk, as the CSV reader left them: joining the
+    chunks first would copy the column, and on a machine where fresh memory is slow
+    (docs/benchmarks.md) the copy and its temporaries cost more than the lookup.
+    """
+    if key is None or not _indexable(ids.type) or len(key.ids) == 0:
+        return _hashed(ids, key_ids)
+    pos = np.empty(len(ids), dtype=np.intp if key.order is None else key.order.dtype)
+    start = 0
+    for chunk in ids.chunks:
+        end = start + len(chunk)
+        values = _int64(chunk)
+        found = _dense(values, key) if key.dense else _merged(values, key)
+        if chunk.null_count:
+            found[to_numpy(chunk.is_null())] = -1
+        pos[start:end] = found
+        start = end
     return pos
 
 
@@ -129,12 +139,12 @@ def _merged(values: NDArray[np.int64], key: IdOrder) -> Positions:
     return pos
 
 
-def _hashed(ids: pa.Array, key_ids: pa.Array) -> Positions:
+def _hashed(ids: pa.ChunkedArray, key_ids: pa.Array) -> Positions:
     if ids.type != key_ids.type:
         ids, key_ids = ids.cast(pa.string()), key_ids.cast(pa.string())
     import pyarrow.compute as pc  # 25 ms of imports that integer ids don't need
 
-    index = pc.index_in(ids, value_set=key_ids)
+    index = pc.index_in(ids.combine_chunks(), value_set=key_ids)
     # Not `fill_null(-1)`: making the scalar imports pandas (0.15 s). A null's slot in the
     # values buffer is unspecified, so it is masked explicitly.
     raw = np.frombuffer(

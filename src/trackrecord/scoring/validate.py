@@ -129,13 +129,16 @@ def check_columns(header: Sequence[str], challenge: Challenge, file: str) -> lis
 
 
 def match_ids(
-    ids: pa.Array, solution: Solution, loc: Locator, id_column: str
+    ids: pa.Array | pa.ChunkedArray, solution: Solution, loc: Locator, id_column: str
 ) -> tuple[NDArray[np.signedinteger[Any]] | None, list[Problem]]:
     """Map each submission row to its answer-key row.
 
     Returns (None, []) when the rows are already in answer-key order (the common case, no
     index array needed), (positions, []) otherwise, and (None, problems) when ids don't fit.
+    `ids` may be the reader's chunked column: it is compared and looked up chunk by chunk.
     """
+    if isinstance(ids, pa.Array):
+        ids = pa.chunked_array([ids], type=ids.type)
     sol_ids = solution.ids
     n = len(sol_ids)
     if not ids.null_count and len(ids) == n and _same(ids, sol_ids):
@@ -148,7 +151,7 @@ def match_ids(
 
 
 def _id_problems(
-    ids: pa.Array,
+    ids: pa.ChunkedArray,
     pos: NDArray[np.signedinteger[Any]],
     sol_ids: pa.Array,
     loc: Locator,
@@ -187,13 +190,21 @@ def _id_problems(
     return problems
 
 
-def _same(a: pa.Array, b: pa.Array) -> bool:
-    """Equal arrays of equal length without nulls; integer ids compared in numpy."""
-    if pa.types.is_integer(a.type) and a.type == b.type:
-        return bool(np.array_equal(to_numpy(a), to_numpy(b)))
+def _same(a: pa.ChunkedArray, b: pa.Array) -> bool:
+    """Equal columns of equal length without nulls; integer ids compared in numpy, chunk by
+    chunk (a shuffled file differs in its first chunk)."""
     if a.type != b.type:
         return False  # e.g. text ids against integer ones: the lookup compares them as text
-    return bool(a.equals(b))
+    if not pa.types.is_integer(a.type):
+        return bool(a.equals(pa.chunked_array([b], type=b.type)))
+    key = to_numpy(b)
+    start = 0
+    for chunk in a.chunks:
+        end = start + len(chunk)
+        if not np.array_equal(to_numpy(chunk), key[start:end]):
+            return False
+        start = end
+    return True
 
 
 def _above(lo: float, minimum: float | None, strict: bool) -> bool:
@@ -201,7 +212,7 @@ def _above(lo: float, minimum: float | None, strict: bool) -> bool:
 
 
 def check_floats(
-    col: pa.Array,
+    col: pa.Array | pa.ChunkedArray,
     name: str,
     loc: Locator,
     *,
@@ -211,14 +222,14 @@ def check_floats(
 ) -> list[Problem]:
     """Empty cells, NaN, inf, (for probabilities) values outside [0, 1], and values below
     the metric's `minimum` (strictly above it when `strict`), each located by line."""
-    values = to_numpy(col).astype(np.float64, copy=False)
-    if col.null_count == 0 and len(values):
-        # Fast path for valid files: two reductions, no temporary masks. NaN propagates
-        # through min/max, and a NaN or inf bound fails these comparisons.
-        lo, hi = float(values.min()), float(values.max())
+    if col.null_count == 0 and len(col):
+        # Fast path for valid files: two reductions per chunk, no copy, no temporary masks.
+        # NaN propagates through min/max, and a NaN or inf bound fails these comparisons.
+        lo, hi = _bounds(col)
         bounded = math.isfinite(lo) and math.isfinite(hi)
         if (lo >= 0.0 and hi <= 1.0) if unit else (bounded and _above(lo, minimum, strict)):
             return []
+    values = to_numpy(col).astype(np.float64, copy=False)
     problems: list[Problem] = []
     nulls = to_numpy(col.is_null()) if col.null_count else None
     if nulls is not None:
@@ -252,6 +263,14 @@ def check_floats(
             name,
         )
     return problems
+
+
+def _bounds(col: pa.Array | pa.ChunkedArray) -> tuple[float, float]:
+    chunks = col.chunks if isinstance(col, pa.ChunkedArray) else [col]
+    parts = [to_numpy(c).astype(np.float64, copy=False) for c in chunks if len(c)]
+    lows = np.array([p.min() for p in parts])
+    highs = np.array([p.max() for p in parts])
+    return float(lows.min()), float(highs.max())
 
 
 def check_labels(
