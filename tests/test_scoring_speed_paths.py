@@ -260,3 +260,14 @@ def test_a_warm_shuffled_run_imports_no_pandas_or_compute(tmp_path: Path) -> Non
         seen.append(out[out.rindex("}") + 1 :].strip())
     assert "pandas" not in seen[0], seen[0]
     assert seen[1] == "[]", seen[1]
+
+
+def test_a_shuffled_range_gets_the_same_order_as_a_sort() -> None:
+    rng = np.random.default_rng(0)
+    for ids in (rng.permutation(1000) + 17, rng.permutation(1000) * 3 - 40):
+        index = build_id_order(pa.array(ids))
+        assert index is not None and index.order is not None
+        assert index.order.tolist() == np.argsort(ids).tolist()
+    with_repeat = rng.permutation(1000)
+    with_repeat[5] = with_repeat[6]  # one id twice, another missing: hashed instead
+    assert build_id_order(pa.array(with_repeat)) is None

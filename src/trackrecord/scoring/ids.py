@@ -70,8 +70,14 @@ def build_id_order(ids: pa.Array) -> IdOrder | None:
     values = _int64(ids)
     if len(values) < 2 or bool(np.all(values[1:] > values[:-1])):
         return IdOrder(values, None)
-    dtype = np.int32 if len(values) < 2**31 else np.int64
-    order: Positions = np.argsort(values).astype(dtype, copy=False)
+    n = len(values)
+    dtype = np.int32 if n < 2**31 else np.int64
+    low, high = int(values.min()), int(values.max())
+    if high - low + 1 == n:  # a shuffled range: its order is a scatter, not a sort
+        order: Positions = np.full(n, -1, dtype=dtype)
+        order[values - low] = np.arange(n, dtype=dtype)
+        return IdOrder(values, order) if int(order.min()) >= 0 else None  # -1: a duplicate
+    order = np.argsort(values).astype(dtype, copy=False)
     ranked = values[order]
     if bool(np.any(ranked[1:] == ranked[:-1])):
         return None
