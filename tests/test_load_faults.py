@@ -6,9 +6,15 @@
   (while it is scored or recorded), then restarted on the same database and data
   directory: nothing half-written appears as scored, nothing earlier is lost, every blob
   still matches its sha256, and the server serves again.
+- Two worker processes killed with SIGKILL (parent and workers at once) during streams of
+  valid and invalid submissions from several learners: every answered submission is
+  recorded whole, the quota and the invalid-file allowance stay exact after the restart
+  (on PostgreSQL: the dead connections' row locks are gone), and `admin gc` frees what
+  the crash left without touching a recorded file.
 
-Both run on SQLite and PostgreSQL (the `db_url` fixture). Each server is a subprocess on a
-free 127.0.0.1 port, stopped by its fixture even when a test fails.
+All run on SQLite and PostgreSQL (the `db_url` fixture; with TRACKRECORD_REQUIRE_SERVICES=1
+a PostgreSQL case cannot skip). Each server is a subprocess on a free 127.0.0.1 port,
+stopped by its fixture even when a test fails.
 """
 
 from __future__ import annotations
@@ -31,6 +37,7 @@ import pytest
 from sqlalchemy import Engine, select
 
 from trackrecord.service import Service
+from trackrecord.service.gc import HALF_WRITTEN, UNREFERENCED, collect
 from trackrecord.settings import Settings
 from trackrecord.store.accounts import issue_token
 from trackrecord.store.blobs import SHA256_RE, sha256_file
@@ -59,6 +66,7 @@ class ServerProcess:
     home: Path
     db_url: str
     options: tuple[str, ...] = ()  # more `serve` options, e.g. ("--workers", "2")
+    env: dict[str, str] = field(default_factory=dict)  # more settings, as TRACKRECORD_*
     port: int = field(default_factory=free_port)
     proc: subprocess.Popen[bytes] | None = None
 
@@ -73,6 +81,7 @@ class ServerProcess:
             TRACKRECORD_DATABASE_URL=self.db_url,
             TRACKRECORD_SECRET_KEY=SECRET,
         )
+        env.update(self.env)
         command = [sys.executable, "-m", "trackrecord", "serve", "--hosted"]
         with (self.home / "server.log").open("ab") as log:
             self.proc = subprocess.Popen(
@@ -110,10 +119,18 @@ class ServerProcess:
         return found
 
     def kill(self) -> None:
-        """SIGKILL: no shutdown handlers, no flushing, as when the machine loses power."""
+        """SIGKILL to the server and its workers at once: no shutdown handlers, no
+        flushing, as when the machine loses power."""
         assert self.proc is not None
+        children = self.workers()
         self.proc.send_signal(signal.SIGKILL)
+        for pid in children:
+            with contextlib.suppress(ProcessLookupError):
+                os.kill(pid, signal.SIGKILL)
         self.proc.wait(timeout=30)
+        wait_until(
+            lambda: not any(alive(pid) for pid in children), 30, f"{children} outlived SIGKILL"
+        )
 
     def stop(self) -> None:
         if self.proc is None or self.proc.poll() is not None:
@@ -136,6 +153,15 @@ class ServerProcess:
         raise AssertionError("no wchar in /proc/PID/io")
 
 
+def alive(pid: int) -> bool:
+    """Whether a process exists and is not a zombie (Linux /proc)."""
+    try:
+        stat = Path(f"/proc/{pid}/stat").read_text()
+    except OSError:
+        return False
+    return stat.rsplit(")", 1)[1].split()[0] != "Z"
+
+
 def wait_until(condition: Callable[[], bool], timeout: float, message: str) -> None:
     """Poll `condition` until it holds; fail with `message` after `timeout` seconds."""
     deadline = time.monotonic() + timeout
@@ -152,8 +178,8 @@ def servers(tmp_path: Path, db_url: str) -> Iterator[Callable[..., ServerProcess
     home = tmp_path / "server-home"
     home.mkdir()
 
-    def start(*options: str) -> ServerProcess:
-        server = ServerProcess(home, db_url, options)
+    def start(*options: str, **env: str) -> ServerProcess:
+        server = ServerProcess(home, db_url, options, env)
         started.append(server)
         return server.start()
 
@@ -411,3 +437,165 @@ def test_sigkill_mid_upload_and_after_storing_loses_nothing(
     record_some(server.url, seeded.slug, tokens[2:], BIG_ROWS)  # it serves again
     assert len(check_intact(seeded.engine, home, before)) == len(after) + 2
     seeded.engine.dispose()
+
+
+# SIGKILL during streams of submissions -----------------------------------------------------
+
+STREAMERS = 6
+STREAM_PER_DAY = 8
+STREAM_INVALID = 10  # the invalid-file allowance the server is started with
+STREAM_ROWS = 2000
+
+
+def invalid_submission(rows: int, tag: str) -> bytes:
+    """A toy-reg file that cannot be scored (a word where a number goes); `tag` makes
+    distinct bytes."""
+    return submission(rows, 0.0).replace(b"\n1001,", f"\n1001,{tag}-".encode(), 1)
+
+
+@dataclass
+class Stream:
+    """What one learner's client was answered while it streamed submissions."""
+
+    token: str
+    answers: list[tuple[int, dict[str, object]]] = field(default_factory=list)
+    failed: int = 0  # requests that got no answer (the server died under them)
+
+
+def stream(url: str, slug: str, learner: int, out: Stream, stop: threading.Event) -> None:
+    """Valid and invalid files in turn until `stop` or the server goes away."""
+    headers = {"Authorization": f"Bearer {out.token}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=30) as client:
+        for k in range(1000):
+            if stop.is_set():
+                return
+            body = (
+                submission(STREAM_ROWS, learner * 0.01 + k * 0.0001)
+                if k % 2 == 0
+                else invalid_submission(STREAM_ROWS, f"u{learner}k{k}")
+            )
+            files = {"file": (f"s{k}.csv", body, "text/csv")}
+            try:
+                response = client.post(f"/api/v1/challenges/{slug}/submissions", files=files)
+            except httpx.HTTPError:
+                out.failed += 1
+                return
+            out.answers.append((response.status_code, response.json()))
+
+
+def send_until_refused(url: str, slug: str, token: str, bodies: Iterator[bytes]) -> int:
+    """Send files until one is refused with 429; returns how many were answered otherwise."""
+    headers = {"Authorization": f"Bearer {token}"}
+    with httpx.Client(base_url=url, headers=headers, timeout=60) as client:
+        for n, body in enumerate(bodies):
+            files = {"file": ("more.csv", body, "text/csv")}
+            response = client.post(f"/api/v1/challenges/{slug}/submissions", files=files)
+            if response.status_code == 429:
+                return n
+            assert response.status_code in (201, 422), response.text
+    raise AssertionError("never refused")
+
+
+def check_whole(engine: Engine, home: Path) -> list[Submission]:
+    """Every row whole (scored with its scores, or invalid with its reasons), every blob
+    present and matching its name."""
+    rows = rows_of(engine)
+    blobs = home / "blobs"
+    for r in rows:
+        if r.status == "scored":
+            assert r.public_score is not None and r.private_score is not None and r.rows
+        else:
+            assert r.status == "invalid" and r.public_score is None
+            assert r.error and r.error["error"]["message"], r.error
+        assert (blobs / r.file_sha256[:2] / r.file_sha256).is_file()
+    for path in blobs.glob("??/*"):
+        assert SHA256_RE.match(path.name) and sha256_file(path) == path.name
+    return rows
+
+
+def test_sigkill_during_streams_of_submissions_keeps_records_and_quotas_exact(
+    tmp_path: Path, db_url: str, servers: Callable[..., ServerProcess]
+) -> None:
+    seeded = seed(tmp_path, db_url, STREAMERS, rows=STREAM_ROWS, per_day=STREAM_PER_DAY)
+    home = tmp_path / "server-home"
+    settings_env = {"TRACKRECORD_INVALID_PER_DAY": str(STREAM_INVALID)}
+    server = servers("--workers", "2", **settings_env)
+    streams = {uid: Stream(token) for uid, token in seeded.tokens.items()}
+    stop = threading.Event()
+    threads = [
+        threading.Thread(target=stream, args=(server.url, seeded.slug, uid, s, stop))
+        for uid, s in streams.items()
+    ]
+    for thread in threads:
+        thread.start()
+    try:
+        wait_until(
+            lambda: sum(len(s.answers) for s in streams.values()) >= 3 * STREAMERS,
+            120,
+            "the streams were never answered",
+        )
+        server.kill()  # while every learner has a request in flight
+    finally:
+        stop.set()
+        for thread in threads:
+            thread.join(timeout=60)
+    assert sum(s.failed for s in streams.values()) >= 1  # some requests died with it
+
+    rows = check_whole(seeded.engine, home)
+    by_id = {r.id: r for r in rows}
+    for uid, s in streams.items():
+        for status, body in s.answers:
+            if status == 201:  # answered as scored: recorded, whole, as answered
+                sub = body["submission"]
+                assert isinstance(sub, dict)
+                recorded = by_id[int(sub["id"])]
+                assert (recorded.user_id, recorded.status) == (uid, "scored")
+                assert recorded.file_sha256 == sub["sha256"]
+            else:
+                assert status in (422, 429), (status, body)
+        answered_invalid = sum(1 for status, _ in s.answers if status == 422)
+        mine = [r for r in rows if r.user_id == uid]
+        assert sum(r.status == "invalid" for r in mine) >= answered_invalid
+
+    server = servers("--workers", "2", **settings_env)  # restarted on the same store
+    before = {uid: counts(rows_of(seeded.engine), uid) for uid in seeded.tokens}
+    for uid, token in seeded.tokens.items():
+        # Either limit, once reached, refuses every upload: half the learners fill their
+        # quota with valid files, the other half their allowance with invalid ones.
+        scored, invalid = before[uid]
+        if uid % 2:
+            bodies = (submission(STREAM_ROWS, 5 + uid + k * 0.001) for k in range(100))
+            room = STREAM_PER_DAY - scored if invalid < STREAM_INVALID else 0
+        else:
+            bodies = (invalid_submission(STREAM_ROWS, f"after-{uid}-{k}") for k in range(100))
+            room = STREAM_INVALID - invalid if scored < STREAM_PER_DAY else 0
+        assert send_until_refused(server.url, seeded.slug, token, bodies) == room, uid
+    rows = check_whole(seeded.engine, home)
+    for uid in seeded.tokens:
+        scored, invalid = counts(rows, uid)
+        assert scored <= STREAM_PER_DAY and invalid <= STREAM_INVALID
+        assert scored == STREAM_PER_DAY or invalid == STREAM_INVALID  # one limit reached
+    collected = collect_after_crash(home, db_url)
+    assert collected <= {UNREFERENCED, HALF_WRITTEN}
+    after_gc = check_whole(seeded.engine, home)  # every recorded file is still there
+    assert [(r.id, r.file_sha256) for r in after_gc] == [(r.id, r.file_sha256) for r in rows]
+    seeded.engine.dispose()
+
+
+def counts(rows: list[Submission], user_id: int) -> tuple[int, int]:
+    """The user's scored and invalid submissions."""
+    mine = [r.status for r in rows if r.user_id == user_id]
+    return mine.count("scored"), mine.count("invalid")
+
+
+def collect_after_crash(home: Path, db_url: str) -> set[str]:
+    """`admin gc` once the files the crash left are past the grace: what kinds it freed."""
+    old = time.time() - 7200
+    for path in (home / "blobs").rglob("*"):
+        if path.is_file():
+            os.utime(path, (old, old))
+    settings = Settings(home=home, database_url=db_url, gc_grace_minutes=60)
+    with Service(settings) as svc:
+        report = collect(svc)
+        assert collect(svc).removed == ()
+    return {f.kind for f in report.removed}
