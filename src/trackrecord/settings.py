@@ -191,6 +191,14 @@ SETTINGS: tuple[Setting, ...] = (
         "When set, hosted sign-up requires this invite code.",
     ),
     Setting(
+        "public_url",
+        "TRACKRECORD_PUBLIC_URL",
+        lambda: None,
+        str,
+        "The hosted server's public base URL (https://host[:port][/path]): its did:web, "
+        "credential issuer and status list URLs. Default: http://HOST:PORT of the bind address.",
+    ),
+    Setting(
         "server",
         "TRACKRECORD_SERVER",
         lambda: None,
@@ -228,6 +236,7 @@ class Settings:
     workers: int = 1
     secret_key: str | None = None
     invite_code: str | None = None
+    public_url: str | None = None
     server: str | None = None
     rate_limit_url: str | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)

@@ -26,6 +26,7 @@ AREAS = (
     "server",
     "portfolio_cli",
     "ledger_cli",
+    "fetch_cli",
     "admin_cli",
 )
 
@@ -52,6 +53,7 @@ COMMANDS = {
     "credential": "ledger_cli",
     "export": "ledger_cli",
     "verify": "ledger_cli",
+    "fetch": "fetch_cli",
 }
 
 

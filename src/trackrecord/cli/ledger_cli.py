@@ -231,12 +231,19 @@ def verify(
     ),
     json: bool = JsonOption,
 ) -> None:
-    """Check every signature, the chain, the issuer keys and the status lists."""
-    if _is_url(source):
+    """Check every signature, the chain, the issuer keys and the status lists (of a ledger,
+    or of the credential baked into a badge.svg)."""
+    trusted = _trusted_keys(key or [])
+    if source.lower().endswith(".svg"):  # a badge: its issuer's keys and lists fetched now
+        from trackrecord.ledger.fetch import resolve_badge
+
+        raw = _fetch(source, "the badge") if _is_url(source) else Path(source).read_bytes()
+        ledger = resolve_badge(raw, trusted=trusted, get=lambda url: _fetch(url, url))
+    elif _is_url(source):
         ledger = loads_export(_fetch(source, "the ledger"), source)
     else:
         ledger = read_export(Path(source))
-    report = verify_export(ledger, trusted=_trusted_keys(key or []))
+    report = verify_export(ledger, trusted=trusted)
     if json:
         print_json(_report_json(report))
     else:

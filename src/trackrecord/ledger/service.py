@@ -72,6 +72,15 @@ def keys_of(svc: Service) -> KeyStore:
     return KeyStore(keystore(svc.settings.home).folder, default_name=name)
 
 
+def status_base(svc: Service) -> str:
+    """Where a hosted server publishes its status lists: `settings.extra["status_list_url"]`
+    when given, else `<public_url>/status` (trackrecord.ledger.didweb)."""
+    from trackrecord.ledger.didweb import status_list_base
+
+    given = svc.settings.extra.get("status_list_url")
+    return str(given) if given else status_list_base(svc.settings)
+
+
 def origin_of_settings(svc: Service) -> C.Origin:
     return "host-verified" if svc.settings.hosted else "self-scored"
 
@@ -165,7 +174,7 @@ def _issue(
 ) -> LedgerRecord:
     store = keys_of(svc)
     issuer, key, origin = store.issuer(), store.active(), origin_of_settings(svc)
-    base = svc.settings.extra.get("status_list_url") if svc.settings.hosted else None
+    base = status_base(svc) if svc.settings.hosted else None
     evidence = C.EvidenceFacts(sub.file_sha256, sub.original_filename, sub.rows)
 
     def build(position: int) -> tuple[str, str, str | None, int | None]:
@@ -346,6 +355,7 @@ def export_ledger(svc: Service, user_id: int) -> Export:
         ).all()
         own = store.issuer().id
         lists = sorted({r.status_list for r in rows if r.status_list and r.issuer == own})
+        fetched = _fetched_lists(svc, {r.status_list for r in rows if r.issuer != own})
         now = svc.now()
         return Export(
             exported_at=C.iso(now),
@@ -355,5 +365,13 @@ def export_ledger(svc: Service, user_id: int) -> Export:
             },
             issuers=_issuers(s, store, issuers),
             records=[_as_record(r) for r in rows],
-            status_lists={url: status_list(s, store, url, now) for url in lists},
+            status_lists={**fetched, **{url: status_list(s, store, url, now) for url in lists}},
         )
+
+
+def _fetched_lists(svc: Service, urls: set[str | None]) -> dict[str, str]:
+    """The status lists of other issuers (hosts), as `trackrecord fetch` last stored them."""
+    from trackrecord.ledger.fetch import stored_status_lists
+
+    stored = stored_status_lists(svc.settings.home)
+    return {u: stored[u] for u in sorted(u for u in urls if u) if u in stored}

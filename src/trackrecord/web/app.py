@@ -40,10 +40,13 @@ def create_app(
     from trackrecord.web.views import (
         account,
         api_v1,
+        credentials,
         host,
         leaderboard,
         profile,
         project,
+        track_record,
+        wellknown,
     )
     from trackrecord.web.views import (
         catalog as catalog_views,
@@ -72,6 +75,16 @@ def create_app(
     protected = [Depends(csrf_protect)]
     for module in (catalog_views, project, leaderboard, profile, host, account):
         app.include_router(module.router, dependencies=protected)
+    # The track record: public keys, did:web and status lists; credentials, revocation.
+    app.include_router(wellknown.router)
+    app.include_router(credentials.api_router, prefix="/api/v1")
+    for module in (credentials, track_record):
+        app.include_router(module.router, dependencies=protected)
+    credentials.install(app.state.web.templates, svc)
+    if settings.hosted:
+        from trackrecord.ledger.hosted import ensure_issuer
+
+        ensure_issuer(svc)  # the issuer id becomes the server's did:web
     app.add_middleware(SessionMiddleware, sessions=app.state.web.sessions)
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes + FORM_OVERHEAD)
     if not settings.hosted:
