@@ -22,6 +22,7 @@ from sqlalchemy import func, select
 from trackrecord.bundle import open_bundle, pack_bundle
 from trackrecord.bundle.check import check_bundle
 from trackrecord.bundle.reader import BundleLimits
+from trackrecord.classroom import recorded_problems
 from trackrecord.errors import Conflict, InvalidBundle, NotFound, Problem
 from trackrecord.leaderboard import private_due
 from trackrecord.service import ProjectInfo, Service
@@ -84,6 +85,7 @@ class SubmissionRecord:
     private_score: float | None
     picked: bool
     final: bool
+    problems: tuple[str, ...] = ()  # why an invalid file was not scored (its host sees it)
 
 
 def _check_settings(given: ChallengeSettings) -> None:
@@ -304,6 +306,7 @@ def all_submissions(svc: Service, slug: str) -> list[SubmissionRecord]:
             sub.private_score if visible(sub.user_id) else None,
             sub.id in picked,
             sub.id in final,
+            recorded_problems(sub.error),
         )
         for sub, name in subs
     ]

@@ -212,6 +212,15 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "Redis URL for rate limits shared by every server process. Default: in memory.",
     ),
+    # The class first (issue 11, "A class that runs itself").
+    Setting(
+        "hide_builtin_catalog",
+        "TRACKRECORD_HIDE_BUILTIN_CATALOG",
+        lambda: False,
+        _parse_bool,
+        "Hosted mode: learners see only the server's own challenges; built-in projects are "
+        "not listed and cannot be started or submitted to (hosts and admins still see them).",
+    ),
 )
 
 
@@ -239,6 +248,7 @@ class Settings:
     public_url: str | None = None
     server: str | None = None
     rate_limit_url: str | None = None
+    hide_builtin_catalog: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property

@@ -279,12 +279,17 @@ class Service:
         task: str | None = None,
         skill: str | None = None,
         level: int | None = None,
+        origin: _progress.Origin | None = None,
     ) -> list[CatalogEntry]:
-        """Every project (built-in, then hosted) with the user's progress, filtered."""
-        return _progress.list_catalog(self, user_id, task=task, skill=skill, level=level)
+        """Every project (the server's own challenges first, then built-in ones unless
+        hidden from this learner) with the user's progress, filtered."""
+        return _progress.list_catalog(
+            self, user_id, task=task, skill=skill, level=level, origin=origin
+        )
 
     def start(self, user_id: int, project_id: str, dest: Path | None = None) -> StartResult:
         """Enroll the user and write a workspace (default: ./<project id>)."""
+        _progress.check_listed(self, user_id, project_id)
         with self.session(write_lock=True) as s:
             self.enroll(s, user_id, self.challenge_row(s, project_id))
         bundle = self.bundle(project_id)
@@ -308,6 +313,7 @@ class Service:
         note: str | None = None,
     ) -> SubmitResult:
         """Store, validate, score and record a submission file (see service.submit)."""
+        _progress.check_listed(self, user_id, project_id)
         return _submit.submit(self, user_id, project_id, path, filename=filename, note=note)
 
     def submissions(self, user_id: int, project_id: str) -> list[SubmissionView]:
@@ -346,6 +352,7 @@ class Service:
     def project_report(self, user_id: int, project_id: str) -> ProjectReport:
         """One project for one learner: state, submissions, the public estimate, and the
         revealed result once finalized."""
+        _progress.check_listed(self, user_id, project_id)
         return _progress.project_report(self, user_id, project_id)
 
     def select_picks(

@@ -5,12 +5,13 @@ from __future__ import annotations
 from collections import Counter
 from dataclasses import dataclass
 from datetime import date, datetime, timedelta
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Literal
 
 from sqlalchemy import func, select
 from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
+from trackrecord.errors import NotFound
 from trackrecord.metrics import get_metric
 from trackrecord.service.grading import best_of, medal_progress
 from trackrecord.service.projects import as_seen_by, find_row, info_from_meta, info_from_row
@@ -26,7 +27,7 @@ from trackrecord.service.types import (
     StatusReport,
 )
 from trackrecord.service.types import Progress as ProgressMark
-from trackrecord.store.models import Challenge, Enrollment, Finalization, Submission
+from trackrecord.store.models import Challenge, Enrollment, Finalization, Submission, User
 
 if TYPE_CHECKING:
     from trackrecord.service.core import Service
@@ -117,6 +118,56 @@ def _matches(info: ProjectInfo, task: str | None, skill: str | None, level: int 
     )
 
 
+Origin = Literal["class", "builtin"]
+ORIGINS: tuple[Origin, ...] = ("class", "builtin")
+HOSTING_ROLES = ("host", "admin")
+
+
+def builtin_hidden(svc: Service, user_id: int, session: Session | None = None) -> bool:
+    """True when this server hides the built-in catalog from this user: a hosted server
+    with `hide_builtin_catalog`, and a user who is not a host or an admin (they host copies
+    of it, so they keep seeing it)."""
+    if not (svc.settings.hosted and svc.settings.hide_builtin_catalog):
+        return False
+    if session is None:
+        with svc.session() as s:
+            return builtin_hidden(svc, user_id, s)
+    role = session.scalar(select(User.role).where(User.id == user_id))
+    return role not in HOSTING_ROLES
+
+
+def check_listed(svc: Service, user_id: int, project_id: str) -> None:
+    """Refuse (NotFound, 404) a built-in project the server hides from this learner: it is
+    not started, opened or submitted to, as if it did not exist here."""
+    if not (svc.settings.hosted and svc.settings.hide_builtin_catalog):
+        return  # the common case costs no query
+    with svc.session() as s:
+        if not builtin_hidden(svc, user_id, s):
+            return
+        row = find_row(s, project_id)
+    if row is not None and row.source == "uploaded" and row.archived_at is None:
+        return
+    raise NotFound(
+        f"no project {project_id!r} on this server: it lists only the challenges of its class"
+    )
+
+
+def of_origin(info: ProjectInfo, origin: Origin | None) -> bool:
+    """Is the project from the class (a challenge the server hosts) or built-in?"""
+    if origin is None:
+        return True
+    return (info.source == "uploaded") == (origin == "class")
+
+
+def _class_infos(rows: dict[str, _Row], builtin: set[str]) -> list[ProjectInfo]:
+    """The server's own challenges (not archived), by id."""
+    return sorted(
+        (info_from_row(r.challenge) for r in rows.values() if r.challenge.source == "uploaded"
+         and r.challenge.archived_at is None and r.challenge.slug not in builtin),
+        key=lambda i: i.id,
+    )  # fmt: skip
+
+
 def list_catalog(
     svc: Service,
     user_id: int,
@@ -124,27 +175,27 @@ def list_catalog(
     task: str | None = None,
     skill: str | None = None,
     level: int | None = None,
+    origin: Origin | None = None,
 ) -> list[CatalogEntry]:
-    """Built-in projects in catalog order, then hosted ones by id, each with progress."""
+    """The class first: the server's own challenges by id, then the built-in projects in
+    catalog order (none when the server hides them from this learner), each with progress.
+    `origin` keeps only one of the two ("class" or "builtin")."""
     with svc.session() as s:
         rows = _user_rows(s, user_id)
-    infos = [
+        hidden = builtin_hidden(svc, user_id, s)
+    metas = svc.catalog.list_projects()
+    builtin = [
         info_from_row(rows[m.id].challenge, m.apply_elsewhere)
         if m.id in rows
         else info_from_meta(m)
-        for m in svc.catalog.list_projects()
+        for m in metas
     ]
-    known = {i.id for i in infos}
-    infos += sorted(
-        (info_from_row(r.challenge) for r in rows.values() if r.challenge.source == "uploaded"
-         and r.challenge.archived_at is None and r.challenge.slug not in known),
-        key=lambda i: i.id,
-    )  # fmt: skip
+    infos = _class_infos(rows, {m.id for m in metas}) + ([] if hidden else builtin)
     marks = {i.id: rows[i.id].mark() if i.id in rows else ProgressMark("new") for i in infos}
     return [
         CatalogEntry(as_seen_by(i, marks[i.id].state == "finalized"), marks[i.id])
         for i in infos
-        if _matches(i, task, skill, level)
+        if _matches(i, task, skill, level) and of_origin(i, origin)
     ]
 
 
@@ -158,9 +209,10 @@ def streak(days: set[date], today: date) -> int:
     return count
 
 
-def _total_projects(svc: Service, rows: dict[str, _Row]) -> int:
-    """How many projects exist now: the catalog's, and hosted ones not archived."""
-    builtin = {m.id for m in svc.catalog.list_projects()}
+def _total_projects(svc: Service, rows: dict[str, _Row], hidden: bool = False) -> int:
+    """How many projects exist now: the catalog's (unless hidden from the learner), and
+    hosted ones not archived."""
+    builtin = set() if hidden else {m.id for m in svc.catalog.list_projects()}
     hosted = {
         slug
         for slug, r in rows.items()
@@ -175,6 +227,7 @@ def status(svc: Service, user_id: int) -> StatusReport:
     now = svc.now()
     with svc.session() as s:
         every = _user_rows(s, user_id)
+        hidden = builtin_hidden(svc, user_id, s)
         rows = [r for r in every.values() if r.state != "new"]
         times = s.scalars(
             select(Submission.created_at).where(
@@ -205,7 +258,7 @@ def status(svc: Service, user_id: int) -> StatusReport:
         streak_days=streak({t.date() for t in times}, now.date()),
         submissions_today=sum(start <= t < end for t in times),
         projects=projects,
-        total_projects=_total_projects(svc, every),
+        total_projects=_total_projects(svc, every, hidden),
     )
 
 
@@ -234,7 +287,7 @@ def project_report(svc: Service, user_id: int, project_id: str) -> ProjectReport
         finalized = row is not None and finalization_of(s, user_id, row.id) is not None
     state: State = "finalized" if finalized else "started" if enrolled or subs else "new"
     return ProjectReport(
-        project=info,
+        project=as_seen_by(info, finalized),  # private lines only once finalized
         state=state,
         submissions=subs,
         best_public=best,

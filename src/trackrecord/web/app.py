@@ -40,6 +40,7 @@ def create_app(
     from trackrecord.web.views import (
         account,
         api_v1,
+        classroom,
         credentials,
         host,
         leaderboard,
@@ -73,7 +74,7 @@ def create_app(
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api_v1.router, prefix="/api/v1")
     protected = [Depends(csrf_protect)]
-    for module in (catalog_views, project, leaderboard, profile, host, account):
+    for module in (catalog_views, project, leaderboard, profile, host, classroom, account):
         app.include_router(module.router, dependencies=protected)
     # The track record: public keys, did:web and status lists; credentials, revocation.
     app.include_router(wellknown.router)
