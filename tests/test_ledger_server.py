@@ -326,3 +326,10 @@ def test_the_fetch_command(
     again = runner.invoke(cli_app, ["fetch", "--server", URL, "--home", str(home)])
     assert again.exit_code == 0 and "0 new credential(s)" in again.stdout
     assert "1 already here" in again.stdout
+
+    # `trackrecord fetch` loads this area alone (cli.COMMANDS): it stays a subcommand there.
+    from trackrecord.cli import COMMANDS, build_app
+
+    alone = build_app((COMMANDS["fetch"],))
+    quick = runner.invoke(alone, ["fetch", "--server", URL, "--home", str(home)])
+    assert quick.exit_code == 0 and "1 already here" in quick.stdout, quick.output

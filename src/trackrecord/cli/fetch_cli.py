@@ -54,5 +54,13 @@ def fetch(
     console.print("Next: `trackrecord export FILE`, `trackrecord publish OUTDIR`.")
 
 
+def _group() -> None:
+    pass
+
+
 def register(app: typer.Typer) -> None:
     app.command("fetch")(handle_errors(fetch))
+    if app.registered_callback is None:
+        # `trackrecord fetch` loads this area alone; with a single command Typer would make
+        # it the root (`trackrecord --server URL`). A callback keeps it a subcommand.
+        app.callback()(_group)
