@@ -31,7 +31,7 @@ from trackrecord.service import Service
 from trackrecord.settings import Settings
 from trackrecord.store.models import utcnow
 from trackrecord.web import create_app
-from trackrecord.web.accounts import signup
+from trackrecord.web.accounts import create_user
 
 PROJECT = "titanic"
 CLASS = "titanic-class"
@@ -69,9 +69,7 @@ def demo_submission(svc: Service, project: str, accuracy: float, seed: int, dest
 
 def populate(svc: Service, settings: Settings, work: Path) -> None:
     with svc.session(write_lock=True) as s:
-        teacher = signup(
-            s, "teacher", PASSWORD, invite=None, required_invite=None, display_name="Ms. Teacher"
-        )
+        teacher = create_user(s, "teacher", PASSWORD, role="admin", display_name="Ms. Teacher")
     hosting.create_from_catalog(
         svc,
         PROJECT,
@@ -81,9 +79,7 @@ def populate(svc: Service, settings: Settings, work: Path) -> None:
     )
     for n, (name, accuracies) in enumerate(LEARNERS.items()):
         with svc.session(write_lock=True) as s:
-            user = signup(
-                s, name, PASSWORD, invite=None, required_invite=None, display_name=name.capitalize()
-            )
+            user = create_user(s, name, PASSWORD, role="learner", display_name=name.capitalize())
         for i, acc in enumerate(accuracies):
             for project in (PROJECT, CLASS):
                 path = demo_submission(

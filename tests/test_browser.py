@@ -13,6 +13,7 @@ import pytest
 from trackrecord.bundle import Bundle
 from trackrecord.settings import Settings
 from trackrecord.web import create_app
+from trackrecord.web.accounts import set_role
 
 from .conftest import FakeCatalog
 from .test_web_support import (
@@ -87,7 +88,9 @@ def test_learner_and_host_journeys(
     url = site.url
     host_ctx = browser.new_context(accept_downloads=True)
     host = host_ctx.new_page()
-    sign_up(host, url, "teacher")  # the first account: admin, may host
+    sign_up(host, url, "teacher")
+    with site.server.config.app.state.web.service.session() as s:  # the operator's step
+        set_role(s, "teacher", "admin")
     archive = bundle_zip(bundles["toy-reg"], tmp_path / "class.zip", new_id="class-reg")
     host.goto(f"{url}/host")
     host.set_input_files("input[name=bundle]", str(archive))

@@ -27,6 +27,7 @@ from .test_web_support import (
     personal,  # noqa: F401
     server,  # noqa: F401
     signup,
+    signup_admin,
 )
 
 
@@ -46,13 +47,13 @@ def test_signup_needs_the_invite_code(server: TestClient) -> None:
     assert server.get("/").status_code == 200
 
 
-def test_passwords_are_argon2_hashes_and_first_user_is_admin(server: TestClient) -> None:
-    signup(server, "ada")
+def test_passwords_are_argon2_hashes_and_no_sign_up_makes_an_admin(server: TestClient) -> None:
+    signup(server, "ada")  # the first account on the server
     server.cookies.clear()
     signup(server, "bob")
     with _service(server).session() as s:
         users = {u.username: u for u in s.scalars(select(User))}
-    assert users["ada"].role == "admin" and users["bob"].role == "learner"
+    assert users["ada"].role == "learner" and users["bob"].role == "learner"
     assert users["bob"].password_hash.startswith("$argon2id$")
     assert PASSWORD not in users["bob"].password_hash
 
@@ -143,7 +144,7 @@ def test_api_ignores_session_cookies(server: TestClient) -> None:
 
 
 def test_roles(server: TestClient) -> None:
-    signup(server, "ada")  # admin
+    signup_admin(server, "ada")
     server.cookies.clear()
     signup(server, "bob")  # learner
     assert server.get("/host").status_code == 403
@@ -165,7 +166,7 @@ def test_roles(server: TestClient) -> None:
 def test_host_invite_codes_grant_their_role(server: TestClient) -> None:
     import re
 
-    signup(server, "ada")
+    signup_admin(server, "ada")
     page = server.post(
         "/host/invites", data={"role": "host", "max_uses": "1", "csrf_token": csrf(server, "/host")}
     )

@@ -21,6 +21,7 @@ from .test_web_support import (
     personal,  # noqa: F401
     server,  # noqa: F401
     signup,
+    signup_admin,
 )
 
 
@@ -68,8 +69,8 @@ def test_auth_errors_have_the_shape(server: TestClient) -> None:
     assert_shape(response, 401, "unauthenticated")
     assert response.headers["www-authenticate"] == "Bearer"
     assert_shape(server.get("/api/v1/me", headers=bearer("trk_nonsense")), 401, "unauthenticated")
-    signup(server, "ada")
-    signup(server, "bob")  # the first account is the admin; bob is a learner
+    signup_admin(server, "ada")
+    signup(server, "bob")  # a learner
     token = api_token(server, "bob")
     assert_shape(server.get("/api/v1/host/challenges", headers=bearer(token)), 403, "forbidden")
     bad = server.post("/api/v1/tokens", json={"username": "bob", "password": "wrong-one"})

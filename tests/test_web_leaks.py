@@ -27,6 +27,7 @@ from .test_web_support import (
     personal,  # noqa: F401
     server,  # noqa: F401
     signup,
+    signup_admin,
     split_submission,
     zip_names,
 )
@@ -107,7 +108,7 @@ def test_hosted_mode_leaks_nothing_before_the_deadline(
     bundles: dict[str, Bundle],
     tmp_path: Path,
 ) -> None:
-    signup(server, "ada")  # admin and host
+    signup_admin(server, "ada")  # admin and host
     host_token = api_token(server, "ada")
     archive = bundle_zip(bundles["toy-reg"], tmp_path / "c.zip", new_id="class-reg")
     made = server.post(

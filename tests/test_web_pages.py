@@ -30,6 +30,7 @@ from .test_web_support import (
     personal,  # noqa: F401
     server,  # noqa: F401
     signup,
+    signup_admin,
     split_submission,
     zip_names,
 )
@@ -141,7 +142,7 @@ def test_quota_is_enforced(settings: Settings, tmp_path: Path) -> None:
 
 
 def _host(server: TestClient) -> str:
-    signup(server, "ada")  # the first account: admin
+    signup_admin(server, "ada")  # made admin as the operator would
     return api_token(server, "ada")
 
 

@@ -75,6 +75,16 @@ def signup(
     assert response.status_code == 303, response.text[:500]
 
 
+def signup_admin(client: TestClient, username: str, password: str = PASSWORD) -> None:
+    """Sign up, then become admin as the operator would (`trackrecord users create NAME
+    --role admin` or `users set-role`): signing up never makes an admin by itself."""
+    from trackrecord.web.accounts import set_role
+
+    signup(client, username, password)
+    with client.app.state.web.service.session() as s:  # type: ignore[attr-defined]
+        set_role(s, username, "admin")
+
+
 def api_token(client: TestClient, username: str, password: str = PASSWORD) -> str:
     response = client.post("/api/v1/tokens", json={"username": username, "password": password})
     assert response.status_code == 201, response.text

@@ -18,12 +18,13 @@ from datetime import datetime
 from pathlib import Path
 
 from sqlalchemy import func, select
+from sqlalchemy.orm import Session
 
 from trackrecord.bundle import open_bundle, pack_bundle
 from trackrecord.bundle.check import check_bundle
 from trackrecord.bundle.reader import BundleLimits
 from trackrecord.classroom import recorded_problems
-from trackrecord.errors import Conflict, InvalidBundle, NotFound, Problem
+from trackrecord.errors import Conflict, InvalidBundle, NotFound, PermissionDenied, Problem
 from trackrecord.leaderboard import private_due
 from trackrecord.service import ProjectInfo, Service
 from trackrecord.service import projects as _projects
@@ -55,6 +56,18 @@ class ChallengeSettings:
         if self.deadline is not None and self.deadline.tzinfo is None:
             found.append(Problem("must carry a time zone (UTC)", column="deadline"))
         return found
+
+
+@dataclass(frozen=True)
+class Actor:
+    """Who asks to change or read a hosted challenge: a challenge belongs to the host who
+    created it; admins may act on every challenge."""
+
+    user_id: int | None
+    admin: bool = False
+
+    def owns(self, row: Challenge) -> bool:
+        return self.admin or (row.created_by is not None and row.created_by == self.user_id)
 
 
 @dataclass(frozen=True)
@@ -203,33 +216,69 @@ def _apply(row: Challenge, settings: ChallengeSettings) -> None:
         row.final_picks = settings.final_picks
 
 
-def _row(svc: Service, slug: str) -> Challenge:
+def _row(svc: Service, slug: str, actor: Actor) -> Challenge:
     with svc.session() as s:
         row = _projects.find_row(s, slug)
     if row is None or not row.hosted:
         raise NotFound(f"no hosted challenge {slug!r}")
+    if not actor.owns(row):
+        raise PermissionDenied(f"the challenge {slug!r} belongs to another host")
     return row
 
 
-def configure(svc: Service, slug: str, settings: ChallengeSettings) -> ProjectInfo:
-    """Change a hosted challenge's deadline and quotas."""
+def _same_minute(a: datetime, b: datetime) -> bool:
+    # Forms send deadlines to the minute: the current one sent back is no change.
+    return a.replace(second=0, microsecond=0) == b.replace(second=0, microsecond=0)
+
+
+def _final_problems(row: Challenge, settings: ChallengeSettings, now: datetime) -> list[Problem]:
+    """What a change may not do once the deadline has passed: the reveal and the frozen
+    picks are final, so the deadline cannot move or go, nor the number of picks change."""
+    if row.deadline is None or row.deadline > now:
+        return []
+    passed = f"the deadline passed on {row.deadline:%Y-%m-%d %H:%M} UTC and is final"
+    found = []
+    if settings.clear_deadline:
+        found.append(Problem(passed + ": it cannot be removed", column="deadline"))
+    elif settings.deadline is not None and not _same_minute(settings.deadline, row.deadline):
+        found.append(Problem(passed + ": it cannot be moved", column="deadline"))
+    if settings.final_picks is not None and settings.final_picks != row.final_picks:
+        found.append(Problem(passed + ": the final picks are frozen", column="final_picks"))
+    return found
+
+
+def _check_change(s: Session, row: Challenge, settings: ChallengeSettings, now: datetime) -> None:
+    final = _final_problems(row, settings, now)
+    if final:
+        raise Conflict("the challenge's deadline has passed", problems=final)
+    if settings.clear_deadline and s.scalar(
+        select(func.count(Finalization.id)).where(Finalization.challenge_id == row.id)
+    ):
+        raise Conflict("learners have finalized already; the deadline can no longer go")
+
+
+def configure(svc: Service, slug: str, settings: ChallengeSettings, *, actor: Actor) -> ProjectInfo:
+    """Change a hosted challenge's deadline and quotas: only its creator or an admin, and
+    never a deadline that has passed (it may be set to a past time once, which ends the
+    challenge now; from then on it is final)."""
     _check_settings(settings)
-    _row(svc, slug)
+    _row(svc, slug, actor)
     with svc.session(write_lock=True) as s:
         row = _projects.find_row(s, slug)
         assert row is not None
-        if settings.clear_deadline and s.scalar(
-            select(func.count(Finalization.id)).where(Finalization.challenge_id == row.id)
-        ):
-            raise Conflict("learners have finalized already; the deadline can no longer go")
+        _check_change(s, row, settings, svc.now())
         _apply(row, settings)
     return svc.project(slug)
 
 
-def hosted_challenges(svc: Service) -> list[HostedChallenge]:
-    """Every hosted challenge with its number of learners and scored submissions."""
+def hosted_challenges(svc: Service, actor: Actor) -> list[HostedChallenge]:
+    """The hosted challenges `actor` owns (an admin: all), with their number of learners
+    and scored submissions."""
     with svc.session() as s:
-        rows = s.scalars(select(Challenge).where(Challenge.hosted).order_by(Challenge.slug)).all()
+        query = select(Challenge).where(Challenge.hosted).order_by(Challenge.slug)
+        if not actor.admin:
+            query = query.where(Challenge.created_by == actor.user_id)
+        rows = s.scalars(query).all()
         counts: dict[int, int] = {
             cid: int(n)
             for cid, n in s.execute(
@@ -263,9 +312,10 @@ def hosted_challenges(svc: Service) -> list[HostedChallenge]:
     ]
 
 
-def all_submissions(svc: Service, slug: str) -> list[SubmissionRecord]:
-    """Every submission to a hosted challenge, oldest first; private scores once due."""
-    row = _row(svc, slug)
+def all_submissions(svc: Service, slug: str, *, actor: Actor) -> list[SubmissionRecord]:
+    """Every submission to a hosted challenge (its host's or an admin's), oldest first;
+    private scores once due."""
+    row = _row(svc, slug, actor)
     due = private_due(row, svc.now())
     with svc.session() as s:
         subs = s.execute(

@@ -52,6 +52,23 @@ def _parse_bool(value: str) -> bool:
     raise ValueError(f"expected true or false, got {value!r}")
 
 
+def _parse_proxies(value: str) -> str | None:
+    """Proxy addresses or networks, comma-separated (each must parse)."""
+    import ipaddress
+
+    items = [v.strip() for v in value.split(",") if v.strip()]
+    for item in items:
+        ipaddress.ip_network(item, strict=False)  # ValueError names the bad one
+    return ",".join(items) or None
+
+
+def _parse_rate(value: str) -> str:
+    count, slash, seconds = value.strip().partition("/")
+    if not slash or not count.isdigit() or int(count) < 1 or float(seconds) <= 0:
+        raise ValueError("expected COUNT/SECONDS, e.g. 10/60")
+    return value.strip()
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "home",
@@ -212,6 +229,50 @@ SETTINGS: tuple[Setting, ...] = (
         str,
         "Redis URL for rate limits shared by every server process. Default: in memory.",
     ),
+    # The hosted server on the internet (issue 11, findings 5-9 and "closed by default").
+    Setting(
+        "open_signup",
+        "TRACKRECORD_OPEN_SIGNUP",
+        lambda: False,
+        _parse_bool,
+        "Hosted sign-up without an invite code (serve --open-signup). Default: invite only.",
+    ),
+    Setting(
+        "trusted_proxies",
+        "TRACKRECORD_TRUSTED_PROXIES",
+        lambda: None,
+        _parse_proxies,
+        "Comma-separated addresses or networks of reverse proxies whose X-Forwarded-For and "
+        "X-Forwarded-Proto are believed. Default: none (the peer address is the client).",
+    ),
+    Setting(
+        "login_rate",
+        "TRACKRECORD_LOGIN_RATE",
+        lambda: "10/60",
+        _parse_rate,
+        "Sign-in attempts per (address, username): COUNT/SECONDS.",
+    ),
+    Setting(
+        "login_address_rate",
+        "TRACKRECORD_LOGIN_ADDRESS_RATE",
+        lambda: "60/60",
+        _parse_rate,
+        "Sign-in attempts per address, whatever the username: COUNT/SECONDS.",
+    ),
+    Setting(
+        "max_field_chars",
+        "TRACKRECORD_MAX_FIELD_CHARS",
+        lambda: 1000,
+        int,
+        "Longest text accepted in a form field of a page (files aside), in characters.",
+    ),
+    Setting(
+        "max_invite_uses",
+        "TRACKRECORD_MAX_INVITE_USES",
+        lambda: 1000,
+        int,
+        "Most sign-ups one invite code may allow.",
+    ),
     # The class first (issue 11, "A class that runs itself").
     Setting(
         "hide_builtin_catalog",
@@ -248,6 +309,12 @@ class Settings:
     public_url: str | None = None
     server: str | None = None
     rate_limit_url: str | None = None
+    open_signup: bool = False
+    trusted_proxies: str | None = None
+    login_rate: str = "10/60"
+    login_address_rate: str = "60/60"
+    max_field_chars: int = 1000
+    max_invite_uses: int = 1000
     hide_builtin_catalog: bool = False
     extra: Mapping[str, Any] = field(default_factory=dict)
 
@@ -283,6 +350,8 @@ _POSITIVE = {
     "max_bundle_members": "files",
     "invalid_per_day": "files",
     "gc_grace_minutes": "minutes",
+    "max_field_chars": "characters",
+    "max_invite_uses": "sign-ups",
 }
 # Counts that may be zero (no slack at all) but not negative.
 _NOT_NEGATIVE = {

@@ -28,6 +28,7 @@ AREAS = (
     "ledger_cli",
     "fetch_cli",
     "admin_cli",
+    "users_cli",
 )
 
 COMMANDS = {
@@ -46,6 +47,7 @@ COMMANDS = {
     "serve": "server",
     "login": "server",
     "token": "server",
+    "users": "users_cli",
     "admin": "admin_cli",
     "post": "portfolio_cli",
     "publish": "portfolio_cli",

@@ -36,6 +36,15 @@ def serve(
     workers: int | None = typer.Option(
         None, "--workers", help="Server processes on the one port (default 1).", min=1
     ),
+    open_signup: bool = typer.Option(
+        False, "--open-signup", help="Hosted: anyone may sign up (default: invite only)."
+    ),
+    trusted_proxies: str | None = typer.Option(
+        None,
+        "--trusted-proxies",
+        help="Reverse proxies (addresses or networks, comma-separated) whose "
+        "X-Forwarded-For/-Proto are believed (default: none).",
+    ),
     home: Path | None = HomeOption,
 ) -> None:
     """Start the web app: personal (this computer only, no login) or --hosted."""
@@ -48,7 +57,16 @@ def serve(
     from trackrecord.web.app import app_from_environment, create_app
     from trackrecord.web.security import secret_key
 
-    settings = settings_from(home, hosted=hosted or None, host=host, port=port, workers=workers)
+    proxies = _parse_proxies(trusted_proxies)
+    settings = settings_from(
+        home,
+        hosted=hosted or None,
+        host=host,
+        port=port,
+        workers=workers,
+        open_signup=open_signup or None,
+        trusted_proxies=proxies,
+    )
     revision = upgrade(settings)  # once, before any worker starts
     err_console.print(f"database at revision {revision}", highlight=False)
     mode = "hosted" if settings.hosted else "personal (answers this computer only)"
@@ -57,8 +75,12 @@ def serve(
         + (f" ({settings.workers} worker processes)" if settings.workers > 1 else ""),
         highlight=False,
     )
+    for line in startup_notes(settings):
+        err_console.print(line, highlight=False)
+    # The app reads proxy headers itself, from the configured proxies only (uvicorn's own
+    # default would believe any X-Forwarded-For sent from 127.0.0.1).
     options: dict[str, Any] = dict(
-        host=settings.host, port=settings.port, proxy_headers=True, log_level="info",
+        host=settings.host, port=settings.port, proxy_headers=False, log_level="info",
         server_header=False,
     )  # fmt: skip
     if settings.workers == 1:
@@ -74,6 +96,58 @@ def serve(
     os.environ.update(to_environment(settings))
     target = f"{app_from_environment.__module__}:{app_from_environment.__name__}"
     uvicorn.run(target, factory=True, workers=settings.workers, **options)
+
+
+def _parse_proxies(text: str | None) -> str | None:
+    if text is None:
+        return None
+    from trackrecord.settings import SETTINGS
+
+    parse = next(s.parse for s in SETTINGS if s.name == "trusted_proxies")
+    try:
+        value: str | None = parse(text)
+    except ValueError as exc:
+        raise typer.BadParameter(str(exc), param_hint="--trusted-proxies") from None
+    return value
+
+
+def _has_admin(settings: Any) -> bool:
+    from sqlalchemy import select
+
+    from trackrecord.store.db import make_engine
+    from trackrecord.store.models import User
+
+    engine = make_engine(settings)
+    try:
+        with engine.connect() as conn:
+            query = select(User.id).where(User.role == "admin", User.password_hash.is_not(None))
+            return conn.execute(query.limit(1)).first() is not None
+    finally:
+        engine.dispose()
+
+
+def startup_notes(settings: Any) -> list[str]:
+    """What a host should know when the server starts: who may sign up, whose proxy
+    headers are believed, and how to make the first admin when there is none."""
+    if not settings.hosted:
+        return []
+    if settings.open_signup and not settings.invite_code:
+        signup = "sign-up: OPEN to anyone who can reach this server (--open-signup)"
+    else:
+        signup = (
+            "sign-up: by invite only (invite links on /host"
+            + (", or the code in TRACKRECORD_INVITE_CODE" if settings.invite_code else "")
+            + "); --open-signup opens it"
+        )
+    proxies = (
+        f"proxy headers believed from: {settings.trusted_proxies}"
+        if settings.trusted_proxies
+        else "proxy headers ignored (no --trusted-proxies): clients are the peer addresses"
+    )
+    notes = [signup, proxies]
+    if not _has_admin(settings):
+        notes.append("no admin yet: create one with `trackrecord users create NAME --role admin`")
+    return notes
 
 
 @handle_errors

@@ -15,9 +15,12 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trackrecord.errors import NotFound
-from trackrecord.store.models import LOCAL_USERNAME, ApiToken, User, utcnow
+from trackrecord.store.models import LOCAL_USERNAME, ApiToken, LoginSession, User, utcnow
 
 TOKEN_PREFIX = "trk_"
+# Row ids are 64-bit signed integers on every backend: a larger id names no row (and would
+# overflow the database driver), so it is "not found" before any query.
+MAX_ROW_ID = 2**63 - 1
 # A token's last use is recorded at this granularity, so using it is not a write each time.
 TOUCH_EVERY = timedelta(minutes=1)
 
@@ -108,9 +111,56 @@ def user_for_token(session: Session, plain: str, *, now: datetime | None = None)
 
 def revoke_token(session: Session, token_id: int, *, user_id: int | None = None) -> ApiToken:
     """Mark a token revoked (kept for the record); `user_id` restricts it to its owner."""
-    token = session.get(ApiToken, token_id)
+    token = session.get(ApiToken, token_id) if 0 < token_id <= MAX_ROW_ID else None
     if token is None or (user_id is not None and token.user_id != user_id):
         raise NotFound(f"no API token with id {token_id}")
     if token.revoked_at is None:
         token.revoked_at = utcnow()
     return token
+
+
+# Login sessions ---------------------------------------------------------------------------
+
+
+def start_session(session: Session, user_id: int, sid: str, *, expires_at: datetime) -> None:
+    """Record a signed-in session (the cookie carries `sid`; only its sha256 is stored)."""
+    session.add(LoginSession(sid_hash=hash_secret(sid), user_id=user_id, expires_at=expires_at))
+
+
+_SESSION_AND_USER = (
+    select(LoginSession, User)
+    .join(User, User.id == LoginSession.user_id)
+    .where(LoginSession.sid_hash == bindparam("sid_hash"))
+)
+
+
+def session_user(session: Session, sid: str, *, now: datetime) -> User | None:
+    """The active user of a session that is neither revoked nor expired, else None. Reads
+    only: safe in a read transaction."""
+    found = session.execute(_SESSION_AND_USER, {"sid_hash": hash_secret(sid)}).first()
+    if found is None:
+        return None
+    row, user = found
+    if row.revoked_at is not None or row.expires_at <= now or not user.is_active:
+        return None
+    return user
+
+
+def end_session(session: Session, sid: str) -> None:
+    """Revoke one session (logout)."""
+    session.execute(
+        update(LoginSession)
+        .where(LoginSession.sid_hash == hash_secret(sid), LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+
+
+def end_user_sessions(session: Session, user_id: int) -> int:
+    """Revoke every live session of a user (password change, account disabled); returns how
+    many were ended."""
+    result = session.execute(
+        update(LoginSession)
+        .where(LoginSession.user_id == user_id, LoginSession.revoked_at.is_(None))
+        .values(revoked_at=utcnow())
+    )
+    return int(getattr(result, "rowcount", 0) or 0)

@@ -113,6 +113,21 @@ class ApiToken(Base):
     revoked_at: Mapped[datetime | None]
 
 
+class LoginSession(Base):
+    """A signed-in browser session. The cookie holds a random id; only its sha256 is stored.
+    A session is valid while it is neither revoked (logout, password change, the user
+    disabled) nor expired, so ending one takes effect in every server process at once."""
+
+    __tablename__ = "login_sessions"
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    sid_hash: Mapped[str] = mapped_column(String(64), unique=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"), index=True)
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    expires_at: Mapped[datetime]
+    revoked_at: Mapped[datetime | None]
+
+
 class Invite(Base):
     """A sign-up invite; the code is shown once and stored as its sha256."""
 

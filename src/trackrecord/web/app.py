@@ -15,8 +15,13 @@ from trackrecord import __version__
 from trackrecord.service import CatalogSource, Scorer, Service
 from trackrecord.settings import Settings, load_settings
 from trackrecord.web import errors
-from trackrecord.web.deps import WebState, csrf_protect, make_limiters
-from trackrecord.web.middleware import BodyLimitMiddleware, LocalOnlyMiddleware, SessionMiddleware
+from trackrecord.web.deps import WebState, csrf_protect, form_limits, make_limiters
+from trackrecord.web.middleware import (
+    BodyLimitMiddleware,
+    LocalOnlyMiddleware,
+    SecurityHeadersMiddleware,
+    SessionMiddleware,
+)
 from trackrecord.web.render import make_templates
 from trackrecord.web.security import Sessions, rate_namespace, secret_key
 
@@ -68,12 +73,12 @@ def create_app(
         service=svc,
         sessions=Sessions(secret),
         templates=make_templates(),
-        limiters=make_limiters(rates, settings.rate_limit_url, rate_namespace(secret)),
+        limiters=make_limiters(rates, settings.rate_limit_url, rate_namespace(secret), settings),
     )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")
     app.include_router(api_v1.router, prefix="/api/v1")
-    protected = [Depends(csrf_protect)]
+    protected = [Depends(csrf_protect), Depends(form_limits)]
     for module in (catalog_views, project, leaderboard, profile, host, classroom, account):
         app.include_router(module.router, dependencies=protected)
     # The track record: public keys, did:web and status lists; credentials, revocation.
@@ -90,6 +95,13 @@ def create_app(
     app.add_middleware(BodyLimitMiddleware, limit=settings.max_upload_bytes + FORM_OVERHEAD)
     if not settings.hosted:
         app.add_middleware(LocalOnlyMiddleware, allowed_hosts={settings.host})
+    if settings.trusted_proxies:
+        # Only these peers may say who the client is (X-Forwarded-For) and whether it used
+        # https (X-Forwarded-Proto); anyone else's headers are ignored.
+        from uvicorn.middleware.proxy_headers import ProxyHeadersMiddleware
+
+        app.add_middleware(ProxyHeadersMiddleware, trusted_hosts=settings.trusted_proxies)
+    app.add_middleware(SecurityHeadersMiddleware)
     return app
 
 

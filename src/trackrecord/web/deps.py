@@ -5,21 +5,28 @@ from __future__ import annotations
 import threading
 import time
 from dataclasses import dataclass, field
-from datetime import datetime
+from datetime import datetime, timedelta
 from typing import Any
 
 from fastapi import Depends, Request
 
-from trackrecord.errors import AuthenticationRequired, PermissionDenied
+from trackrecord.errors import AuthenticationRequired, PermissionDenied, Problem, TrackrecordError
 from trackrecord.service import Service
 from trackrecord.settings import Settings
-from trackrecord.store.accounts import hash_secret, token_user, touch_token
+from trackrecord.store.accounts import (
+    end_session,
+    hash_secret,
+    session_user,
+    start_session,
+    token_user,
+    touch_token,
+)
 from trackrecord.web.accounts import Account
-from trackrecord.web.accounts import account as load_account
 from trackrecord.web.middleware import API_PREFIX, UNSAFE
 from trackrecord.web.security import (
     CSRF_FIELD,
     CSRF_HEADER,
+    SESSION_MAX_AGE,
     Limiter,
     Rate,
     RateLimiter,
@@ -28,7 +35,21 @@ from trackrecord.web.security import (
     redis_client,
 )
 
-DEFAULT_RATES = {"login": "10/60", "submit": "30/60", "signup": "10/600"}
+# "login" counts per (address, username), "login_address" per address: a wrong password
+# from many addresses never locks a user out, and one address cannot try many users.
+DEFAULT_RATES = {
+    "login": "10/60",
+    "login_address": "60/60",
+    "submit": "30/60",
+    "signup": "10/600",
+}
+
+
+class InvalidForm(TrackrecordError):
+    status = 422
+    code = "invalid_request"
+
+
 TOKEN_TTL = 2.0  # seconds a verified token is trusted without reading the database again
 
 
@@ -136,13 +157,20 @@ def current_account(request: Request) -> Account | None:
     elif request.url.path.startswith(API_PREFIX):
         found = None  # the API authenticates with tokens only (no cookies, so no CSRF)
     else:
-        uid = request.state.session.get("uid")
-        found = None
-        if isinstance(uid, int):
-            with state.service.reading() as s:
-                found = load_account(s, uid)
+        found = _session_account(state, request.state.session)
     request.state.account = found
     return found
+
+
+def _session_account(state: WebState, session: dict[str, Any]) -> Account | None:
+    """The user of a signed-in session, read from the database on every request: a session
+    ended in any server process (logout, password change, user disabled) is refused here."""
+    uid, sid = session.get("uid"), session.get("sid")
+    if not isinstance(uid, int) or not isinstance(sid, str):
+        return None
+    with state.service.reading() as s:
+        user = session_user(s, sid, now=state.service.now())
+        return Account.of(user) if user is not None and user.id == uid else None
 
 
 # The require_* checks do no I/O: as coroutines they skip a thread-pool hop per request.
@@ -182,12 +210,26 @@ async def csrf_protect(request: Request) -> None:
 
 
 def make_limiters(
-    rates: dict[str, str] | None, redis_url: str | None = None, namespace: str = ""
+    rates: dict[str, str] | None,
+    redis_url: str | None = None,
+    namespace: str = "",
+    settings: Settings | None = None,
 ) -> dict[str, Limiter]:
     """One limiter per action: in memory (this process only), or in Redis at `redis_url`
-    (shared by every process using the same Redis and `namespace`)."""
-    merged = {**DEFAULT_RATES, **(rates or {})}
-    what = {"login": "sign-in attempts", "submit": "submissions", "signup": "sign-ups"}
+    (shared by every process using the same Redis and `namespace`). The sign-in rates come
+    from `settings`; `rates` overrides any of them."""
+    configured = (
+        {"login": settings.login_rate, "login_address": settings.login_address_rate}
+        if settings is not None
+        else {}
+    )
+    merged = {**DEFAULT_RATES, **configured, **(rates or {})}
+    what = {
+        "login": "sign-in attempts",
+        "login_address": "sign-in attempts from this address",
+        "submit": "submissions",
+        "signup": "sign-ups",
+    }
     if redis_url is None:
         return {k: RateLimiter(Rate.parse(v), what.get(k, k)) for k, v in merged.items()}
     client = redis_client(redis_url)
@@ -197,7 +239,50 @@ def make_limiters(
     }
 
 
+def limit_login(request: Request, username: str) -> None:
+    """Count a sign-in attempt per address and per (address, username); raises RateLimited.
+    The address is the peer's, or the client's as a trusted proxy reports it."""
+    state, ip = web(request), client_ip(request)
+    state.limit("login_address", f"ip:{ip}")
+    state.limit("login", f"ip-user:{ip}:{username.strip().lower()[:64]}")
+
+
 def login_session(request: Request, user_id: int | None) -> None:
-    """Start a new session (a new id, so a new CSRF token) for this user, or none."""
-    request.state.session = web(request).sessions.new(user_id)
-    request.scope["state"]["session"] = request.state.session
+    """Start a new session (a new id, so a new CSRF token) for this user, or none. A signed-in
+    session is recorded in the database, where it can be ended from any process."""
+    state = web(request)
+    session = state.sessions.new(user_id)
+    if user_id is not None:
+        expires = state.service.now() + timedelta(seconds=SESSION_MAX_AGE)
+        with state.service.session(write_lock=True) as s:
+            start_session(s, user_id, session["sid"], expires_at=expires)
+    request.state.session = session
+    request.scope["state"]["session"] = session
+    request.state.account = None if user_id is None else _session_account(state, session)
+
+
+def logout_session(request: Request) -> None:
+    """End this browser's session in the database, then start an anonymous one."""
+    sid = request.state.session.get("sid")
+    if isinstance(sid, str) and request.state.session.get("uid") is not None:
+        with web(request).service.session(write_lock=True) as s:
+            end_session(s, sid)
+    login_session(request, None)
+
+
+async def form_limits(request: Request) -> None:
+    """Every text field of a page's form is at most `max_field_chars` long (files aside):
+    a 5 MB title is refused with 422 before any view reads it."""
+    if request.method not in UNSAFE:
+        return
+    ctype = request.headers.get("content-type", "")
+    if not ctype.startswith(("multipart/form-data", "application/x-www-form-urlencoded")):
+        return
+    limit = web(request).settings.max_field_chars
+    form = await request.form()
+    too_long = sorted({k for k, v in form.multi_items() if isinstance(v, str) and len(v) > limit})
+    if too_long:
+        raise InvalidForm(
+            "some fields are too long",
+            problems=[Problem(f"at most {limit} characters", column=k[:64]) for k in too_long],
+        )

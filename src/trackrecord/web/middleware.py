@@ -1,4 +1,5 @@
-"""Pure ASGI middleware: the session cookie, the request-size limit, the personal-mode guard.
+"""Pure ASGI middleware: the session cookie, the request-size limit, the personal-mode guard,
+the security headers every response carries.
 
 Pure ASGI (not BaseHTTPMiddleware) so uploads stream through untouched.
 """
@@ -165,3 +166,35 @@ class SessionMiddleware:
             await send(message)
 
         await self.app(scope, receive, with_cookie)
+
+
+# Every response, pages, API, static files and errors alike: never framed (clickjacking),
+# never content-sniffed, and no full URL (an invite link's code) sent to other sites.
+SECURITY_HEADERS = (
+    (b"x-frame-options", b"DENY"),
+    (b"content-security-policy", b"frame-ancestors 'none'"),
+    (b"x-content-type-options", b"nosniff"),
+    (b"referrer-policy", b"same-origin"),
+)
+
+
+class SecurityHeadersMiddleware:
+    """Add SECURITY_HEADERS to every HTTP response that does not set them itself."""
+
+    def __init__(self, app: ASGIApp) -> None:
+        self.app = app
+
+    async def __call__(self, scope: Scope, receive: Receive, send: Send) -> None:
+        if scope["type"] != "http":
+            await self.app(scope, receive, send)
+            return
+
+        async def with_headers(message: Message) -> None:
+            if message["type"] == "http.response.start":
+                headers = MutableHeaders(scope=message)
+                for name, value in SECURITY_HEADERS:
+                    if name.decode() not in headers:
+                        headers.append(name.decode(), value.decode())
+            await send(message)
+
+        await self.app(scope, receive, with_headers)

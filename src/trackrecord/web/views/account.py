@@ -11,7 +11,14 @@ from trackrecord.errors import TrackrecordError
 from trackrecord.store.accounts import revoke_token
 from trackrecord.web import accounts
 from trackrecord.web.accounts import Account
-from trackrecord.web.deps import client_ip, login_session, require_account, web
+from trackrecord.web.deps import (
+    client_ip,
+    limit_login,
+    login_session,
+    logout_session,
+    require_account,
+    web,
+)
 from trackrecord.web.render import page
 
 router = APIRouter()
@@ -37,7 +44,7 @@ def _form_page(
     context = {
         "title": data.pop("title", ""),
         "error": error,
-        "invite_required": bool(settings.invite_code),
+        "invite_required": bool(settings.invite_code) or not settings.open_signup,
         **data,
     }
     return page(request, template, context, status=exc.status if exc else 200)
@@ -59,8 +66,7 @@ def login(
 ) -> Response:
     state = web(request)
     try:
-        state.limit("login", f"ip:{client_ip(request)}")
-        state.limit("login", f"user:{username.strip().lower()}")
+        limit_login(request, username)
         with state.service.session() as s:
             found = accounts.authenticate(s, username, password)
     except TrackrecordError as exc:
@@ -72,10 +78,14 @@ def login(
 
 
 @router.get("/signup", name="signup")
-def signup_page(request: Request) -> Response:
+def signup_page(request: Request, invite: str | None = None) -> Response:
+    """The sign-up form; an invite link (/signup?invite=CODE) fills in the code."""
     if not web(request).settings.hosted:
         return RedirectResponse("/", status_code=303)
-    return _form_page(request, "signup.html", title="Sign up", username="", display_name="")
+    code = (invite or "").strip()[: accounts.MAX_INVITE_CODE]
+    return _form_page(
+        request, "signup.html", title="Sign up", username="", display_name="", invite=code
+    )
 
 
 @router.post("/signup")
@@ -99,6 +109,7 @@ def signup(
                 invite=invite,
                 required_invite=state.settings.invite_code,
                 display_name=display_name,
+                open_signup=state.settings.open_signup,
             )
     except TrackrecordError as exc:
         return _form_page(
@@ -108,6 +119,7 @@ def signup(
             title="Sign up",
             username=username,
             display_name=display_name or "",
+            invite=(invite or "").strip()[: accounts.MAX_INVITE_CODE],
         )
     login_session(request, made.id)
     return RedirectResponse("/", status_code=303)
@@ -115,14 +127,46 @@ def signup(
 
 @router.post("/logout")
 def logout(request: Request) -> Response:
-    login_session(request, None)
+    """End the session in the database (the old cookie is refused by every process)."""
+    logout_session(request)
     return RedirectResponse("/login" if web(request).settings.hosted else "/", status_code=303)
 
 
 def _account_data(request: Request, me: Account, **extra: object) -> dict[str, object]:
     with web(request).service.session() as s:
         tokens = accounts.list_tokens(s, me.id)
-    return {"title": "Account", "account": me, "tokens": tokens, "new_token": None, **extra}
+    return {
+        "title": "Account",
+        "account": me,
+        "tokens": tokens,
+        "new_token": None,
+        "error": None,
+        "notice": None,
+        **extra,
+    }
+
+
+@router.post("/account/password")
+def change_password(
+    request: Request,
+    current: str = Form(...),
+    new: str = Form(...),
+    me: Account = Depends(require_account),
+) -> Response:
+    """A new password ends every session of the account (other browsers are signed out);
+    this browser gets a fresh session."""
+    state = web(request)
+    try:
+        limit_login(request, me.username)
+        with state.service.session(write_lock=True) as s:
+            accounts.change_password(s, me.id, current, new)
+    except TrackrecordError as exc:
+        error = {"message": exc.message, "problems": [str(p) for p in exc.problems]}
+        data = _account_data(request, me, error=error)
+        return page(request, "account.html", data, status=exc.status)
+    login_session(request, me.id)
+    notice = "Password changed; every other session of your account was signed out."
+    return page(request, "account.html", _account_data(request, me, notice=notice))
 
 
 @router.get("/account", name="account")
@@ -135,7 +179,7 @@ def create_token(
     request: Request, name: str = Form("web"), me: Account = Depends(require_account)
 ) -> Response:
     with web(request).service.session() as s:
-        plain, _ = accounts.new_token(s, me.id, name)
+        plain, _ = accounts.new_token(s, me.id, name[:100])
     return page(request, "account.html", _account_data(request, me, new_token=plain))
 
 

@@ -22,9 +22,9 @@ from trackrecord.store.accounts import revoke_token
 from trackrecord.web import accounts
 from trackrecord.web.accounts import Account
 from trackrecord.web.data import board, data_zip, project_data
-from trackrecord.web.deps import client_ip, require_account, require_host, web
+from trackrecord.web.deps import limit_login, require_account, require_host, web
 from trackrecord.web.render import JSON
-from trackrecord.web.views.host import challenge_settings
+from trackrecord.web.views.host import actor, challenge_settings
 from trackrecord.web.views.project import save_upload, submit_upload
 
 router = APIRouter(tags=["api"], default_response_class=JSON)
@@ -193,8 +193,7 @@ def results(
 def create_token(request: Request, body: TokenRequest) -> Response:
     """Exchange a username and password for an API token (what `trackrecord login` does)."""
     state = web(request)
-    state.limit("login", f"ip:{client_ip(request)}")
-    state.limit("login", f"user:{body.username.strip().lower()}")
+    limit_login(request, body.username)
     with state.service.session() as s:
         found = accounts.authenticate(s, body.username, body.password)
         plain, info = accounts.new_token(s, found.id, body.name)
@@ -248,22 +247,23 @@ def host_configure(
     settings = challenge_settings(
         body.deadline, str(body.per_day or ""), str(body.final_picks or ""), body.clear_deadline
     )
-    return JSON(hosting.configure(web(request).service, slug, settings))
+    return JSON(hosting.configure(web(request).service, slug, settings, actor=actor(account)))
 
 
 @router.get("/host/challenges")
 def host_list(request: Request, account: Account = Depends(require_host)) -> Response:
-    return JSON({"challenges": hosting.hosted_challenges(web(request).service)})
+    return JSON({"challenges": hosting.hosted_challenges(web(request).service, actor(account))})
 
 
 @router.get("/host/challenges/{slug}/submissions")
 def host_submissions(
     request: Request, slug: str, account: Account = Depends(require_host)
 ) -> Response:
-    return JSON({"submissions": hosting.all_submissions(web(request).service, slug)})
+    records = hosting.all_submissions(web(request).service, slug, actor=actor(account))
+    return JSON({"submissions": records})
 
 
 @router.get("/host/challenges/{slug}/export.csv")
 def host_export(request: Request, slug: str, account: Account = Depends(require_host)) -> Response:
-    text = hosting.export_csv(hosting.all_submissions(web(request).service, slug))
-    return Response(text, media_type="text/csv; charset=utf-8")
+    records = hosting.all_submissions(web(request).service, slug, actor=actor(account))
+    return Response(hosting.export_csv(records), media_type="text/csv; charset=utf-8")

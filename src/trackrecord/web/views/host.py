@@ -57,11 +57,16 @@ def challenge_settings(
     )
 
 
+def actor(me: Account) -> hosting.Actor:
+    """The host asking: a challenge is its creator's; admins act on all of them."""
+    return hosting.Actor(me.id, me.role == "admin")
+
+
 def _host_data(request: Request, me: Account, **extra: object) -> dict[str, object]:
     svc = web(request).service
     data: dict[str, object] = {
         "title": "Host",
-        "challenges": hosting.hosted_challenges(svc),
+        "challenges": hosting.hosted_challenges(svc, actor(me)),
         "catalog": [m for m in svc.catalog.list_projects()],
         "users": [],
         "new_invite": None,
@@ -123,10 +128,17 @@ def create_catalog(
 @router.get("/challenges/{slug}", name="host_challenge")
 def challenge_page(request: Request, slug: str, me: Account = Depends(require_host)) -> Response:
     svc = web(request).service
-    records = hosting.all_submissions(svc, slug)
+    records = hosting.all_submissions(svc, slug, actor=actor(me))
     info = svc.project(slug)
-    row = next(c for c in hosting.hosted_challenges(svc) if c.id == slug)
-    data = {"title": f"Host · {info.title}", "project": info, "challenge": row, "records": records}
+    row = next(c for c in hosting.hosted_challenges(svc, actor(me)) if c.id == slug)
+    passed = row.deadline is not None and row.deadline <= svc.now()
+    data = {
+        "title": f"Host · {info.title}",
+        "project": info,
+        "challenge": row,
+        "records": records,
+        "deadline_passed": passed,
+    }
     return page(request, "host_challenge.html", data)
 
 
@@ -144,13 +156,14 @@ def update_challenge(
         web(request).service,
         slug,
         challenge_settings(deadline, per_day, final_picks, clear_deadline),
+        actor=actor(me),
     )
     return RedirectResponse(f"/host/challenges/{slug}", status_code=303)
 
 
 @router.get("/challenges/{slug}/export.csv", name="export")
 def export(request: Request, slug: str, me: Account = Depends(require_host)) -> Response:
-    text = hosting.export_csv(hosting.all_submissions(web(request).service, slug))
+    text = hosting.export_csv(hosting.all_submissions(web(request).service, slug, actor=actor(me)))
     return Response(
         text,
         media_type="text/csv; charset=utf-8",
@@ -167,12 +180,18 @@ def create_invite(
 ) -> Response:
     if role != "learner" and me.role != "admin":
         role = "learner"  # only admins invite hosts and admins
-    svc = web(request).service
-    with svc.session() as s:
-        code = accounts.create_invite(s, me.id, role, parse_int(max_uses))
-    return page(
-        request, "host.html", _host_data(request, me, new_invite={"code": code, "role": role})
-    )
+    state = web(request)
+    try:
+        with state.service.session() as s:
+            code = accounts.create_invite(
+                s, me.id, role, parse_int(max_uses), limit=state.settings.max_invite_uses
+            )
+    except (accounts.InvalidSignup, InvalidBundle) as exc:
+        error = {"message": exc.message, "problems": [str(p) for p in exc.problems]}
+        return page(request, "host.html", _host_data(request, me, form_error=error), status=422)
+    link = f"{str(request.base_url).rstrip('/')}/signup?invite={code}"
+    invite = {"code": code, "role": role, "link": link}
+    return page(request, "host.html", _host_data(request, me, new_invite=invite))
 
 
 @router.post("/users/{username}/role")
