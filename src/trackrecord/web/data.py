@@ -19,6 +19,7 @@ from trackrecord import leaderboard
 from trackrecord.bundle import Bundle
 from trackrecord.leaderboard import Leaderboard
 from trackrecord.service import ProjectInfo, Service
+from trackrecord.service.progress import check_listed
 from trackrecord.service.projects import as_seen_by, find_row
 from trackrecord.service.submit import count_today
 from trackrecord.store.models import Challenge
@@ -93,6 +94,7 @@ def board(svc: Service, project_id: str) -> Leaderboard:
 
 def project_data(svc: Service, user_id: int, project_id: str) -> dict[str, Any]:
     """Everything the project page shows (and the API's challenge endpoint returns)."""
+    check_listed(svc, user_id, project_id)  # a built-in project the server hides: 404
     info = svc.project(project_id)
     bundle = svc.bundle(project_id)
     subs = svc.submissions(user_id, project_id)
@@ -120,11 +122,14 @@ def project_data(svc: Service, user_id: int, project_id: str) -> dict[str, Any]:
     }
 
 
-def data_zip(svc: Service, project_id: str) -> Path:
+def data_zip(svc: Service, project_id: str, user_id: int | None = None) -> Path:
     """A zip of what a learner receives: public/ files, starter/ files and the brief.
 
-    Written to a temporary file the caller deletes; private/ is never read.
+    Written to a temporary file the caller deletes; private/ is never read. With `user_id`,
+    a built-in project the server hides from that learner is refused (404).
     """
+    if user_id is not None:
+        check_listed(svc, user_id, project_id)
     bundle = svc.bundle(project_id)
     fd, name = tempfile.mkstemp(prefix=f"trackrecord-{project_id}-", suffix=".zip")
     path = Path(name)

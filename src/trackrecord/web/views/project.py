@@ -135,7 +135,7 @@ async def picks_form(
 
 @router.get("/projects/{project_id}/data.zip", name="data_zip")
 def download(request: Request, project_id: str, me: Account = Depends(require_account)) -> Response:
-    path = data_zip(web(request).service, project_id)
+    path = data_zip(web(request).service, project_id, me.id)
     return FileResponse(
         path,
         media_type="application/zip",
