@@ -14,7 +14,7 @@ import trackrecord as tr
 from tests.conftest import SECRET_BASE, FakeCatalog, regression_file
 from trackrecord import api
 from trackrecord.bundle import Bundle
-from trackrecord.errors import ConfigError, InvalidSubmission
+from trackrecord.errors import InvalidSubmission
 from trackrecord.service import Service
 from trackrecord.settings import Settings
 
@@ -119,13 +119,6 @@ def test_finalize_asks_for_confirm_first(bundles: dict[str, Bundle]) -> None:
     assert list(table["practice"]) == [False, False, False, True]
     again = tr.results("toy-reg")
     assert again.medal == "silver" and again.reference_code is None
-
-
-def test_status_through_a_server_is_a_clear_error() -> None:
-    # load/submit/submissions/finalize go through a server (tests/test_web_client.py);
-    # status has no API counterpart and says where to look instead.
-    with pytest.raises(ConfigError, match="profile page"):
-        tr.status(server="https://example.org")
 
 
 def test_score_a_bundle_you_hold(bundles: dict[str, Bundle]) -> None:

@@ -6,7 +6,8 @@ summaries and render as HTML tables in Jupyter.
 
 With `server=URL` the same calls go through a hosted server's JSON API (after
 `trackrecord login --server URL` stored a token): `load`, `submit`, `submissions`,
-`finalize` and `results`. `status` is local only: on a server, the profile page shows it.
+`finalize`, `results` and `status`, printed in the same words (scores from a server carry
+the boards' precision: 6 significant digits).
 
 Every estimate made before finalizing compares the public score with the public lines;
 `finalize` asks for `confirm=True` (finalizing is once); afterwards `results` shows the
@@ -29,7 +30,7 @@ from trackrecord.settings import Settings, load_settings
 
 if TYPE_CHECKING:
     from trackrecord.client import Client
-    from trackrecord.service import FinalizeResult, Service, StatusReport, SubmitResult
+    from trackrecord.service import FinalizeResult, Service, SubmitResult
     from trackrecord.service.types import ScoreLike
 
 _SERVICES: dict[tuple[str, str], Service] = {}
@@ -72,6 +73,8 @@ class Summary:
     def __getattr__(self, name: str) -> Any:
         if name == "result":  # not set yet (e.g. during unpickling)
             raise AttributeError(name)
+        if isinstance(self.result, dict) and name in self.result:  # a server's answer
+            return self.result[name]
         return getattr(self.result, name)
 
     def __repr__(self) -> str:
@@ -236,17 +239,18 @@ def finalize(
 
 
 def _finalize_remote(project_id: str, picks: Sequence[int], confirm: bool, server: str) -> Summary:
-    from trackrecord.service.render import REMOTE_FINALIZE_KEYS, remote_rows
+    """The same rows as locally, from the server's answer (kept as `.result`, a dict)."""
+    from trackrecord.client import decode
+    from trackrecord.service.render import finalize_rows, preview_rows
+    from trackrecord.service.types import FinalizePreview, FinalizeResult
 
     with _remote(server) as client:
         if not confirm:
             preview = client.finalize_preview(project_id, picks)
-            rows = [("would judge", ", ".join(f"#{p['number']}" for p in preview["picks"]))]
-            rows.append(("rule", str(preview["rule"])))
             title = f"Finalize {project_id} on {server}? {_confirm_hint(project_id, picks)}"
-            return Summary(title, rows, preview)
+            return Summary(title, preview_rows(decode(FinalizePreview, preview)), preview)
         answer = client.finalize(project_id, numbers=picks)
-    rows = remote_rows(answer, REMOTE_FINALIZE_KEYS)
+    rows = finalize_rows(decode(FinalizeResult, answer))
     title = f"Finalized {project_id} on {server}"
     return Summary(title, rows, answer, text=answer.get("reference_code"))
 
@@ -254,12 +258,15 @@ def _finalize_remote(project_id: str, picks: Sequence[int], confirm: bool, serve
 def results(project_id: str, *, server: str | None = None) -> Summary:
     """A finalized project's result: private score and medal, the private lines, your place
     on the private board, and the reference pipeline's code (`.reference_code`)."""
-    from trackrecord.service.render import REMOTE_FINALIZE_KEYS, finalize_rows, remote_rows
+    from trackrecord.service.render import finalize_rows
 
     if server is not None:
+        from trackrecord.client import decode
+        from trackrecord.service.types import FinalizeResult
+
         with _remote(server) as client:
             answer = client.results(project_id)
-        rows = remote_rows(answer, REMOTE_FINALIZE_KEYS)
+        rows = finalize_rows(decode(FinalizeResult, answer))
         return Summary(f"{project_id} on {server}", rows, answer, text=answer.get("reference_code"))
     svc = _service(server)
     result: FinalizeResult = svc.results(svc.local_user_id(), project_id)
@@ -268,10 +275,15 @@ def results(project_id: str, *, server: str | None = None) -> Summary:
 
 def status(*, server: str | None = None) -> Summary:
     """Projects started and finalized, medals, streak."""
+    from trackrecord.client import RemoteLearner
     from trackrecord.service.render import num, status_rows
 
-    svc = _service(server)
-    report: StatusReport = svc.status(svc.local_user_id())
+    if server is None:
+        svc = _service()
+        report = svc.status(svc.local_user_id())
+    else:
+        with _remote(server) as client:
+            report, _ = RemoteLearner(client).status()
     rows = status_rows(report) + [
         (
             p.id,
@@ -280,7 +292,8 @@ def status(*, server: str | None = None) -> Summary:
         )
         for p in report.projects
     ]
-    return Summary("Your track record", rows, report)
+    title = "Your track record" + ("" if server is None else f" on {server}")
+    return Summary(title, rows, report)
 
 
 def score(bundle: str | Path, submission: pd.DataFrame | str | Path) -> ScoreLike:

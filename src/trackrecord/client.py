@@ -7,12 +7,14 @@ errors come back as the same typed exceptions the server raised, with their prob
 
 from __future__ import annotations
 
+import dataclasses
 import json
 import os
-from collections.abc import Mapping, Sequence
+from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
-from typing import TYPE_CHECKING, Any
+from types import UnionType
+from typing import TYPE_CHECKING, Any, TypeVar, Union, cast, get_args, get_origin, get_type_hints
 
 import httpx
 
@@ -20,11 +22,23 @@ from trackrecord import errors
 from trackrecord.errors import AuthenticationRequired, Problem, TrackrecordError
 
 if TYPE_CHECKING:
-    from trackrecord.service.types import SubmitResult
+    from trackrecord.mastery.types import SkillEstimate
+    from trackrecord.service import Service
+    from trackrecord.service.learning import NextReport
+    from trackrecord.service.path import PathEntry
+    from trackrecord.service.types import (
+        FinalizePreview,
+        FinalizeResult,
+        ProjectReport,
+        StatusReport,
+        SubmissionView,
+        SubmitResult,
+    )
 
 CREDENTIALS = "credentials.json"
 API = "/api/v1"
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
+T = TypeVar("T")
 
 
 def normalize(server: str) -> str:
@@ -130,8 +144,27 @@ class Client:
         result: dict[str, Any] = self._call("GET", "/me")
         return result
 
-    def catalog(self) -> list[dict[str, Any]]:
-        result: list[dict[str, Any]] = self._call("GET", "/catalog")["projects"]
+    def catalog(
+        self, *, task: str | None = None, skill: str | None = None, level: int | None = None
+    ) -> list[dict[str, Any]]:
+        """The projects with your progress and your status on the path (PathEntry)."""
+        params = {k: v for k, v in (("task", task), ("skill", skill), ("level", level)) if v}
+        result: list[dict[str, Any]] = self._call("GET", "/catalog", params=params)["projects"]
+        return result
+
+    def status(self) -> dict[str, Any]:
+        """Your track record (StatusReport) with your skill estimates under "skills"."""
+        result: dict[str, Any] = self._call("GET", "/status")
+        return result
+
+    def project_status(self, project_id: str) -> dict[str, Any]:
+        """One project for you (ProjectReport): estimate, or the result once finalized."""
+        result: dict[str, Any] = self._call("GET", f"/challenges/{project_id}/status")
+        return result
+
+    def next(self, k: int = 5) -> dict[str, Any]:
+        """The projects to do next, each with its reason (NextReport)."""
+        result: dict[str, Any] = self._call("GET", "/next", params={"k": k})
         return result
 
     def challenge(self, project_id: str) -> dict[str, Any]:
@@ -239,32 +272,41 @@ def submit_to_server(
             raise
 
 
+def decode(cls: type[T], data: Any) -> T:
+    """A server's JSON answer as the dataclass `cls` again (nested dataclasses, tuples,
+    optionals, datetimes), so every face renders it with the same code as a local result.
+    Keys the dataclass does not know (a newer server) are ignored."""
+    return cast(T, _decode(cls, data))
+
+
+def _decode(kind: Any, data: Any) -> Any:
+    if data is None:
+        return None
+    origin, args = get_origin(kind), get_args(kind)
+    if origin in (Union, UnionType):
+        inner = [a for a in args if a is not type(None)]
+        return _decode(inner[0], data) if len(inner) == 1 else data
+    if origin is tuple:
+        return tuple(_decode(args[0] if args else Any, v) for v in data)
+    if origin is list:
+        return [_decode(args[0], v) for v in data]
+    if dataclasses.is_dataclass(kind) and isinstance(kind, type):
+        hints = get_type_hints(kind)
+        names = {f.name for f in dataclasses.fields(kind) if f.init}
+        return kind(**{k: _decode(hints[k], v) for k, v in data.items() if k in names})
+    if kind is datetime:
+        return datetime.fromisoformat(str(data))
+    if kind is float and isinstance(data, int | float):
+        return float(data)
+    return data
+
+
 def submit_result(answer: Mapping[str, Any]) -> SubmitResult:
     """A server's submit answer (the JSON of a SubmitResult) as the dataclass again, so the
     CLI and the notebook render it with the same words as a local result."""
-    from trackrecord.service.types import FieldPlace, MedalProgress, SubmissionView, SubmitResult
+    from trackrecord.service.types import SubmitResult
 
-    sub = dict(answer["submission"])
-    sub["created_at"] = datetime.fromisoformat(str(sub["created_at"]))
-    sub["problems"] = tuple(sub.get("problems") or ())
-    place = answer.get("place")
-    fields = {k: answer[k] for k in SUBMIT_FIELDS if k in answer}
-    return SubmitResult(
-        **fields,
-        submission=SubmissionView(**sub),
-        place=None if place is None else FieldPlace(**{**place, **_tuples(place)}),
-        medal_progress=MedalProgress(**answer["medal_progress"]),
-    )
-
-
-SUBMIT_FIELDS = (
-    "project_id", "metric", "greater_is_better", "public_score", "previous_best", "best",
-    "change", "improved", "per_day", "left_today", "practice", "finalized_medal",
-)  # fmt: skip
-
-
-def _tuples(place: Mapping[str, Any]) -> dict[str, tuple[str, ...]]:
-    return {k: tuple(place.get(k) or ()) for k in ("ahead_of", "behind")}
+    return decode(SubmitResult, answer)
 
 
 def remote_submit_rows(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
@@ -276,3 +318,113 @@ def remote_submit_rows(answer: Mapping[str, Any]) -> list[tuple[str, str]]:
         return submit_rows(submit_result(answer))
     except (KeyError, TypeError, ValueError):
         return remote_rows(answer, REMOTE_SUBMIT_KEYS)
+
+
+# The learner's questions, asked here or of a server -------------------------------------
+
+
+class LocalLearner:
+    """The learner's use cases on the local data directory: the Service's own answers."""
+
+    def __init__(self, svc: Service) -> None:
+        self.svc = svc
+        self.where = ""
+
+    def _user(self) -> int:
+        return self.svc.local_user_id()
+
+    def catalog(
+        self, *, task: str | None = None, skill: str | None = None, level: int | None = None
+    ) -> list[PathEntry]:
+        from trackrecord.service.path import path_catalog
+
+        return path_catalog(self.svc, self._user(), task=task, skill=skill, level=level)
+
+    def status(self) -> tuple[StatusReport, list[SkillEstimate]]:
+        return self.svc.status(self._user()), self.svc.skills(self._user())
+
+    def project_report(self, project_id: str) -> ProjectReport:
+        return self.svc.project_report(self._user(), project_id)
+
+    def results(self, project_id: str) -> FinalizeResult:
+        return self.svc.results(self._user(), project_id)
+
+    def submissions(self, project_id: str) -> list[SubmissionView]:
+        return self.svc.submissions(self._user(), project_id)
+
+    def finalize_preview(self, project_id: str, numbers: Sequence[int]) -> FinalizePreview:
+        return self.svc.finalize_preview(self._user(), project_id, by_number=numbers)
+
+    def finalize(self, project_id: str, numbers: Sequence[int]) -> FinalizeResult:
+        return self.svc.finalize(self._user(), project_id, by_number=numbers)
+
+    def next_projects(self, k: int) -> NextReport:
+        return self.svc.next_projects(self._user(), k)
+
+
+class RemoteLearner:
+    """The same use cases on a server through its JSON API, answered with the same
+    dataclasses (decoded), so the CLI and the notebook render both with the same code."""
+
+    def __init__(self, client: Client) -> None:
+        self.client = client
+        self.where = f" on {client.server}"
+
+    def _ask(self, call: Callable[[], Any]) -> Any:
+        try:
+            return call()
+        except AuthenticationRequired as exc:
+            exc.message += f"; run `trackrecord login --server {self.client.server}` first"
+            raise
+
+    def catalog(
+        self, *, task: str | None = None, skill: str | None = None, level: int | None = None
+    ) -> list[PathEntry]:
+        from trackrecord.service.path import PathEntry
+
+        rows = self._ask(lambda: self.client.catalog(task=task, skill=skill, level=level))
+        return [decode(PathEntry, row) for row in rows]
+
+    def status(self) -> tuple[StatusReport, list[SkillEstimate]]:
+        from trackrecord.mastery.types import SkillEstimate
+        from trackrecord.service.types import StatusReport
+
+        answer = self._ask(self.client.status)
+        skills = [decode(SkillEstimate, e) for e in answer.get("skills", ())]
+        return decode(StatusReport, answer), skills
+
+    def project_report(self, project_id: str) -> ProjectReport:
+        from trackrecord.service.types import ProjectReport
+
+        return decode(ProjectReport, self._ask(lambda: self.client.project_status(project_id)))
+
+    def results(self, project_id: str) -> FinalizeResult:
+        from trackrecord.service.types import FinalizeResult
+
+        return decode(FinalizeResult, self._ask(lambda: self.client.results(project_id)))
+
+    def submissions(self, project_id: str) -> list[SubmissionView]:
+        from trackrecord.service.types import SubmissionView
+
+        rows = self._ask(lambda: self.client.submissions(project_id))
+        return [decode(SubmissionView, row) for row in rows]
+
+    def finalize_preview(self, project_id: str, numbers: Sequence[int]) -> FinalizePreview:
+        from trackrecord.service.types import FinalizePreview
+
+        answer = self._ask(lambda: self.client.finalize_preview(project_id, numbers))
+        return decode(FinalizePreview, answer)
+
+    def finalize(self, project_id: str, numbers: Sequence[int]) -> FinalizeResult:
+        from trackrecord.service.types import FinalizeResult
+
+        answer = self._ask(lambda: self.client.finalize(project_id, numbers=numbers))
+        return decode(FinalizeResult, answer)
+
+    def next_projects(self, k: int) -> NextReport:
+        from trackrecord.service.learning import NextReport
+
+        return decode(NextReport, self._ask(lambda: self.client.next(k)))
+
+
+Learner = LocalLearner | RemoteLearner

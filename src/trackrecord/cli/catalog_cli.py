@@ -15,14 +15,16 @@ from rich.table import Table
 from trackrecord.cli.common import (
     HomeOption,
     JsonOption,
+    ServerOption,
     console,
     err_console,
     handle_errors,
+    learner_for,
     print_json,
     settings_from,
 )
 from trackrecord.service import Service
-from trackrecord.service.path import PathEntry, path_catalog
+from trackrecord.service.path import PathEntry
 from trackrecord.service.render import num
 
 
@@ -45,14 +47,15 @@ def catalog(
     task: str | None = typer.Option(None, "--task", help="Only projects of this task."),
     skill: str | None = typer.Option(None, "--skill", help="Only projects that train this skill."),
     level: int | None = typer.Option(None, "--level", min=1, max=5, help="Only this level (1-5)."),
+    server: str | None = ServerOption,
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
     """List the projects: your progress, and which are recommended on your path."""
     if ctx.invoked_subcommand is not None:
         return
-    with _service(home) as svc:
-        entries = path_catalog(svc, svc.local_user_id(), task=task, skill=skill, level=level)
+    with learner_for(home, server) as who:
+        entries = who.catalog(task=task, skill=skill, level=level)
     if json:
         print_json(entries)
         return

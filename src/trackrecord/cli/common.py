@@ -5,17 +5,21 @@ from __future__ import annotations
 import functools
 import json
 import math
-from collections.abc import Callable
+from collections.abc import Callable, Iterator
+from contextlib import contextmanager
 from dataclasses import asdict, is_dataclass
 from datetime import date, datetime
 from pathlib import Path
-from typing import Any, ParamSpec, TypeVar
+from typing import TYPE_CHECKING, Any, ParamSpec, TypeVar
 
 import typer
 from rich.console import Console
 
 from trackrecord.errors import TrackrecordError
 from trackrecord.settings import Settings, load_settings
+
+if TYPE_CHECKING:
+    from trackrecord.client import Learner
 
 P = ParamSpec("P")
 R = TypeVar("R")
@@ -29,10 +33,33 @@ JsonOption = typer.Option(False, "--json", help="Print machine-readable JSON ins
 HomeOption = typer.Option(
     None, "--home", help="Data directory (default: $TRACKRECORD_HOME or the user data dir)."
 )
+ServerOption = typer.Option(
+    None,
+    "--server",
+    help="Ask this server (after `trackrecord login --server`); "
+    "default: $TRACKRECORD_SERVER, else the local data directory.",
+)
 
 
 def settings_from(home: Path | None = None, **overrides: Any) -> Settings:
     return load_settings({"home": home, **overrides})
+
+
+@contextmanager
+def learner_for(home: Path | None, server: str | None) -> Iterator[Learner]:
+    """The learner's use cases here, or on `server` (or $TRACKRECORD_SERVER) through its
+    API: both answer with the same dataclasses, so a command renders them the same way."""
+    from trackrecord.client import LocalLearner, RemoteLearner, connect
+
+    settings = settings_from(home, server=server)
+    if settings.server:
+        with connect(settings.server, home=settings.home) as client:
+            yield RemoteLearner(client)
+        return
+    from trackrecord.cli import learner  # tests replace learner.open_service
+
+    with learner.open_service(settings) as svc:
+        yield LocalLearner(svc)
 
 
 def _default(value: Any) -> Any:

@@ -1,12 +1,17 @@
 """The learner's loop on the command line: start, submit, submissions, finalize, status,
 and `db upgrade` (`catalog` is in catalog_cli). Each command parses its arguments, calls
-one Service method and renders the result as text or (--json) JSON."""
+one Service method and renders the result as text or (--json) JSON.
+
+With `--server URL` (or $TRACKRECORD_SERVER) submit, submissions, finalize and status ask
+that server's API instead; its answers decode into the same dataclasses, so the output is
+the same (scores at the boards' precision: 6 significant digits)."""
 
 from __future__ import annotations
 
 import sys
 from dataclasses import asdict
 from pathlib import Path
+from typing import TYPE_CHECKING
 
 import typer
 from rich.table import Table
@@ -14,9 +19,11 @@ from rich.table import Table
 from trackrecord.cli.common import (
     HomeOption,
     JsonOption,
+    ServerOption,
     console,
     err_console,
     handle_errors,
+    learner_for,
     print_json,
     settings_from,
 )
@@ -33,6 +40,9 @@ from trackrecord.service.render import (
 )
 from trackrecord.settings import Settings
 from trackrecord.store.migrate import upgrade
+
+if TYPE_CHECKING:
+    from trackrecord.client import Learner
 
 
 def open_service(settings: Settings) -> Service:
@@ -98,7 +108,9 @@ def submit(
         if json:
             print_json(answer)
         else:
-            _print_rows(f"Scored {file.name} on {settings.server}", remote_submit_rows(answer))
+            kind = " as practice" if answer.get("practice") else ""
+            title = f"Scored {file.name}{kind} on {settings.server}"
+            _print_rows(title, remote_submit_rows(answer))
         return
     with _service(home) as svc:
         try:
@@ -120,12 +132,13 @@ def _status_cell(v: SubmissionView) -> str:
 
 def submissions(
     project_id: str = typer.Argument(..., metavar="ID"),
+    server: str | None = ServerOption,
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
     """List your submissions to a project, oldest first (#: the number within the project)."""
-    with _service(home) as svc:
-        views = svc.submissions(svc.local_user_id(), project_id)
+    with learner_for(home, server) as who:
+        views = who.submissions(project_id)
     if json:
         print_json(views)
         return
@@ -188,13 +201,13 @@ def finalize(
     dry_run: bool = typer.Option(
         False, "--dry-run", help="Only show what would be judged; change nothing."
     ),
+    server: str | None = ServerOption,
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
     """Show what would be judged, ask, then reveal the private score and medal (once)."""
-    with _service(home) as svc:
-        user = svc.local_user_id()
-        preview = svc.finalize_preview(user, project_id, by_number=pick or ())
+    with learner_for(home, server) as who:
+        preview = who.finalize_preview(project_id, pick or ())
         if dry_run:
             print_json(preview) if json else _print_rows(
                 f"Finalizing {project_id} would judge", preview_rows(preview)
@@ -203,7 +216,7 @@ def finalize(
         if not _confirmed(project_id, preview, yes, json):
             err_console.print(f"Not finalized: nothing about {project_id} changed.")
             return
-        result = svc.finalize(user, project_id, by_number=pick or ())
+        result = who.finalize(project_id, pick or ())
     if json:
         print_json(result)
         return
@@ -211,16 +224,14 @@ def finalize(
     _print_reference(project_id, result.reference_code)
 
 
-def _project_status(project_id: str, code: bool, json: bool, home: Path | None) -> None:
-    with _service(home) as svc:
-        user = svc.local_user_id()
-        if code:
-            result = svc.results(user, project_id)
-            if result.reference_code is None:
-                raise NotFound(f"{project_id} ships no reference code")
-            typer.echo(result.reference_code, nl=not result.reference_code.endswith("\n"))
-            return
-        report = svc.project_report(user, project_id)
+def _project_status(project_id: str, code: bool, json: bool, who: Learner) -> None:
+    if code:
+        result = who.results(project_id)
+        if result.reference_code is None:
+            raise NotFound(f"{project_id} ships no reference code")
+        typer.echo(result.reference_code, nl=not result.reference_code.endswith("\n"))
+        return
+    report = who.project_report(project_id)
     if json:
         print_json(report)
         return
@@ -236,20 +247,20 @@ def status(
     code: bool = typer.Option(
         False, "--code", help="With ID, once finalized: print only the reference code."
     ),
+    server: str | None = ServerOption,
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
     """Your projects, medals, best scores and streak; or one project (ID)."""
-    if project_id is not None:
-        _project_status(project_id, code, json, home)
-        return
-    if code:
+    if code and project_id is None:
         raise typer.BadParameter(
             "needs a project: `trackrecord status ID --code`", param_hint="--code"
         )
-    with _service(home) as svc:
-        report = svc.status(svc.local_user_id())
-        estimates = svc.skills(svc.local_user_id())
+    with learner_for(home, server) as who:
+        if project_id is not None:
+            _project_status(project_id, code, json, who)
+            return
+        report, estimates = who.status()
     if json:
         print_json({**asdict(report), "skills": [asdict(e) for e in estimates]})
         return

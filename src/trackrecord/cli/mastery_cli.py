@@ -10,8 +10,10 @@ from rich.table import Table
 from trackrecord.cli.common import (
     HomeOption,
     JsonOption,
+    ServerOption,
     console,
     handle_errors,
+    learner_for,
     print_json,
     settings_from,
 )
@@ -41,14 +43,13 @@ def skills_table(estimates: list) -> Table:  # type: ignore[type-arg]
 @handle_errors
 def next_cmd(
     k: int = typer.Option(5, "-k", "--count", min=1, max=20, help="How many projects."),
+    server: str | None = ServerOption,
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
     """The projects to do next, from those your path recommends, each with its reason."""
-    from trackrecord.cli import learner
-
-    with learner.open_service(settings_from(home)) as svc:
-        report = svc.next_projects(svc.local_user_id(), k)
+    with learner_for(home, server) as who:
+        report = who.next_projects(k)
     if json:
         print_json(report)
         return

@@ -15,12 +15,14 @@ from fastapi import FastAPI, Request
 from fastapi.exceptions import RequestValidationError
 from fastapi.responses import RedirectResponse, Response
 from starlette.exceptions import HTTPException as StarletteHTTPException
+from starlette.routing import Match
 
 from trackrecord.errors import AuthenticationRequired, Problem, TrackrecordError
 from trackrecord.web.middleware import API_PREFIX
 from trackrecord.web.render import JSON, page
 
 log = logging.getLogger("trackrecord.web")
+METHODS = ("GET", "HEAD", "POST", "PUT", "PATCH", "DELETE")
 
 HTTP_CODES = {
     400: "bad_request",
@@ -45,9 +47,14 @@ class HTTPError(TrackrecordError):
         self.code = HTTP_CODES.get(status, "error")
 
 
-def render_error(request: Request, exc: TrackrecordError) -> Response:
+def render_error(
+    request: Request, exc: TrackrecordError, headers: dict[str, str] | None = None
+) -> Response:
     if request.url.path.startswith(API_PREFIX):
-        headers = {"WWW-Authenticate": "Bearer"} if exc.status == 401 else None
+        headers = {
+            **(headers or {}),
+            **({"WWW-Authenticate": "Bearer"} if exc.status == 401 else {}),
+        }
         return JSON(exc.to_dict(), status_code=exc.status, headers=headers)
     if isinstance(exc, AuthenticationRequired) and request.method == "GET":
         return RedirectResponse(f"/login?next={quote(request.url.path)}", status_code=303)
@@ -73,7 +80,18 @@ async def on_http_error(request: Request, exc: Exception) -> Response:
         405: f"{request.method} is not allowed on {request.url.path}",
     }
     message = messages.get(exc.status_code) or str(exc.detail)
-    return render_error(request, HTTPError(exc.status_code, message))
+    headers = dict(exc.headers or {})
+    if exc.status_code == 405:  # every method some route takes here, not the first route's
+        headers["Allow"] = _allowed(request)
+    return render_error(request, HTTPError(exc.status_code, message), headers=headers)
+
+
+def _allowed(request: Request) -> str:
+    def takes(method: str) -> bool:
+        scope = {**request.scope, "method": method}
+        return any(r.matches(scope)[0] == Match.FULL for r in request.app.routes)
+
+    return ", ".join(m for m in METHODS if takes(m))
 
 
 def _problem(error: dict[str, object]) -> Problem:

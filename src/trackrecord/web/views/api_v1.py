@@ -1,91 +1,126 @@
-"""The JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json).
+"""The JSON API under /api/v1 (OpenAPI at /api/v1/openapi.json): the learner's loop here,
+the host's in api_host.
 
 Authentication: `Authorization: Bearer <token>` in hosted mode (tokens from
-`POST /api/v1/tokens` or the account page); none in personal mode. Every error has the shape
-`{"error": {"code", "message", "problems"}}`.
+`POST /api/v1/tokens` or the account page); none in personal mode. Every answer is a
+service dataclass (declared in api_schema, so the OpenAPI document carries its schema),
+the same JSON `trackrecord ... --json` prints locally, with scores at the boards'
+precision. Every error has the shape `{"error": {"code", "message", "problems"}}`.
 """
 
 from __future__ import annotations
 
-import tempfile
-from pathlib import Path
-from typing import Any
-
-from fastapi import APIRouter, Depends, File, Form, Query, Request, UploadFile
+from fastapi import APIRouter, Depends, File, Form, Path, Query, Request, UploadFile
 from fastapi.responses import FileResponse, Response
 from pydantic import BaseModel, Field
 from starlette.background import BackgroundTask
 
-from trackrecord import __version__, hosting
+from trackrecord import __version__
 from trackrecord.errors import InvalidSubmission
+from trackrecord.leaderboard import Leaderboard
+from trackrecord.service.learning import NextReport
+from trackrecord.service.path import path_catalog
+from trackrecord.service.types import FinalizePreview, FinalizeResult, ProjectReport, SubmitResult
 from trackrecord.store.accounts import revoke_token
 from trackrecord.web import accounts
 from trackrecord.web.accounts import Account
 from trackrecord.web.data import board, data_zip, project_data
-from trackrecord.web.deps import limit_login, require_account, require_host, web
-from trackrecord.web.render import JSON
-from trackrecord.web.views.host import actor, challenge_settings
-from trackrecord.web.views.project import save_upload, submit_upload
+from trackrecord.web.deps import limit_login, require_account, web
+from trackrecord.web.views import api_host
+from trackrecord.web.views.api_schema import (
+    Answer,
+    CatalogOut,
+    ChallengeOut,
+    Health,
+    Me,
+    Revoked,
+    StatusOut,
+    SubmissionsOut,
+    TokenCreated,
+    TokensOut,
+    binary,
+    errors,
+)
+from trackrecord.web.views.project import submit_upload
 
-router = APIRouter(tags=["api"], default_response_class=JSON)
+router = APIRouter(tags=["learner"], default_response_class=Answer)
+SIGNED_IN = errors(401)  # a hosted server refuses a request without a valid token
+ONE = errors(401, 404, 422)  # one project by id
 
 
 class TokenRequest(BaseModel):
-    username: str
-    password: str
+    username: str = Field(max_length=1024)
+    password: str = Field(max_length=1024)
     name: str = Field("cli", max_length=100)
 
 
 class FinalizeRequest(BaseModel):
-    picks: list[int] = Field(default_factory=list, description="Ids of your submissions.")
+    picks: list[int] = Field(
+        default_factory=list, max_length=100, description="Ids of your submissions."
+    )
     numbers: list[int] = Field(
         default_factory=list,
+        max_length=100,
         description="Numbers (#) of your submissions within the challenge, as listed.",
     )
 
 
 class PicksRequest(BaseModel):
     picks: list[int] = Field(
+        max_length=100,
         description="Ids of your scored submissions, at most the challenge's final_picks; "
-        "[] clears them (your best public submissions count)."
+        "[] clears them (your best public submissions count).",
     )
 
 
-class ChallengeSettingsBody(BaseModel):
-    deadline: str | None = None
-    clear_deadline: bool = False
-    per_day: int | None = None
-    final_picks: int | None = None
+@router.get("/health", response_model=Health)
+def health() -> Response:
+    return Answer({"ok": True, "version": __version__})
 
 
-@router.get("/health")
-def health() -> dict[str, Any]:
-    return {"ok": True, "version": __version__}
+def _status(request: Request, account: Account) -> dict[str, object]:
+    svc = web(request).service
+    return {**vars(svc.status(account.id)), "skills": svc.skills(account.id)}
 
 
-@router.get("/me")
+@router.get("/me", response_model=Me, responses=SIGNED_IN)
 def me(request: Request, account: Account = Depends(require_account)) -> Response:
-    report = web(request).service.status(account.id)
-    return JSON({"user": account.to_dict(), "mode": _mode(request), "status": report})
+    mode = "hosted" if web(request).settings.hosted else "personal"
+    return Answer({"user": account, "mode": mode, "status": _status(request, account)})
 
 
-def _mode(request: Request) -> str:
-    return "hosted" if web(request).settings.hosted else "personal"
+@router.get("/status", response_model=StatusOut, responses=SIGNED_IN)
+def status(request: Request, account: Account = Depends(require_account)) -> Response:
+    """Your track record and skill estimates (`trackrecord status --json`)."""
+    return Answer(_status(request, account))
 
 
-@router.get("/catalog")
-def catalog(
+@router.get("/next", response_model=NextReport, responses=errors(401, 422))
+def next_projects(
     request: Request,
-    task: str | None = None,
-    skill: str | None = None,
-    level: int | None = None,
+    k: int = Query(5, ge=1, le=20, description="How many projects."),
     account: Account = Depends(require_account),
 ) -> Response:
-    entries = web(request).service.list_catalog(account.id, task=task, skill=skill, level=level)
-    return JSON({"projects": entries})
+    """The projects to do next, each with its reason (`trackrecord next --json`)."""
+    return Answer(web(request).service.next_projects(account.id, k))
 
 
-@router.get("/challenges/{project_id}")
+@router.get("/catalog", response_model=CatalogOut, responses=errors(401, 422))
+def catalog(
+    request: Request,
+    task: str | None = Query(None, max_length=100),
+    skill: str | None = Query(None, max_length=100),
+    level: int | None = Query(None, ge=1, le=5),
+    account: Account = Depends(require_account),
+) -> Response:
+    """Every project with your progress and its status on your learning path (done,
+    recommended, not yet and why), filtered (`trackrecord catalog --json`)."""
+    svc = web(request).service
+    entries = path_catalog(svc, account.id, task=task, skill=skill, level=level)
+    return Answer({"projects": entries})
+
+
+@router.get("/challenges/{project_id}", response_model=ChallengeOut, responses=ONE)
 def challenge(
     request: Request, project_id: str, account: Account = Depends(require_account)
 ) -> Response:
@@ -93,10 +128,23 @@ def challenge(
     data.pop("brief_html")
     data.pop("steps")
     data["description"] = web(request).service.bundle(project_id).description
-    return JSON(data)
+    return Answer(data)
 
 
-@router.get("/challenges/{project_id}/download")
+@router.get("/challenges/{project_id}/status", response_model=ProjectReport, responses=ONE)
+def project_status(
+    request: Request, project_id: str, account: Account = Depends(require_account)
+) -> Response:
+    """One project for you: the public estimate, or the revealed result once finalized
+    (`trackrecord status ID --json`)."""
+    return Answer(web(request).service.project_report(account.id, project_id))
+
+
+@router.get(
+    "/challenges/{project_id}/download",
+    response_class=FileResponse,
+    responses={**binary("application/zip", "The public data, starter and brief."), **ONE},
+)
 def download(
     request: Request, project_id: str, account: Account = Depends(require_account)
 ) -> Response:
@@ -109,37 +157,47 @@ def download(
     )
 
 
-@router.post("/challenges/{project_id}/submissions", status_code=201)
+@router.post(
+    "/challenges/{project_id}/submissions",
+    status_code=201,
+    response_model=SubmitResult,
+    responses=errors(401, 404, 409, 413, 422, 429),
+)
 def submit(
     request: Request,
     project_id: str,
     file: UploadFile = File(...),
-    note: str | None = Form(None),
+    note: str | None = Form(None, max_length=1000),
     account: Account = Depends(require_account),
 ) -> Response:
+    """Score a file and record it (`trackrecord submit ID FILE --server URL`)."""
     state = web(request)
     state.limit("submit", f"user:{account.id}")
     if file is None:
         raise InvalidSubmission("no file in the request")
     result = submit_upload(state.service, account, project_id, file, note)
-    return JSON(result, status_code=201)
+    return Answer(result, status_code=201)
 
 
-@router.get("/challenges/{project_id}/submissions")
+@router.get("/challenges/{project_id}/submissions", response_model=SubmissionsOut, responses=ONE)
 def submissions(
     request: Request, project_id: str, account: Account = Depends(require_account)
 ) -> Response:
-    return JSON({"submissions": web(request).service.submissions(account.id, project_id)})
+    return Answer({"submissions": web(request).service.submissions(account.id, project_id)})
 
 
-@router.get("/challenges/{project_id}/leaderboard")
+@router.get("/challenges/{project_id}/leaderboard", response_model=Leaderboard, responses=ONE)
 def leaderboard(
     request: Request, project_id: str, account: Account = Depends(require_account)
 ) -> Response:
-    return JSON(board(web(request).service, project_id))
+    return Answer(board(web(request).service, project_id))
 
 
-@router.put("/challenges/{project_id}/picks")
+@router.put(
+    "/challenges/{project_id}/picks",
+    response_model=SubmissionsOut,
+    responses=errors(401, 404, 409, 413, 422),
+)
 def select_picks(
     request: Request,
     project_id: str,
@@ -147,49 +205,66 @@ def select_picks(
     account: Account = Depends(require_account),
 ) -> Response:
     """Select the submissions that count on the private board; open until the deadline."""
-    return JSON(
-        {"submissions": web(request).service.select_picks(account.id, project_id, body.picks)}
-    )
+    picked = web(request).service.select_picks(account.id, project_id, body.picks)
+    return Answer({"submissions": picked})
 
 
-@router.post("/challenges/{project_id}/finalize")
+@router.post(
+    "/challenges/{project_id}/finalize",
+    response_model=FinalizeResult,
+    responses=errors(401, 404, 409, 413, 422),
+)
 def finalize(
     request: Request,
     project_id: str,
     body: FinalizeRequest | None = None,
     account: Account = Depends(require_account),
 ) -> Response:
+    """Finalize, once: the private score, the medal and the reveal
+    (`trackrecord finalize ID --yes --json`)."""
     body = body or FinalizeRequest()
-    return JSON(
-        web(request).service.finalize(account.id, project_id, body.picks, by_number=body.numbers)
-    )
+    svc = web(request).service
+    return Answer(svc.finalize(account.id, project_id, body.picks, by_number=body.numbers))
 
 
-@router.get("/challenges/{project_id}/finalize")
+@router.get(
+    "/challenges/{project_id}/finalize",
+    response_model=FinalizePreview,
+    responses=errors(401, 404, 409, 422),
+)
 def finalize_preview(
     request: Request,
     project_id: str,
-    number: list[int] | None = Query(None),
+    number: list[int] | None = Query(None, max_length=100),
     account: Account = Depends(require_account),
 ) -> Response:
     """What finalizing would judge (picks, public scores, the rule); changes nothing."""
-    return JSON(
-        web(request).service.finalize_preview(account.id, project_id, by_number=number or [])
-    )
+    svc = web(request).service
+    return Answer(svc.finalize_preview(account.id, project_id, by_number=number or []))
 
 
-@router.get("/challenges/{project_id}/results")
+@router.get(
+    "/challenges/{project_id}/results",
+    response_model=FinalizeResult,
+    responses=errors(401, 404, 409, 422),
+)
 def results(
     request: Request, project_id: str, account: Account = Depends(require_account)
 ) -> Response:
     """A finalized challenge's result: private lines, standings, reference code (409 before)."""
-    return JSON(web(request).service.results(account.id, project_id))
+    return Answer(web(request).service.results(account.id, project_id))
 
 
 # Tokens ------------------------------------------------------------------------------
 
 
-@router.post("/tokens", status_code=201)
+@router.post(
+    "/tokens",
+    status_code=201,
+    response_model=TokenCreated,
+    responses=errors(401, 413, 422, 429),
+    tags=["tokens"],
+)
 def create_token(request: Request, body: TokenRequest) -> Response:
     """Exchange a username and password for an API token (what `trackrecord login` does)."""
     state = web(request)
@@ -197,73 +272,28 @@ def create_token(request: Request, body: TokenRequest) -> Response:
     with state.service.session() as s:
         found = accounts.authenticate(s, body.username, body.password)
         plain, info = accounts.new_token(s, found.id, body.name)
-    return JSON({"token": plain, "info": info, "user": found}, status_code=201)
+    return Answer({"token": plain, "info": info, "user": found}, status_code=201)
 
 
-@router.get("/tokens")
+@router.get("/tokens", response_model=TokensOut, responses=SIGNED_IN, tags=["tokens"])
 def list_tokens(request: Request, account: Account = Depends(require_account)) -> Response:
     with web(request).service.session() as s:
-        return JSON({"tokens": accounts.list_tokens(s, account.id)})
+        return Answer({"tokens": accounts.list_tokens(s, account.id)})
 
 
-@router.delete("/tokens/{token_id}")
+@router.delete(
+    "/tokens/{token_id}", response_model=Revoked, responses=errors(401, 404, 422), tags=["tokens"]
+)
 def delete_token(
-    request: Request, token_id: int, account: Account = Depends(require_account)
+    request: Request,
+    token_id: int = Path(ge=1, le=2**63 - 1),
+    account: Account = Depends(require_account),
 ) -> Response:
     with web(request).service.session() as s:
         revoke_token(s, token_id, user_id=account.id)
     web(request).tokens.clear()
-    return JSON({"revoked": token_id})
+    return Answer({"revoked": token_id})
 
 
-# Host --------------------------------------------------------------------------------
-
-
-@router.post("/host/challenges", status_code=201)
-def host_create(
-    request: Request,
-    bundle: UploadFile = File(...),
-    deadline: str | None = Form(None),
-    per_day: int | None = Form(None),
-    final_picks: int | None = Form(None),
-    account: Account = Depends(require_host),
-) -> Response:
-    settings = challenge_settings(deadline, str(per_day or ""), str(final_picks or ""))
-    with tempfile.TemporaryDirectory(prefix="trackrecord-bundle-") as tmp:
-        path = save_upload(bundle, Path(tmp))
-        info = hosting.create_from_upload(
-            web(request).service, path, created_by=account.id, settings=settings
-        )
-    return JSON(info, status_code=201)
-
-
-@router.patch("/host/challenges/{slug}")
-def host_configure(
-    request: Request,
-    slug: str,
-    body: ChallengeSettingsBody,
-    account: Account = Depends(require_host),
-) -> Response:
-    settings = challenge_settings(
-        body.deadline, str(body.per_day or ""), str(body.final_picks or ""), body.clear_deadline
-    )
-    return JSON(hosting.configure(web(request).service, slug, settings, actor=actor(account)))
-
-
-@router.get("/host/challenges")
-def host_list(request: Request, account: Account = Depends(require_host)) -> Response:
-    return JSON({"challenges": hosting.hosted_challenges(web(request).service, actor(account))})
-
-
-@router.get("/host/challenges/{slug}/submissions")
-def host_submissions(
-    request: Request, slug: str, account: Account = Depends(require_host)
-) -> Response:
-    records = hosting.all_submissions(web(request).service, slug, actor=actor(account))
-    return JSON({"submissions": records})
-
-
-@router.get("/host/challenges/{slug}/export.csv")
-def host_export(request: Request, slug: str, account: Account = Depends(require_host)) -> Response:
-    records = hosting.all_submissions(web(request).service, slug, actor=actor(account))
-    return Response(hosting.export_csv(records), media_type="text/csv; charset=utf-8")
+router.include_router(api_host.router)
+router.include_router(api_host.admin_router)
