@@ -59,7 +59,7 @@ class IdOrder:
 
     def row(self, k: Positions) -> Positions:
         """Answer-key rows of the k-th smallest ids."""
-        return k if self.order is None else self.order[k]
+        return k if self.order is None else np.take(self.order, k)  # faster than order[k]
 
 
 def build_id_order(ids: pa.Array) -> IdOrder | None:
@@ -106,7 +106,8 @@ def lookup(ids: pa.ChunkedArray, key_ids: pa.Array, key: IdOrder | None) -> Posi
     """
     if key is None or not _indexable(ids.type) or len(key.ids) == 0:
         return _hashed(ids, key_ids)
-    pos = np.empty(len(ids), dtype=np.intp if key.order is None else key.order.dtype)
+    # intp, whatever the order's type: numpy converts narrower indices on every use (2x slower).
+    pos = np.empty(len(ids), dtype=np.intp)
     start = 0
     for chunk in ids.chunks:
         end = start + len(chunk)
