@@ -271,3 +271,25 @@ def test_a_shuffled_range_gets_the_same_order_as_a_sort() -> None:
     with_repeat = rng.permutation(1000)
     with_repeat[5] = with_repeat[6]  # one id twice, another missing: hashed instead
     assert build_id_order(pa.array(with_repeat)) is None
+
+
+def test_score_leaves_the_final_collection_out(tmp_path: Path) -> None:
+    """Python collecting every object at exit took 0.1-0.2 s of a 0.6 s `trackrecord score`;
+    the command freezes what is left when the process ends, and still prints its answer."""
+    bundle = make_bundle(tmp_path / "b", "range", shuffled=True)
+    sub = write(predictions("range", np.arange(N)), tmp_path / "s.csv")
+    code = (
+        "import atexit, gc, sys; from trackrecord.cli import main\n"
+        "try:\n    main()\nexcept SystemExit as e:\n    assert not e.code, e.code\n"
+        "before = gc.get_freeze_count(); atexit._run_exitfuncs()\n"
+        "print(before, gc.get_freeze_count() > 0)"
+    )
+    out = subprocess.run(
+        [sys.executable, "-c", code, "score", str(bundle.root), str(sub), "--json"],
+        capture_output=True,
+        text=True,
+        check=True,
+        env={**os.environ, "TRACKRECORD_HOME": str(tmp_path / "home")},
+    ).stdout
+    assert json.loads(out[: out.rindex("}") + 1])["rows"] == N
+    assert out[out.rindex("}") + 1 :].split() == ["0", "True"]
