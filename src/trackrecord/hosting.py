@@ -36,6 +36,7 @@ COPY_SUFFIX = "hosted"  # the default id of a copy: <project>-hosted
 SLUG_RE = re.compile(r"^[a-z0-9][a-z0-9._-]{1,63}$")
 MAX_PER_DAY = 1000
 MAX_FINAL_PICKS = 20
+MAX_TEAM_SIZE = 50
 
 
 @dataclass(frozen=True)
@@ -46,6 +47,7 @@ class ChallengeSettings:
     clear_deadline: bool = False
     per_day: int | None = None
     final_picks: int | None = None
+    team_size: int | None = None  # the most members of a team; 0 or 1: no teams
 
     def problems(self) -> list[Problem]:
         found = []
@@ -53,6 +55,8 @@ class ChallengeSettings:
             found.append(Problem(f"must be 1 to {MAX_PER_DAY}", column="per_day"))
         if self.final_picks is not None and not 1 <= self.final_picks <= MAX_FINAL_PICKS:
             found.append(Problem(f"must be 1 to {MAX_FINAL_PICKS}", column="final_picks"))
+        if self.team_size is not None and not 0 <= self.team_size <= MAX_TEAM_SIZE:
+            found.append(Problem(f"must be 0 to {MAX_TEAM_SIZE}", column="team_size"))
         if self.deadline is not None and self.deadline.tzinfo is None:
             found.append(Problem("must carry a time zone (UTC)", column="deadline"))
         return found
@@ -82,6 +86,7 @@ class HostedChallenge:
     learners: int
     submissions: int
     created_at: datetime
+    team_size: int = 0
 
 
 @dataclass(frozen=True)
@@ -122,13 +127,19 @@ def create_from_upload(
     """A hosted challenge from an uploaded bundle zip, checked before it is stored."""
     _check_settings(settings)
     check_upload(path, BundleLimits.from_settings(svc.settings))
-    return svc.add_challenge(
+    info = svc.add_challenge(
         path,
         created_by=created_by,
         deadline=settings.deadline,
         per_day=settings.per_day,
         final_picks=settings.final_picks,
     )
+    if settings.team_size is not None:
+        with svc.session(write_lock=True) as s:
+            row = _projects.find_row(s, info.id)
+            assert row is not None
+            row.team_size = settings.team_size
+    return info
 
 
 def create_from_catalog(
@@ -214,6 +225,8 @@ def _apply(row: Challenge, settings: ChallengeSettings) -> None:
         row.per_day = settings.per_day
     if settings.final_picks is not None:
         row.final_picks = settings.final_picks
+    if settings.team_size is not None:
+        row.team_size = settings.team_size
 
 
 def _row(svc: Service, slug: str, actor: Actor) -> Challenge:
@@ -244,6 +257,8 @@ def _final_problems(row: Challenge, settings: ChallengeSettings, now: datetime) 
         found.append(Problem(passed + ": it cannot be moved", column="deadline"))
     if settings.final_picks is not None and settings.final_picks != row.final_picks:
         found.append(Problem(passed + ": the final picks are frozen", column="final_picks"))
+    if settings.team_size is not None and settings.team_size != row.team_size:
+        found.append(Problem(passed + ": the teams are final", column="team_size"))
     return found
 
 
@@ -307,6 +322,7 @@ def hosted_challenges(svc: Service, actor: Actor) -> list[HostedChallenge]:
             learners.get(r.id, 0),
             counts.get(r.id, 0),
             r.created_at,
+            r.team_size,
         )
         for r in rows
     ]

@@ -9,6 +9,9 @@ learner's final submission counts: their finalized pick, else their picks, else 
 public submissions up to the pick limit, as on Kaggle). A self-paced project (no deadline)
 reveals each learner's private score once that learner has finalized; the others do not
 appear. Before that, no private score leaves this module.
+
+A row belongs to an entrant (store/entrants.py): a team has one row, named after it, with
+its best score, its members' submissions counted together and its one final result.
 """
 
 from __future__ import annotations
@@ -23,7 +26,15 @@ from sqlalchemy import bindparam, func, select
 from sqlalchemy.orm import Session
 
 from trackrecord.bundle import FieldEntry
-from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
+from trackrecord.store.entrants import Entrant, teams_by_user
+from trackrecord.store.models import (
+    Challenge,
+    Finalization,
+    FinalPick,
+    Submission,
+    TeamMember,
+    User,
+)
 
 Board = Literal["public", "private"]
 SCORED = "scored"
@@ -43,6 +54,9 @@ class Candidate:
     submitted_at: datetime
     submissions: int
     medal: str | None = None
+    team: str | None = None
+    members: tuple[int, ...] = ()  # a team's user ids
+    member_names: tuple[str, ...] = ()
 
 
 @dataclass(frozen=True)
@@ -58,11 +72,20 @@ class Row:
     submitted_at: datetime | None = None
     submissions: int = 0
     medal: str | None = None
+    team: str | None = None  # the team's name, for a team's row
+    members: tuple[int, ...] = ()  # a team's user ids
+    member_names: tuple[str, ...] = ()
+
+    def has(self, user_id: int | None) -> bool:
+        """Is this the row of `user_id` (theirs, or their team's)?"""
+        return user_id is not None and (user_id == self.user_id or user_id in self.members)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "rank": self.rank,
             "name": self.name,
+            "team": self.team,
+            "members": list(self.member_names),
             "display_name": self.display_name,
             "score": self.score,
             "is_reference": self.is_reference,
@@ -131,6 +154,9 @@ def rank(
                 c.submitted_at,
                 c.submissions,
                 c.medal,
+                c.team,
+                c.members,
+                c.member_names,
             )
         )
     return _with_field(rows, field, greater_is_better)
@@ -212,13 +238,50 @@ def public_candidates(session: Session, challenge: Challenge) -> list[Candidate]
         .where(*scored)
         .group_by(best.c.user_id, best.c.best, best.c.n)
     )
-    found = session.execute(query).all()
-    names = _names(session, (r[0] for r in found))
-    return [
-        Candidate(uid, *names.get(uid, (f"user {uid}", None)), float(score), first, int(n))
-        for uid, score, n, first in found
-        if score is not None
-    ]
+    found = [r for r in session.execute(query).all() if r[1] is not None]
+    who = _entrants(session, challenge, (r[0] for r in found))
+    tops = _entrant_bests(found, who, challenge.greater_is_better)
+    ents = {e.key(): e for e in who.values()}
+    names = _names(session, (m for e in ents.values() for m in e.members))
+    return [_candidate(ents[k], names, score, at, n) for k, (score, at, n) in tops.items()]
+
+
+def _entrant_bests(
+    found: Sequence[Any], who: dict[int, Entrant], gib: bool
+) -> dict[tuple[str, int], tuple[float, datetime, int]]:
+    """Per entrant: the best of its members' bests, when first reached, and the count."""
+    tops: dict[tuple[str, int], tuple[float, datetime, int]] = {}
+    for uid, score, n, first in found:
+        k = who[uid].key()
+        cur = tops.get(k)
+        total = int(n) + (cur[2] if cur is not None else 0)
+        if cur is None or (_key(float(score), gib), first) < (_key(cur[0], gib), cur[1]):
+            tops[k] = (float(score), first, total)
+        else:
+            tops[k] = (cur[0], cur[1], total)
+    return tops
+
+
+def _entrants(
+    session: Session, challenge: Challenge, user_ids: Iterable[int]
+) -> dict[int, Entrant]:
+    """Each user -> the entrant they compete as (their team, else themselves)."""
+    teams = teams_by_user(session, challenge.id)
+    return {uid: teams.get(uid, Entrant((uid,))) for uid in set(user_ids)}
+
+
+def _candidate(
+    who: Entrant, names: dict[int, tuple[str, str | None]], score: float, at: datetime,
+    n: int, medal: str | None = None,
+) -> Candidate:  # fmt: skip
+    """An entrant's candidate: a learner's, or a team's named after it with its members."""
+    first = who.members[0]
+    if who.team_id is None:
+        return Candidate(first, *names.get(first, (f"user {first}", None)), score, at, n, medal)
+    people = tuple(names.get(m, (f"user {m}", None))[0] for m in who.members)
+    team = who.name or f"team {who.team_id}"
+    shown = f"{team} ({', '.join(people)})"
+    return Candidate(first, team, shown, score, at, n, medal, team, who.members, people)
 
 
 def _finalized(session: Session, challenge: Challenge) -> dict[int, tuple[float, str | None, int]]:
@@ -307,12 +370,16 @@ def _counts(session: Session, challenge: Challenge, user_ids: Iterable[int]) -> 
 def _self_paced_candidates(session: Session, challenge: Challenge) -> list[Candidate]:
     """Only learners who finalized: no need to read anybody's submissions but theirs."""
     rows = _finalized_rows(session, challenge)
-    names = _names(session, (r[0] for r in rows))
-    counts = _counts(session, challenge, (r[0] for r in rows))
-    return [
-        Candidate(uid, *names.get(uid, (f"user {uid}", None)), score, at, counts.get(uid, 0), medal)
-        for uid, score, medal, at in rows
-    ]
+    who = _entrants(session, challenge, (r[0] for r in rows))
+    members = [m for e in who.values() for m in e.members]
+    names = _names(session, members)
+    counts = _counts(session, challenge, members)
+    out: dict[tuple[str, int], Candidate] = {}
+    for uid, score, medal, at in rows:  # a team's members share one finalization
+        e = who[uid]
+        n = sum(counts.get(m, 0) for m in e.members)
+        out[e.key()] = _candidate(e, names, score, at, n, medal)
+    return list(out.values())
 
 
 def private_candidates(session: Session, challenge: Challenge, now: datetime) -> list[Candidate]:
@@ -323,24 +390,25 @@ def private_candidates(session: Session, challenge: Challenge, now: datetime) ->
         return []  # a deadline still ahead: even finalized learners wait for it
     finalized = _finalized(session, challenge)
     subs = _scored_subs(session, challenge)
-    by_user: dict[int, list[Submission]] = {}
+    who = _entrants(session, challenge, [*(s.user_id for s in subs), *finalized])
+    ents = {e.key(): e for e in who.values()}
+    by_entrant: dict[tuple[str, int], list[Submission]] = {}
     for s in subs:
-        by_user.setdefault(s.user_id, []).append(s)
+        by_entrant.setdefault(who[s.user_id].key(), []).append(s)
     created = {s.id: s.created_at for s in subs}
-    out: dict[int, tuple[float, datetime, str | None]] = {}
+    out: dict[tuple[str, int], tuple[float, datetime, str | None]] = {}
     for uid, (score, medal, sid) in finalized.items():
-        out[uid] = (score, created.get(sid, now), medal)
+        out[who[uid].key()] = (score, created.get(sid, now), medal)
     picks = _picks(session, challenge)
-    for uid, user_subs in by_user.items():
-        if uid not in out:
-            pick = _final_choice(user_subs, picks.get(uid, set()), challenge)
-            out[uid] = (float(pick.private_score or 0), pick.created_at, None)
-    names = _names(session, out)
+    for k, entrant_subs in by_entrant.items():
+        if k not in out:
+            picked = {p for m in ents[k].members for p in picks.get(m, set())}
+            pick = _final_choice(entrant_subs, picked, challenge)
+            out[k] = (float(pick.private_score or 0), pick.created_at, None)
+    names = _names(session, (m for e in ents.values() for m in e.members))
     return [
-        Candidate(
-            uid, *names.get(uid, (f"user {uid}", None)), score, at, len(by_user.get(uid, [])), medal
-        )
-        for uid, (score, at, medal) in out.items()
+        _candidate(ents[k], names, score, at, len(by_entrant.get(k, [])), medal)
+        for k, (score, at, medal) in out.items()
     ]
 
 
@@ -390,6 +458,7 @@ def _version_columns() -> list[Any]:
     mine = Submission.challenge_id == Challenge.id
     fin = Finalization.challenge_id == Challenge.id
     pick = FinalPick.challenge_id == Challenge.id
+    team = TeamMember.challenge_id == Challenge.id  # joins, leaves and merges
     values = [
         select(func.max(Submission.id)).where(mine, Submission.status == SCORED),
         select(func.count(Submission.id)).where(mine, Submission.status == PENDING),
@@ -398,6 +467,8 @@ def _version_columns() -> list[Any]:
         select(func.count(FinalPick.id)).where(pick),
         select(func.max(FinalPick.id)).where(pick),
         select(func.count(FinalPick.withdrawn_at)).where(pick),
+        select(func.count(TeamMember.id)).where(team),
+        select(func.max(TeamMember.id)).where(team),
     ]
     return [v.scalar_subquery() for v in values]
 

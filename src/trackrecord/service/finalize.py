@@ -10,6 +10,12 @@ on (user, challenge) makes a second finalization impossible even under concurren
 `preview` says what finalizing would judge (the picks, their public scores, the rule)
 without changing anything, so every face can ask before it happens. Practice submissions
 (sent after finalizing) are never picks.
+
+Everything here is the entrant's (store/entrants.py): a team's members choose one set of
+picks from the team's submissions, and the first member to finalize finalizes the team: one
+finalization row per member, all with the same submission, score and medal, made in one
+transaction under the team's lock. The signed credential is issued once per result, to the
+member whose file it is (the ledger keys a result credential by its submission).
 """
 
 from __future__ import annotations
@@ -29,7 +35,8 @@ from trackrecord.service.projects import info_from_row
 from trackrecord.service.reveal import result_of
 from trackrecord.service.submit import SCORED, numbers, view
 from trackrecord.service.types import FinalizePreview, FinalizeResult
-from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
+from trackrecord.store.entrants import Entrant, entrant_of, lock_entrant
+from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission
 
 if TYPE_CHECKING:
     from trackrecord.service.core import Service
@@ -40,12 +47,12 @@ def _sort_key(sub: Submission, score: float | None, gib: bool) -> tuple[float, i
     return (-value if gib else value, sub.id)
 
 
-def _active_picks(session: Session, user_id: int, row: Challenge) -> list[int]:
+def _active_picks(session: Session, who: Entrant, row: Challenge) -> list[int]:
     return list(
         session.scalars(
             select(FinalPick.submission_id)
             .where(
-                FinalPick.user_id == user_id,
+                FinalPick.user_id.in_(who.members),
                 FinalPick.challenge_id == row.id,
                 FinalPick.withdrawn_at.is_(None),
             )
@@ -89,14 +96,13 @@ def ids_of_numbers(
     return [by_number[n] for n in wanted]
 
 
-def _lock_unfinalized(session: Session, user_id: int, row: Challenge) -> None:
-    """Lock the user's row (picks and finalization of one user are serialized) and refuse
-    a project this user already finalized."""
-    if session.execute(select(User.id).where(User.id == user_id).with_for_update()).first() is None:
-        raise NotFound(f"no user with id {user_id}")
+def _lock_unfinalized(session: Session, user_id: int, row: Challenge) -> Entrant:
+    """Lock the user's row and their team's (picks and finalization of one entrant are
+    serialized) and refuse a project this entrant already finalized."""
+    who = lock_entrant(session, user_id, row.id)
     done = session.scalars(
         select(Finalization).where(
-            Finalization.user_id == user_id, Finalization.challenge_id == row.id
+            Finalization.user_id.in_(who.members), Finalization.challenge_id == row.id
         )
     ).first()
     if done is not None:
@@ -105,20 +111,22 @@ def _lock_unfinalized(session: Session, user_id: int, row: Challenge) -> None:
             f"(private score {done.private_score:.6g}, medal: {done.medal or 'none'}); "
             "a project is finalized once"
         )
+    return who
 
 
-def _check_can_finalize(session: Session, svc: Service, user_id: int, row: Challenge) -> None:
-    _lock_unfinalized(session, user_id, row)
+def _check_can_finalize(session: Session, svc: Service, user_id: int, row: Challenge) -> Entrant:
+    who = _lock_unfinalized(session, user_id, row)
     if row.deadline is not None and svc.now() < row.deadline:
         raise Conflict(
             f"{row.slug} reveals private scores at its deadline, {row.deadline:%Y-%m-%d %H:%M} UTC"
         )
+    return who
 
 
-def _scored(session: Session, user_id: int, row: Challenge) -> list[Submission]:
+def _scored(session: Session, who: Entrant, row: Challenge) -> list[Submission]:
     subs = session.scalars(
         select(Submission).where(
-            Submission.user_id == user_id,
+            Submission.user_id.in_(who.members),
             Submission.challenge_id == row.id,
             Submission.status == SCORED,
             Submission.practice.is_(False),
@@ -137,15 +145,15 @@ def select_picks(svc: Service, user_id: int, project_id: str, picks: Sequence[in
     svc.project(project_id)
     with svc.session(write_lock=True) as s:
         row = svc.challenge_row(s, project_id)
-        _lock_unfinalized(s, user_id, row)
+        who = _lock_unfinalized(s, user_id, row)
         now = svc.now()
         if row.deadline is not None and now >= row.deadline:
             raise Conflict(
                 f"final picks for {row.slug} closed at its deadline, "
                 f"{row.deadline:%Y-%m-%d %H:%M} UTC"
             )
-        chosen = choose_picks(_scored(s, user_id, row), picks, row) if picks else []
-        _replace_picks(s, user_id, row, chosen, now)
+        chosen = choose_picks(_scored(s, who, row), picks, row) if picks else []
+        _replace_picks(s, user_id, who, row, chosen, now)
 
 
 def _judged(
@@ -157,15 +165,15 @@ def _judged(
     by_number: Sequence[int],
 ) -> tuple[list[Submission], bool]:
     """The submissions finalizing would judge, and whether the user chose them."""
-    _check_can_finalize(s, svc, user_id, row)
+    who = _check_can_finalize(s, svc, user_id, row)
     named = list(picks) + ids_of_numbers(s, user_id, row, by_number)
     if named and row.deadline is not None:
         raise Conflict(
             f"final picks for {row.slug} closed at its deadline: finalizing reveals "
             "the picks selected before it (or your best public submissions)"
         )
-    chosen_ids = named or _active_picks(s, user_id, row)
-    return choose_picks(_scored(s, user_id, row), chosen_ids, row), bool(chosen_ids)
+    chosen_ids = named or _active_picks(s, who, row)
+    return choose_picks(_scored(s, who, row), chosen_ids, row), bool(chosen_ids)
 
 
 def finalize(
@@ -234,13 +242,15 @@ def preview(
 
 
 def _replace_picks(
-    s: Session, user_id: int, row: Challenge, chosen: list[Submission], now: datetime
-) -> None:
-    """Make `chosen` the active picks: earlier picks not chosen are withdrawn, not deleted."""
+    s: Session, user_id: int, who: Entrant, row: Challenge, chosen: list[Submission],
+    now: datetime,
+) -> None:  # fmt: skip
+    """Make `chosen` the entrant's active picks (new ones recorded under the member who
+    chose them): earlier picks not chosen are withdrawn, not deleted."""
     keep = {c.id for c in chosen}
     active = s.scalars(
         select(FinalPick).where(
-            FinalPick.user_id == user_id,
+            FinalPick.user_id.in_(who.members),
             FinalPick.challenge_id == row.id,
             FinalPick.withdrawn_at.is_(None),
         )
@@ -256,24 +266,31 @@ def _replace_picks(
 def _record(
     s: Session, svc: Service, user_id: int, row: Challenge, chosen: list[Submission]
 ) -> Finalization:
+    """One finalization per member of the entrant (the same result for all); returns the
+    user's."""
     gib = row.greater_is_better
     now = svc.now()
     best = sorted(chosen, key=lambda x: _sort_key(x, x.private_score, gib))[0]
     private = float(best.private_score if best.private_score is not None else 0.0)
     medal = medal_for(private, Thresholds(row.baseline, row.reference, row.gold), gib)
-    _replace_picks(s, user_id, row, chosen, now)
-    fin = Finalization(
-        user_id=user_id,
-        challenge_id=row.id,
-        submission_id=best.id,
-        public_score=float(best.public_score or 0.0),
-        private_score=private,
-        medal=medal,
-        created_at=now,
-    )
-    s.add(fin)
+    who = entrant_of(s, user_id, row.id)
+    _replace_picks(s, user_id, who, row, chosen, now)
+    fins = {
+        member: Finalization(
+            user_id=member,
+            challenge_id=row.id,
+            submission_id=best.id,
+            public_score=float(best.public_score or 0.0),
+            private_score=private,
+            medal=medal,
+            created_at=now,
+        )
+        for member in who.members
+    }
+    s.add_all(fins.values())
     s.flush()
     from trackrecord.ledger.service import issue_for_finalization  # loaded when used
 
-    issue_for_finalization(s, svc, fin, row)  # the signed credential, or no finalization
-    return fin
+    # The signed credential, or no finalization; the ledger keys a result by its file.
+    issue_for_finalization(s, svc, fins.get(best.user_id, fins[user_id]), row)
+    return fins[user_id]

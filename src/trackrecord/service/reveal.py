@@ -19,6 +19,7 @@ from trackrecord.service.grading import field_place, medal_progress
 from trackrecord.service.projects import info_from_row
 from trackrecord.service.submit import finalization_of, numbers, view
 from trackrecord.service.types import MEDAL_ORDER, FinalizeResult, LearnerPlace
+from trackrecord.store.entrants import entrant_of
 from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission
 
 if TYPE_CHECKING:
@@ -36,9 +37,10 @@ def learner_place(session: Session, row: Challenge, private: float) -> LearnerPl
 
 
 def _picks(session: Session, fin: Finalization) -> list[Submission]:
-    """The picks the finalization judged (active picks of that user and challenge)."""
+    """The picks the finalization judged (active picks of that entrant and challenge)."""
+    who = entrant_of(session, fin.user_id, fin.challenge_id).members
     ids = select(FinalPick.submission_id).where(
-        FinalPick.user_id == fin.user_id,
+        FinalPick.user_id.in_(who),
         FinalPick.challenge_id == fin.challenge_id,
         FinalPick.withdrawn_at.is_(None),
     )

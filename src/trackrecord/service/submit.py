@@ -7,6 +7,11 @@ under a lock in the transaction that inserts the row, so concurrent submitters c
 exceed it: `BEGIN IMMEDIATE` on SQLite, `SELECT ... FOR UPDATE` of the user row on
 PostgreSQL. Only scored submissions count against the quota.
 
+The scored quota belongs to the entrant (store/entrants.py): a team's members share one,
+and the lock then also takes the team's row, so two members sending the last file of the
+day at once cannot both get it. Submission numbers (#1, #2, ...) count the entrant's
+submissions, so a team's members see one history and pick from it.
+
 Files that cannot be scored have an allowance of their own (`invalid_per_day` per user,
 challenge and UTC day): once it is used up, every upload to that challenge is refused that
 day before it is stored or read, so invalid uploads cannot fill the disk. It is counted the
@@ -44,6 +49,7 @@ from trackrecord.service.grading import best_of, better, field_place, medal_prog
 from trackrecord.service.projects import find_row, info_from_row
 from trackrecord.service.types import MEDAL_ORDER, ScoreLike, SubmissionView, SubmitResult
 from trackrecord.store.blobs import Blob
+from trackrecord.store.entrants import entrant_of, lock_entrant
 from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
 
 if TYPE_CHECKING:
@@ -69,10 +75,13 @@ def day_bounds(now: datetime) -> tuple[datetime, datetime]:
 def count_today(
     session: Session, user_id: int, challenge_id: int, now: datetime, status: str = SCORED
 ) -> int:
-    """The user's submissions to a challenge with this status on `now`'s UTC day."""
+    """Submissions to a challenge with this status on `now`'s UTC day: the scored ones of
+    the user's entrant (their team's, if they are in one: the quota is shared), the
+    invalid ones of the user alone (each learner has their own invalid-file allowance)."""
     start, end = day_bounds(now)
+    who = entrant_of(session, user_id, challenge_id).members if status == SCORED else (user_id,)
     query = select(func.count(Submission.id)).where(
-        Submission.user_id == user_id,
+        Submission.user_id.in_(who),
         Submission.challenge_id == challenge_id,
         Submission.status == status,
         Submission.created_at >= start,
@@ -86,9 +95,10 @@ def _until_reset(now: datetime) -> str:
     return f"{minutes // 60} h {minutes % 60:02d} min"
 
 
-def _quota_error(row: Challenge, now: datetime) -> QuotaExceeded:
+def _quota_error(row: Challenge, now: datetime, team: str | None = None) -> QuotaExceeded:
+    who = "you have" if team is None else f"your team {team} has"
     return QuotaExceeded(
-        f"you have used all {row.per_day} submissions to {row.slug} for today (UTC); "
+        f"{who} used all {row.per_day} submissions to {row.slug} for today (UTC); "
         f"the next one counts from 00:00 UTC, in {_until_reset(now)}"
     )
 
@@ -106,7 +116,7 @@ def _check_allowances(
 ) -> None:
     """Refuse when today's scored quota or today's allowance of invalid files is used up."""
     if count_today(session, user_id, row.id, now) >= row.per_day:
-        raise _quota_error(row, now)
+        raise _quota_error(row, now, entrant_of(session, user_id, row.id).name)
     allowed = svc.settings.invalid_per_day
     if count_today(session, user_id, row.id, now, INVALID) >= allowed:
         raise _invalid_quota_error(row, allowed, now)
@@ -152,11 +162,13 @@ def finalization_of(session: Session, user_id: int, challenge_id: int) -> Finali
 
 
 def numbers(session: Session, user_id: int, challenge_id: int) -> dict[int, int]:
-    """Submission id -> its number within the user's submissions to the challenge (1, 2,
-    ... in arrival order, invalid files included; rows are never deleted, so it is stable)."""
+    """Submission id -> its number within the entrant's submissions to the challenge (1, 2,
+    ... in arrival order, invalid files included; rows are never deleted, so it is stable
+    until a merge puts two histories into one)."""
+    who = entrant_of(session, user_id, challenge_id).members
     ids = session.scalars(
         select(Submission.id)
-        .where(Submission.user_id == user_id, Submission.challenge_id == challenge_id)
+        .where(Submission.user_id.in_(who), Submission.challenge_id == challenge_id)
         .order_by(Submission.id)
     )
     return {sub_id: n for n, sub_id in enumerate(ids, 1)}
@@ -217,11 +229,11 @@ def _record_scored(
 ) -> tuple[Submission, int]:  # fmt: skip
     """Insert the scored row if the quota allows, atomically; returns it and today's count."""
     with svc.session(write_lock=True) as s:
-        _lock_user(s, user_id)
+        entrant = lock_entrant(s, user_id, row.id)  # and the team's row: one shared quota
         now = svc.now()
         used = count_today(s, user_id, row.id, now)
         if used >= row.per_day:
-            raise _quota_error(row, now)
+            raise _quota_error(row, now, entrant.name)
         sub = _new_row(s, user_id, row, blob, filename, note, now)
         sub.status = SCORED
         sub.public_score = float(result.public)
@@ -275,9 +287,10 @@ def _result(
 ) -> SubmitResult:
     gib = row.greater_is_better
     with svc.session() as s:
+        who = entrant_of(s, user_id, row.id).members
         earlier = s.scalars(
             select(Submission.public_score).where(
-                Submission.user_id == user_id,
+                Submission.user_id.in_(who),
                 Submission.challenge_id == row.id,
                 Submission.status == SCORED,
                 Submission.id != sub.id,
@@ -348,21 +361,23 @@ def view(
 
 
 def submissions(svc: Service, user_id: int, project_id: str) -> list[SubmissionView]:
-    """The user's submissions to a project, oldest first (private scores once finalized)."""
+    """The entrant's submissions to a project (the team's, when the user is in one), oldest
+    first (private scores once finalized)."""
     svc.project(project_id)  # NotFound for an unknown id
     with svc.session() as s:
         row = find_row(s, project_id)
         if row is None:
             return []
+        who = entrant_of(s, user_id, row.id).members
         subs = s.scalars(
             select(Submission)
-            .where(Submission.user_id == user_id, Submission.challenge_id == row.id)
+            .where(Submission.user_id.in_(who), Submission.challenge_id == row.id)
             .order_by(Submission.id)
         ).all()
         picked = set(
             s.scalars(
                 select(FinalPick.submission_id).where(
-                    FinalPick.user_id == user_id,
+                    FinalPick.user_id.in_(who),
                     FinalPick.challenge_id == row.id,
                     FinalPick.withdrawn_at.is_(None),
                 )

@@ -180,6 +180,8 @@ class Challenge(Base):
     score_se: Mapped[float | None] = mapped_column(Double)  # bootstrap SE, private split
     per_day: Mapped[int] = mapped_column(Integer)
     final_picks: Mapped[int] = mapped_column(Integer)
+    # The most members a team may have; 0 or 1: no teams (see service/teams.py).
+    team_size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     hosted: Mapped[bool] = mapped_column(Boolean, default=False)
     opens_at: Mapped[datetime | None]
     deadline: Mapped[datetime | None]
@@ -198,6 +200,35 @@ class Enrollment(Base):
     user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
     challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
     started_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class Team(Base):
+    """Learners who compete on one challenge as one entrant: one daily quota, one board row,
+    one set of final picks and one finalization. Members join with `code` (shown to them)."""
+
+    __tablename__ = "teams"
+    __table_args__ = (UniqueConstraint("challenge_id", "name"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"))
+    name: Mapped[str] = mapped_column(String(64))
+    code: Mapped[str] = mapped_column(String(32), unique=True)
+    created_by: Mapped[int | None] = mapped_column(ForeignKey("users.id"))
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+class TeamMember(Base):
+    """A learner in a team; at most one team per learner and challenge. A merge moves the
+    members into the other team as new rows (so the board's version changes)."""
+
+    __tablename__ = "team_members"
+    __table_args__ = (UniqueConstraint("user_id", "challenge_id"),)
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    team_id: Mapped[int] = mapped_column(ForeignKey("teams.id"), index=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    joined_at: Mapped[datetime] = mapped_column(default=utcnow)
 
 
 class Submission(Base):

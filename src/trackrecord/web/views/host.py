@@ -47,13 +47,19 @@ def parse_int(text: str | None) -> int | None:
 
 
 def challenge_settings(
-    deadline: str | None, per_day: str | None, final_picks: str | None, clear_deadline: bool = False
+    deadline: str | None,
+    per_day: str | None,
+    final_picks: str | None,
+    clear_deadline: bool = False,
+    *,
+    team_size: str | None = None,
 ) -> hosting.ChallengeSettings:
     return hosting.ChallengeSettings(
         deadline=parse_deadline(deadline),
         clear_deadline=clear_deadline,
         per_day=parse_int(per_day),
         final_picks=parse_int(final_picks),
+        team_size=parse_int(team_size),
     )
 
 
@@ -91,11 +97,12 @@ def create_upload(
     deadline: str | None = Form(None),
     per_day: str | None = Form(None),
     final_picks: str | None = Form(None),
+    team_size: str | None = Form(None),
     me: Account = Depends(require_host),
 ) -> Response:
     svc = web(request).service
     try:
-        settings = challenge_settings(deadline, per_day, final_picks)
+        settings = challenge_settings(deadline, per_day, final_picks, team_size=team_size)
         with tempfile.TemporaryDirectory(prefix="trackrecord-bundle-") as tmp:
             path = save_upload(bundle, Path(tmp))
             info = hosting.create_from_upload(svc, path, created_by=me.id, settings=settings)
@@ -113,6 +120,7 @@ def create_catalog(
     deadline: str | None = Form(None),
     per_day: str | None = Form(None),
     final_picks: str | None = Form(None),
+    team_size: str | None = Form(None),
     me: Account = Depends(require_host),
 ) -> Response:
     info = hosting.create_from_catalog(
@@ -120,7 +128,7 @@ def create_catalog(
         project_id,
         slug=(slug or "").strip() or None,
         created_by=me.id,
-        settings=challenge_settings(deadline, per_day, final_picks),
+        settings=challenge_settings(deadline, per_day, final_picks, team_size=team_size),
     )
     return RedirectResponse(f"/host/challenges/{info.id}", status_code=303)
 
@@ -150,12 +158,13 @@ def update_challenge(
     per_day: str | None = Form(None),
     final_picks: str | None = Form(None),
     clear_deadline: bool = Form(False),
+    team_size: str | None = Form(None),
     me: Account = Depends(require_host),
 ) -> Response:
     hosting.configure(
         web(request).service,
         slug,
-        challenge_settings(deadline, per_day, final_picks, clear_deadline),
+        challenge_settings(deadline, per_day, final_picks, clear_deadline, team_size=team_size),
         actor=actor(me),
     )
     return RedirectResponse(f"/host/challenges/{slug}", status_code=303)

@@ -57,7 +57,7 @@ def _mine(
     macro: Any, rows: Sequence[Row], html: list[Markup], me_id: int, medal: bool
 ) -> list[Markup]:
     """The cached rows, with the viewer's own rows rendered for them."""
-    mine = [i for i, r in enumerate(rows) if r.user_id == me_id]
+    mine = [i for i, r in enumerate(rows) if r.has(me_id)]
     if not mine:
         return html
     out = list(html)
@@ -79,7 +79,7 @@ def page_of(
     below the page, as Kaggle shows "your position")."""
     start = (number - 1) * PAGE_SIZE
     shown = html[start : start + PAGE_SIZE]
-    own = [html[i] for i, r in enumerate(rows) if r.user_id == me_id]
+    own = [html[i] for i, r in enumerate(rows) if r.has(me_id)]
     elsewhere = [h for h in own if h not in shown]
     return shown, elsewhere
 
