@@ -128,7 +128,7 @@ def test_learner_and_host_journeys(
     assert "lea" in board and "boosting" in board
 
     host.goto(f"{url}/host/challenges/class-reg")
-    listing = host.locator("table.subs").inner_text()
+    listing = host.locator("table.subs").first.inner_text()
     assert "lea" in listing and "good.csv" in listing and "bad.csv" in listing
     host_ctx.close()
     learner_ctx.close()
