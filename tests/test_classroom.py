@@ -376,6 +376,7 @@ def test_a_hidden_catalog_through_the_web(
     assert ada.get("/projects/toy-reg").status_code == 404
     assert ada.get("/projects/toy-reg/data.zip").status_code == 404
     assert ada.get("/api/v1/challenges/toy-reg", headers=bearer(token)).status_code == 404
+    assert ada.get("/api/v1/challenges/toy-reg/download", headers=bearer(token)).status_code == 404
     good = regression_file(tmp_path / "good.csv", bundles["toy-reg"]).read_bytes()
     refused = ada.post(
         "/api/v1/challenges/toy-reg/submissions",

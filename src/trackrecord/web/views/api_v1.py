@@ -148,7 +148,7 @@ def project_status(
 def download(
     request: Request, project_id: str, account: Account = Depends(require_account)
 ) -> Response:
-    path = data_zip(web(request).service, project_id)
+    path = data_zip(web(request).service, project_id, account.id)
     return FileResponse(
         path,
         media_type="application/zip",
