@@ -176,9 +176,7 @@ def create_from_catalog(
 def copy_secret(svc: Service) -> str:
     """The server's secret that keys hosted copies (rekey.py derives its own key from it
     with a label, so it shares nothing usable with the session cookies)."""
-    # The secret is configured or generated once under HOME by the web server's security
-    # module; reading it involves no HTTP.
-    from trackrecord.web.security import secret_key
+    from trackrecord.secret import secret_key
 
     return secret_key(svc.settings)
 

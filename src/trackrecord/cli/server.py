@@ -52,10 +52,10 @@ def serve(
 
     import uvicorn
 
+    from trackrecord.secret import secret_key
     from trackrecord.settings import to_environment
     from trackrecord.store.migrate import upgrade
     from trackrecord.web.app import app_from_environment, create_app
-    from trackrecord.web.security import secret_key
 
     proxies = _parse_proxies(trusted_proxies)
     settings = settings_from(

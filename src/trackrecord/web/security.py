@@ -9,7 +9,6 @@ from __future__ import annotations
 
 import hashlib
 import hmac
-import os
 import secrets
 import threading
 import time
@@ -22,7 +21,7 @@ from argon2.exceptions import InvalidHashError, VerificationError
 from itsdangerous import BadSignature, URLSafeTimedSerializer
 
 from trackrecord.errors import ConfigError, RateLimited
-from trackrecord.settings import Settings
+from trackrecord.secret import secret_key as secret_key  # re-exported for the web
 
 SESSION_COOKIE = "trackrecord_session"
 SESSION_MAX_AGE = 14 * 24 * 3600
@@ -46,28 +45,6 @@ def verify_password(stored: str | None, password: str) -> bool:
         return _hasher.verify(stored, password)
     except (VerificationError, InvalidHashError):
         return False
-
-
-def secret_key(settings: Settings) -> str:
-    """The configured secret, else one generated once under HOME (mode 0600)."""
-    if settings.secret_key:
-        return settings.secret_key
-    path = settings.home / "secret_key"
-    if path.is_file():
-        return path.read_text(encoding="utf-8").strip()
-    settings.home.mkdir(parents=True, exist_ok=True)
-    key = secrets.token_urlsafe(48)
-    tmp = path.with_name(f".secret_key.{os.getpid()}")
-    fd = os.open(tmp, os.O_WRONLY | os.O_CREAT | os.O_TRUNC, 0o600)
-    with os.fdopen(fd, "w", encoding="utf-8") as fh:
-        fh.write(key)
-    try:
-        os.link(tmp, path)  # fails if another process got there first: use theirs
-    except FileExistsError:
-        pass
-    finally:
-        tmp.unlink(missing_ok=True)
-    return path.read_text(encoding="utf-8").strip()
 
 
 class Sessions:
