@@ -158,7 +158,7 @@ def test_a_team_has_one_row_on_the_public_board(
         (2, "cyd", 1.8, 1),
     ]
     team = rows[0]
-    assert team.team == "owls" and team.member_names == ("ann", "bob")
+    assert team.team == "owls" and team.members == ("ann", "bob")
     assert team.has(a) and team.has(b) and not team.has(c)
     assert team.to_dict()["members"] == ["ann", "bob"]
 
@@ -272,7 +272,7 @@ def test_leaving_only_without_files_and_the_last_member_ends_the_team(
     assert teams.leave_team(svc, b, "toy-reg").team is None
     assert [v.picked for v in svc.submissions(a, "toy-reg")] == [True]  # bob's pick stays
     assert svc.submissions(b, "toy-reg") == []
-    assert _learners(_board(svc, bundle).public)[0].member_names == ("ann",)
+    assert _learners(_board(svc, bundle).public)[0].members == ("ann",)
     c = _user(svc, "cyd")
     solo = teams.create_team(svc, c, "toy-reg", "larks")
     assert solo.team is not None

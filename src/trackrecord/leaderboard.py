@@ -55,8 +55,8 @@ class Candidate:
     submissions: int
     medal: str | None = None
     team: str | None = None
-    members: tuple[int, ...] = ()  # a team's user ids
-    member_names: tuple[str, ...] = ()
+    member_ids: tuple[int, ...] = ()  # a team's user ids
+    members: tuple[str, ...] = ()  # their usernames
 
 
 @dataclass(frozen=True)
@@ -73,19 +73,19 @@ class Row:
     submissions: int = 0
     medal: str | None = None
     team: str | None = None  # the team's name, for a team's row
-    members: tuple[int, ...] = ()  # a team's user ids
-    member_names: tuple[str, ...] = ()
+    member_ids: tuple[int, ...] = ()  # a team's user ids (not shown)
+    members: tuple[str, ...] = ()  # their usernames
 
     def has(self, user_id: int | None) -> bool:
         """Is this the row of `user_id` (theirs, or their team's)?"""
-        return user_id is not None and (user_id == self.user_id or user_id in self.members)
+        return user_id is not None and (user_id == self.user_id or user_id in self.member_ids)
 
     def to_dict(self) -> dict[str, object]:
         return {
             "rank": self.rank,
             "name": self.name,
             "team": self.team,
-            "members": list(self.member_names),
+            "members": list(self.members),
             "display_name": self.display_name,
             "score": self.score,
             "is_reference": self.is_reference,
@@ -155,8 +155,8 @@ def rank(
                 c.submissions,
                 c.medal,
                 c.team,
+                c.member_ids,
                 c.members,
-                c.member_names,
             )
         )
     return _with_field(rows, field, greater_is_better)

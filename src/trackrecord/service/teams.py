@@ -24,6 +24,7 @@ entrant). A learner is in at most one team per challenge.
 
 from __future__ import annotations
 
+import re
 import secrets
 from dataclasses import dataclass
 from datetime import datetime
@@ -34,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trackrecord.errors import Conflict, InvalidBundle, NotFound, Problem
+from trackrecord.service.projects import find_row
 from trackrecord.service.submit import SCORED, day_bounds
 from trackrecord.store.entrants import Entrant, entrant_of, lock_entrant, lock_teams, lock_users
 from trackrecord.store.models import (
@@ -50,6 +52,7 @@ if TYPE_CHECKING:
     from trackrecord.service.core import Service
 
 MAX_NAME = 64
+NAME_PATTERN = r"^[^\x00-\x1f\x7f-\x9f]*[^\s\x00-\x1f\x7f-\x9f][^\x00-\x1f\x7f-\x9f]*$"
 
 
 @dataclass(frozen=True)
@@ -113,7 +116,9 @@ def team_status(svc: Service, user_id: int, project_id: str) -> TeamStatus:
     """The learner's team on a project (None when in none) and the challenge's team size."""
     svc.project(project_id)
     with svc.session() as s:
-        row = svc.challenge_row(s, project_id)
+        row = find_row(s, project_id)
+        if row is None:  # a built-in project nobody started: no row, no teams
+            return TeamStatus(project_id, 0, None, True)
         return _status(svc, s, user_id, row)
 
 
@@ -143,20 +148,21 @@ def _refuse_finalized(session: Session, who: Entrant, row: Challenge) -> None:
 
 
 def clean_name(name: str) -> str:
-    """A team name: 1 to 64 printable characters, spaces trimmed."""
+    """A team name: up to 64 characters, not only spaces, no control characters (the API
+    declares the same as NAME_PATTERN); runs of spaces become one."""
     text = " ".join(str(name).split())
-    if not text or len(text) > MAX_NAME or not text.isprintable():
+    if not text or len(text) > MAX_NAME or not re.fullmatch(NAME_PATTERN, str(name)):
         raise InvalidBundle(
             "the team name is not valid",
-            problems=[Problem(f"1 to {MAX_NAME} printable characters", column="name")],
+            problems=[Problem(f"1 to {MAX_NAME} characters, no control characters", column="name")],
         )
     return text
 
 
 def create_team(svc: Service, user_id: int, project_id: str, name: str) -> TeamStatus:
     """Make a team with the learner as its first member; their submissions become its."""
+    svc.project(project_id)  # NotFound first
     text = clean_name(name)
-    svc.project(project_id)
     try:
         with svc.session(write_lock=True) as s:
             row = _changeable(svc, s, project_id)
