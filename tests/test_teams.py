@@ -189,6 +189,7 @@ def test_picks_are_shared_and_one_finalization_counts_for_every_member(
     with pytest.raises(Conflict, match="already finalized"):
         svc.finalize(b, "toy-reg")
     assert svc.results(b, "toy-reg").private_score == result.private_score
+    assert (result.learners.rank, result.learners.total) == (1, 1)  # one entrant, not two
     assert [p.id for p in svc.results(b, "toy-reg").picks] == [first]
     practice = svc.submit(b, "toy-reg", regression_file(tmp_path / "p.csv", bundle, 0.5))
     assert practice.practice  # after the team finalized: learning, not competing

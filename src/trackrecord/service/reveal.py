@@ -27,12 +27,14 @@ if TYPE_CHECKING:
 
 
 def learner_place(session: Session, row: Challenge, private: float) -> LearnerPlace:
-    """Rank of a private score among every finalization of the challenge (ties share)."""
+    """Rank of a private score among every finalization of the challenge (ties share); a
+    team's members share one finalized submission, so entrants are counted by it."""
     score = Finalization.private_score
     ahead = score > private if row.greater_is_better else score < private
     of_challenge = Finalization.challenge_id == row.id
-    better = session.scalar(select(func.count(Finalization.id)).where(of_challenge, ahead))
-    total = session.scalar(select(func.count(Finalization.id)).where(of_challenge))
+    entrants = func.count(func.distinct(Finalization.submission_id))
+    better = session.scalar(select(entrants).where(of_challenge, ahead))
+    total = session.scalar(select(entrants).where(of_challenge))
     return LearnerPlace(rank=int(better or 0) + 1, total=max(int(total or 0), 1))
 
 
