@@ -128,12 +128,22 @@ def test_the_host_sets_the_team_size_and_zero_means_no_teams(
         follow_redirects=False,
     )
     assert bad.status_code == 422 and "team_size" in bad.text
+    hal = api_token(server, "hal")
     server.cookies.clear()
     signup(server, "cyd")
     assert 'id="team"' not in server.get("/projects/class-reg").text
+    url = "/api/v1/host/challenges/class-reg"
+    assert server.patch(url, headers=bearer(hal), json={"team_size": 4}).status_code == 200
+    assert server.get(url, headers=bearer(hal)).json()["challenge"]["team_size"] == 4
+    cyd = api_token(server, "cyd")
+    assert server.get("/api/v1/challenges/class-reg/team", headers=bearer(cyd)).json() == {
+        "project_id": "class-reg", "teams_allowed": True, "team_size": 4, "open": True,
+        "team": None,
+    }  # fmt: skip
+    assert server.patch(url, headers=bearer(hal), json={"team_size": 0}).status_code == 200
     refused = server.post(
         "/api/v1/challenges/class-reg/team",
-        headers=bearer(api_token(server, "cyd")),
+        headers=bearer(cyd),
         json={"name": "larks"},
     )
     assert refused.status_code == 409

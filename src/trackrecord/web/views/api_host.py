@@ -52,12 +52,16 @@ class ChallengeSettingsBody(BaseModel):
     clear_deadline: bool = False
     per_day: int | None = Field(None, ge=1, le=hosting.MAX_PER_DAY)
     final_picks: int | None = Field(None, ge=1, le=hosting.MAX_FINAL_PICKS)
+    team_size: int | None = Field(
+        None, ge=0, le=hosting.MAX_TEAM_SIZE, description="Most members of a team; 0/1: none."
+    )
 
     def settings(self) -> hosting.ChallengeSettings:
         deadline = None if self.deadline is None else self.deadline.isoformat()
         return challenge_settings(
-            deadline, _text(self.per_day), _text(self.final_picks), self.clear_deadline
-        )
+            deadline, _text(self.per_day), _text(self.final_picks), self.clear_deadline,
+            team_size=_text(self.team_size),
+        )  # fmt: skip
 
 
 class FromCatalogBody(ChallengeSettingsBody):
@@ -87,10 +91,13 @@ def host_create(
     deadline: str | None = Form(None, max_length=64),
     per_day: int | None = Form(None),
     final_picks: int | None = Form(None),
+    team_size: int | None = Form(None, ge=0, le=hosting.MAX_TEAM_SIZE),
     account: Account = Depends(require_host),
 ) -> Response:
     """A challenge from an uploaded bundle, checked in full before it is stored."""
-    settings = challenge_settings(deadline, _text(per_day), _text(final_picks))
+    settings = challenge_settings(
+        deadline, _text(per_day), _text(final_picks), team_size=_text(team_size)
+    )
     with tempfile.TemporaryDirectory(prefix="trackrecord-bundle-") as tmp:
         path = save_upload(bundle, Path(tmp))
         info = hosting.create_from_upload(
