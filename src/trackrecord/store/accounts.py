@@ -20,7 +20,7 @@ from trackrecord.store.models import LOCAL_USERNAME, ApiToken, LoginSession, Use
 TOKEN_PREFIX = "trk_"
 # Row ids are 64-bit signed integers on every backend: a larger id names no row (and would
 # overflow the database driver), so it is "not found" before any query.
-MAX_ROW_ID = 2**63 - 1
+MAX_ROW_ID = 2**31 - 1  # primary keys are INTEGER: 32 bits on PostgreSQL
 # A token's last use is recorded at this granularity, so using it is not a write each time.
 TOUCH_EVERY = timedelta(minutes=1)
 

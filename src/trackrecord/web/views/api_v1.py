@@ -21,7 +21,7 @@ from trackrecord.leaderboard import Leaderboard
 from trackrecord.service.learning import NextReport
 from trackrecord.service.path import path_catalog
 from trackrecord.service.types import FinalizePreview, FinalizeResult, ProjectReport, SubmitResult
-from trackrecord.store.accounts import revoke_token
+from trackrecord.store.accounts import MAX_ROW_ID, revoke_token
 from trackrecord.web import accounts
 from trackrecord.web.accounts import Account
 from trackrecord.web.data import board, data_zip, project_data
@@ -286,7 +286,7 @@ def list_tokens(request: Request, account: Account = Depends(require_account)) -
 )
 def delete_token(
     request: Request,
-    token_id: int = Path(ge=1, le=2**63 - 1),
+    token_id: int = Path(ge=1, le=MAX_ROW_ID),
     account: Account = Depends(require_account),
 ) -> Response:
     with web(request).service.session() as s:
