@@ -136,6 +136,8 @@ SHOTS = (
     ("profile", "ada", "/profile", DESKTOP),
     ("host", "teacher", "/host", DESKTOP),
     ("host-challenge", "teacher", f"/host/challenges/{CLASS}", DESKTOP),
+    ("class", "teacher", "/host/class", DESKTOP),
+    ("track-record", "ada", "/track-record", DESKTOP),
 )
 
 
