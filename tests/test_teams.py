@@ -364,3 +364,23 @@ def test_the_team_size_setting_is_checked() -> None:
     assert ChallengeSettings(team_size=0).problems() == []
     (problem,) = ChallengeSettings(team_size=-1).problems()
     assert problem.column == "team_size"
+
+
+def test_the_class_table_gives_a_team_result_to_every_member(
+    svc: Service, bundles: dict[str, Bundle], tmp_path: Path, clock: Clock
+) -> None:
+    """After the deadline every member's cell shows the team's private score (before, only
+    the member whose file counted had one)."""
+    from trackrecord import classroom
+    from trackrecord.hosting import Actor
+
+    _configure(svc, deadline=START + timedelta(days=2), hosted=True)  # the class's challenge
+    a, b = _user(svc, "ann"), _user(svc, "bob")
+    bundle = bundles["toy-reg"]
+    _team(svc, a, b)
+    _send(svc, a, bundle, tmp_path, 1.5)
+    clock.now = START + timedelta(days=3)
+    table = classroom.class_table(svc, Actor(user_id=0, admin=True))
+    column = [c.id for c in table.challenges].index("toy-reg")
+    scores = {r.username: r.cells[column].private_score for r in table.learners}
+    assert scores["ann"] == pytest.approx(1.5) and scores["bob"] == pytest.approx(1.5)

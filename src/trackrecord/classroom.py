@@ -183,9 +183,10 @@ def _add_private(
         if row.deadline is None or not private_due(row, now):
             continue
         for c in private_candidates(s, row, now):
-            cell = cells.get((c.user_id, cid), Cell())
-            if not cell.finalized:
-                cells[(c.user_id, cid)] = replace(cell, private_score=c.score)
+            for uid in c.member_ids or (c.user_id,):  # a team's result is every member's
+                cell = cells.get((uid, cid), Cell())
+                if not cell.finalized:
+                    cells[(uid, cid)] = replace(cell, private_score=c.score)
 
 
 def _people(s: Session, ids: list[int]) -> list[User]:
