@@ -1,7 +1,10 @@
 """The track record's use cases over the database: issue, append, export, revoke.
 
 - `issue_for_finalization` runs inside `finalize`'s transaction (one credential per
-  finalized result, or nothing is finalized); `issue_for_submission` makes the credential
+  finalized result, or nothing is finalized: a team's finalization gives every member a
+  result credential of their own, each naming its member, all about the one file that
+  counted, so a record is unique per (issuer, kind, submission, user));
+  `issue_for_submission` makes the credential
   of one scored submission on request, once (asking again returns the same one).
 - `append` adds a record at the issuer's head. Two appends racing for the same head: the
   unique (issuer, position) refuses the second insert inside its savepoint, which reads the
@@ -171,7 +174,11 @@ def _issue(
     row: Challenge,
     facts: C.ResultFacts,
     valid_from: datetime,
+    holder: int | None = None,
 ) -> LedgerRecord:
+    """Sign and append the credential of `sub` (its evidence: the file's sha256) to
+    `holder` (default: the file's author; a team member's result names that member)."""
+    user_id = sub.user_id if holder is None else holder
     store = keys_of(svc)
     issuer, key, origin = store.issuer(), store.active(), origin_of_settings(svc)
     base = status_base(svc) if svc.settings.hosted else None
@@ -183,7 +190,7 @@ def _issue(
         index = position % statuslist.MIN_BITS if url else None
         status = statuslist.entry(url, index) if url and index is not None else None
         inp = C.CredentialInput(
-            jti, issuer, subject_id(issuer, sub.user_id),
+            jti, issuer, subject_id(issuer, user_id),
             _achievement(row, facts.private_score is not None or facts.kind == "result"),
             facts, evidence, origin, valid_from, status=status,
         )  # fmt: skip
@@ -191,7 +198,7 @@ def _issue(
 
     return append(
         session, issuer.id, build, kind=facts.kind, origin=origin,
-        subject=subject_id(issuer, sub.user_id), user_id=sub.user_id,
+        subject=subject_id(issuer, user_id), user_id=user_id,
         challenge_id=row.id, submission_id=sub.id, created_at=svc.now(),
     )  # fmt: skip
 
@@ -199,14 +206,17 @@ def _issue(
 def issue_for_finalization(
     session: Session, svc: Service, fin: Finalization, row: Challenge
 ) -> Issued:
-    """The credential of a finalized result (called by `finalize`, in its transaction)."""
+    """The credential of a finalized result (called by `finalize`, in its transaction, once
+    per finalization: for every member of a team). Its subject is `fin.user_id`; the facts
+    and evidence are those of the submission that counted, whoever sent it."""
     from trackrecord.service.submit import numbers
 
     sub = session.get(Submission, fin.submission_id)
     assert sub is not None
     number = numbers(session, fin.user_id, row.id)[sub.id]
     facts = C.ResultFacts("result", number, fin.public_score, fin.private_score, fin.medal)
-    return _issued(_issue(session, svc, sub, row, facts, fin.created_at), True)
+    record = _issue(session, svc, sub, row, facts, fin.created_at, holder=fin.user_id)
+    return _issued(record, True)
 
 
 def _existing(session: Session, issuer: str, kind: str, sub_id: int) -> LedgerRecord | None:

@@ -291,6 +291,7 @@ def _record(
     s.flush()
     from trackrecord.ledger.service import issue_for_finalization  # loaded when used
 
-    # The signed credential, or no finalization; the ledger keys a result by its file.
-    issue_for_finalization(s, svc, fins.get(best.user_id, fins[user_id]), row)
+    # The signed credentials, or no finalization: every member gets their own result.
+    for member in sorted(fins):
+        issue_for_finalization(s, svc, fins[member], row)
     return fins[user_id]

@@ -303,7 +303,9 @@ class LedgerRecord(Base):
     Records are inserted, never updated or deleted (the ORM refuses, and database triggers
     from migration 0004 refuse too). The unique (issuer, position) makes two concurrent
     appends at the same head fail instead of forking the chain; the loser retries on the
-    new head. A credential of another issuer (a host's, fetched by the learner) is chained
+    new head. The unique (issuer, kind, submission_id, user_id) allows one credential of a
+    kind per file and holder: every member of a team holds a result for the team's file
+    (migration 0007). A credential of another issuer (a host's, fetched by the learner) is chained
     in the learner's own ledger under that issuer's id. `hash` follows trackrecord.ledger.
     chain.record_hash; `status_list`/`status_index` locate its revocation bit, if any.
     """
@@ -311,7 +313,7 @@ class LedgerRecord(Base):
     __tablename__ = "ledger_records"
     __table_args__ = (
         UniqueConstraint("issuer", "position"),
-        UniqueConstraint("issuer", "kind", "submission_id"),
+        UniqueConstraint("issuer", "kind", "submission_id", "user_id"),
         UniqueConstraint("status_list", "status_index"),
         CheckConstraint(_in("origin", ORIGINS), name="origin"),
         CheckConstraint(_in("kind", CREDENTIAL_KINDS), name="kind"),
