@@ -21,6 +21,7 @@ from trackrecord.cli.common import (
 )
 from trackrecord.errors import ConfigError
 from trackrecord.ledger import keys as K
+from trackrecord.ledger import statusfetch as SF
 from trackrecord.ledger.export import MAX_BYTES, Export, loads_export, read_export, write_export
 from trackrecord.ledger.verify import RecordCheck, VerifyReport, verify_export
 
@@ -168,6 +169,43 @@ def _fetch(url: str, what: str) -> bytes:
         raise ConfigError(f"cannot fetch {what} from {url}: {exc}") from None
 
 
+def _fetch_status(url: str) -> str:
+    """The status list served at `url` now (the StatusFetcher `verify` passes the core)."""
+    import httpx
+
+    if not _is_url(url):
+        raise SF.StatusUnreachable("not an http(s) URL")
+    try:
+        with httpx.stream("GET", url, timeout=SF.TIMEOUT_S, follow_redirects=True) as resp:
+            if resp.is_error:
+                raise SF.StatusUnreachable(f"HTTP {resp.status_code}")
+            body = bytearray()
+            for chunk in resp.iter_bytes():
+                body += chunk
+                if len(body) > SF.MAX_RESPONSE_BYTES:
+                    raise SF.StatusResponseError(
+                        f"the answer is larger than {SF.MAX_RESPONSE_BYTES // 2**20} MiB"
+                    )
+    except httpx.HTTPError as exc:
+        raise SF.StatusUnreachable(str(exc) or type(exc).__name__) from None
+    try:
+        return body.decode("utf-8")
+    except UnicodeDecodeError:
+        raise SF.StatusResponseError("the answer is not text") from None
+
+
+def _served(ledger: Export) -> SF.StatusFetcher:
+    """The lists `ledger` carries, as just fetched (a badge's): its status is live."""
+
+    def served(url: str) -> str:
+        found = ledger.status_lists.get(url)
+        if not isinstance(found, str):
+            raise SF.StatusUnreachable("not fetched")
+        return found
+
+    return served
+
+
 def _is_url(value: str) -> bool:
     return value.startswith(("https://", "http://"))
 
@@ -195,7 +233,11 @@ def _line(r: RecordCheck, ledger: Export) -> str:
     who = issuer.name if issuer else r.issuer
     mark = "ok  " if r.ok else "FAIL"
     origin = f" [{r.origin}]" if r.origin else ""
-    return f"{mark} records[{r.index}] {who} #{r.position}: {r.name or '?'}{origin}: {r.reason}"
+    status = f"; {r.status}" if r.status else ""
+    return (
+        f"{mark} records[{r.index}] {who} #{r.position}: {r.name or '?'}{origin}: "
+        f"{r.reason}{status}"
+    )
 
 
 def _report_json(report: VerifyReport) -> dict[str, Any]:
@@ -214,10 +256,50 @@ def _report_json(report: VerifyReport) -> dict[str, Any]:
                 "origin": r.origin,
                 "kid": r.kid,
                 "name": r.name,
+                "status": r.status,
             }
             for r in report.records
         ],
     }
+
+
+def _ledger_of(
+    source: str, trusted: dict[str, Any] | None, offline: bool
+) -> tuple[Export, SF.StatusFetcher | None]:
+    """The ledger at `source` (a file, a URL, a badge.svg) and how to read its status lists:
+    live from their URLs (httpx), or None with --offline (the lists as of the export)."""
+    if source.lower().endswith(".svg"):  # a badge: its issuer's keys and lists fetched now
+        from trackrecord.ledger.fetch import resolve_badge
+
+        if offline:
+            raise ConfigError("a badge carries no status list: verifying it fetches one, so "
+                              "it cannot be --offline")  # fmt: skip
+        raw = _fetch(source, "the badge") if _is_url(source) else Path(source).read_bytes()
+        ledger = resolve_badge(raw, trusted=trusted, get=lambda url: _fetch(url, url))
+        return ledger, _served(ledger)  # its lists were fetched just now
+    if _is_url(source):
+        ledger = loads_export(_fetch(source, "the ledger"), source)
+    else:
+        ledger = read_export(Path(source))
+    return ledger, None if offline else _fetch_status
+
+
+def _print_report(report: VerifyReport, ledger: Export) -> None:
+    for r in report.records:
+        console.print(_line(r, ledger), highlight=False, markup=False)
+    for issuer, where in report.key_source.items():
+        console.print(f"keys of {issuer}: from {where}", highlight=False, markup=False)
+    first = report.first_failure
+    if first is None:
+        console.print(f"All {len(report.records)} record(s) verified.")
+        return
+    bad = sum(not r.ok for r in report.records)
+    console.print(
+        f"{bad} of {len(report.records)} record(s) failed; the first is "
+        f"records[{first.index}]: {first.reason}",
+        highlight=False,
+        markup=False,
+    )
 
 
 def verify(
@@ -229,39 +311,20 @@ def verify(
         help="Trust only these keys (a JWKS file or URL, or a did:web); repeat for several "
         "issuers. Default: the keys the ledger carries.",
     ),
+    offline: bool = typer.Option(
+        False,
+        "--offline",
+        help="Do not fetch the status lists: use those in the file (the status as of the "
+        "export). Default: each list is fetched from its URL.",
+    ),
     json: bool = JsonOption,
 ) -> None:
     """Check every signature, the chain, the issuer keys and the status lists (of a ledger,
-    or of the credential baked into a badge.svg)."""
+    or of the credential baked into a badge.svg). Status lists are fetched live."""
     trusted = _trusted_keys(key or [])
-    if source.lower().endswith(".svg"):  # a badge: its issuer's keys and lists fetched now
-        from trackrecord.ledger.fetch import resolve_badge
-
-        raw = _fetch(source, "the badge") if _is_url(source) else Path(source).read_bytes()
-        ledger = resolve_badge(raw, trusted=trusted, get=lambda url: _fetch(url, url))
-    elif _is_url(source):
-        ledger = loads_export(_fetch(source, "the ledger"), source)
-    else:
-        ledger = read_export(Path(source))
-    report = verify_export(ledger, trusted=trusted)
-    if json:
-        print_json(_report_json(report))
-    else:
-        for r in report.records:
-            console.print(_line(r, ledger), highlight=False, markup=False)
-        for issuer, where in report.key_source.items():
-            console.print(f"keys of {issuer}: from {where}", highlight=False, markup=False)
-        first = report.first_failure
-        if first is None:
-            console.print(f"All {len(report.records)} record(s) verified.")
-        else:
-            bad = sum(not r.ok for r in report.records)
-            console.print(
-                f"{bad} of {len(report.records)} record(s) failed; the first is "
-                f"records[{first.index}]: {first.reason}",
-                highlight=False,
-                markup=False,
-            )
+    ledger, fetch_status = _ledger_of(source, trusted, offline)
+    report = verify_export(ledger, trusted=trusted, fetch_status=fetch_status)
+    print_json(_report_json(report)) if json else _print_report(report, ledger)
     if not report.ok:
         raise typer.Exit(1)
 

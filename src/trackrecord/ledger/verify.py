@@ -8,6 +8,12 @@ an unknown issuer, a key the issuer never published, a published key swapped for
 trust (`trusted`), a bad signature, claims that disagree with the credential, a repeated
 credential, and a revoked one (its issuer's signed Bitstring Status List).
 
+Status lists: with a `fetch_status` (see trackrecord.ledger.statusfetch), each list is read
+where its issuer publishes it, so a credential revoked after the export shows; the list the
+export carries is used only when that URL is unreachable, and the record says so. Without
+one, the export's lists are used: the status as of the export. A list, live or carried,
+that fails verification fails its records.
+
 Keys come from the file unless `trusted` is given: then every record must be signed by one
 of those keys (matched by thumbprint, whatever the file says).
 """
@@ -27,6 +33,7 @@ from trackrecord.ledger.chain import ChainWalk, Record, content_problem
 from trackrecord.ledger.credential import origin_of
 from trackrecord.ledger.export import Export
 from trackrecord.ledger.keys import thumbprint
+from trackrecord.ledger.statusfetch import StatusFetcher, StatusResponseError, StatusUnreachable
 
 
 @dataclass(frozen=True)
@@ -35,7 +42,8 @@ class RecordCheck:
 
     `credential` is decoded from the record's token when first read (a report of 10,000
     records keeps tokens, not 10,000 parsed documents); it is the verified content when
-    `ok`, and for display only otherwise."""
+    `ok`, and for display only otherwise. `status` says where its revocation status came
+    from (live from its URL, or as of the export and why); None when it has none."""
 
     index: int
     issuer: str
@@ -44,6 +52,7 @@ class RecordCheck:
     reason: str
     token: str
     kid: str | None = None
+    status: str | None = None
 
     @cached_property
     def credential(self) -> dict[str, Any] | None:
@@ -116,33 +125,83 @@ class _Keys:
         return keys[kid], None
 
 
+AS_OF_EXPORT = "status as of the export"
+
+
+@dataclass(frozen=True)
+class _List:
+    """A status list as loaded: its bits (None: `why`), and where the status came from."""
+
+    bits: bytearray | None
+    why: str | None
+    note: str
+    live: bool = False
+
+
 class _Statuses:
-    """The issuers' status lists, each verified and decoded once."""
+    """The issuers' status lists, each loaded, verified and decoded once: fetched live
+    when `fetch` is given (the export's copy only when the URL is unreachable), else the
+    export's."""
 
-    def __init__(self, export: Export, keys: _Keys) -> None:
-        self.export, self.keys = export, keys
-        self.cache: dict[str, tuple[bytearray | None, str | None]] = {}
+    def __init__(self, export: Export, keys: _Keys, fetch: StatusFetcher | None) -> None:
+        self.export, self.keys, self.fetch = export, keys, fetch
+        self.cache: dict[str, _List] = {}
+        self.embedded: dict[str, tuple[bytearray | None, str | None]] = {}
 
-    def problem(self, issuer: str, status: Mapping[str, Any]) -> str | None:
+    def problem(self, issuer: str, status: Mapping[str, Any]) -> tuple[str | None, str | None]:
+        """(why the credential fails its status check or None, where the status came from)."""
         try:
             url, index = statuslist.index_of(status)
         except ValueError as exc:
-            return f"credentialStatus: {exc}"
+            return f"credentialStatus: {exc}", None
         if url not in self.cache:
             self.cache[url] = self._load(issuer, url)
-        bits, why = self.cache[url]
-        if bits is None:
-            return why
+        found = self.cache[url]
+        if found.bits is None:
+            return found.why, found.note
         try:
-            revoked = statuslist.is_set(bits, index)
+            if statuslist.is_set(found.bits, index):
+                return f"revoked by its issuer (status list {url}, index {index})", found.note
         except IndexError as exc:
-            return f"status list {url}: {exc}"
-        return f"revoked by its issuer (status list {url}, index {index})" if revoked else None
+            return f"status list {url}: {exc}", found.note
+        if found.live and self._revoked_at_export(issuer, url, index):
+            # Revocation is not reversible (Bitstring Status List): an older list served now.
+            return (
+                f"revoked by its issuer (status list {url} as of the export, index {index}; "
+                "the list served now does not show it)"
+            ), found.note
+        return None, found.note
 
-    def _load(self, issuer: str, url: str) -> tuple[bytearray | None, str | None]:
-        token = self.export.status_lists.get(url)
-        if token is None:
-            return None, f"status unknown: the status list {url} is not in the file"
+    def _load(self, issuer: str, url: str) -> _List:
+        if self.fetch is None:
+            return _List(*self._from_export(issuer, url), AS_OF_EXPORT)
+        try:
+            served = self.fetch(url)
+        except StatusUnreachable as exc:
+            return _List(*self._from_export(issuer, url), f"{AS_OF_EXPORT}: {url} unreachable "
+                         f"({exc})")  # fmt: skip
+        except StatusResponseError as exc:
+            return _List(None, f"status list {url}: {exc}", f"status live from {url}", True)
+        return _List(*self._verified(issuer, url, served.strip()), f"status live from {url}", True)
+
+    def _revoked_at_export(self, issuer: str, url: str, index: int) -> bool:
+        bits, _ = self._from_export(issuer, url)
+        return bits is not None and index < len(bits) * 8 and statuslist.is_set(bits, index)
+
+    def _from_export(self, issuer: str, url: str) -> tuple[bytearray | None, str | None]:
+        if url not in self.embedded:
+            token = self.export.status_lists.get(url)
+            self.embedded[url] = (
+                (None, f"status unknown: the status list {url} is not in the file")
+                if token is None
+                else self._verified(issuer, url, token)
+            )
+        return self.embedded[url]
+
+    def _verified(
+        self, issuer: str, url: str, token: str | Mapping[str, Any]
+    ) -> tuple[bytearray | None, str | None]:
+        """The bits of the status list credential `token` (None and why, if it fails)."""
         if not isinstance(token, str):
             return None, f"status list {url} is not signed (a VC-JWT is required)"
         try:
@@ -177,17 +236,25 @@ def _header(token: str, seen: dict[str, dict[str, Any] | None]) -> dict[str, Any
 
 
 class _Verifier:
-    def __init__(self, export: Export, trusted: Mapping[str, Any] | None, now: datetime | None):
+    def __init__(
+        self,
+        export: Export,
+        trusted: Mapping[str, Any] | None,
+        now: datetime | None,
+        fetch_status: StatusFetcher | None,
+    ) -> None:
         self.walk = ChainWalk(export.records)
         self.keys = _Keys(export, trusted)
-        self.statuses = _Statuses(export, self.keys)
+        self.statuses = _Statuses(export, self.keys, fetch_status)
         self.now = now
+        self.status_note: str | None = None  # set by the record's status check
         self.ids: dict[str, int] = {}
         self.headers: dict[str, dict[str, Any] | None] = {}
 
     def check(self, index: int, record: Record) -> RecordCheck:
         header = _header(record.credential, self.headers)
         kid = str(header.get("kid")) if header and header.get("kid") else None
+        self.status_note = None
         reason = self._problem(index, record, header, kid)
         return RecordCheck(
             index=index,
@@ -197,6 +264,7 @@ class _Verifier:
             reason=reason or "verified",
             token=record.credential,
             kid=kid,
+            status=self.status_note,
         )
 
     def _problem(
@@ -234,7 +302,8 @@ class _Verifier:
         self.ids[jti] = index
         status = payload.get("credentialStatus")
         if isinstance(status, Mapping):
-            return self.statuses.problem(record.issuer, status)
+            problem, self.status_note = self.statuses.problem(record.issuer, status)
+            return problem
         return None
 
 
@@ -243,13 +312,15 @@ def verify_export(
     *,
     trusted: Mapping[str, Any] | None = None,
     now: datetime | None = None,
+    fetch_status: StatusFetcher | None = None,
 ) -> VerifyReport:
     """Verify every record of `export` (see the module docstring).
 
     `trusted`: a JWKS of the keys the reviewer trusts (from `--key`); None trusts the keys
     the file carries for each issuer. `now`: the time validity is judged at (default now).
+    `fetch_status`: reads a status list at its URL (live status); None uses the export's.
     """
-    verifier = _Verifier(export, trusted, now)
+    verifier = _Verifier(export, trusted, now, fetch_status)
     checks = [verifier.check(i, r) for i, r in enumerate(export.records)]
     sources = {
         issuer: "the keys you trusted"
