@@ -21,7 +21,7 @@ from __future__ import annotations
 import getpass
 import uuid
 from collections.abc import Callable, Iterable
-from dataclasses import dataclass
+from dataclasses import dataclass, replace
 from datetime import datetime
 from typing import TYPE_CHECKING, Any
 
@@ -33,7 +33,7 @@ from trackrecord.bundle import Thresholds
 from trackrecord.errors import Conflict, NotFound
 from trackrecord.ledger import credential as C
 from trackrecord.ledger import statuslist, vcjwt
-from trackrecord.ledger.chain import Record, record_hash
+from trackrecord.ledger.chain import Record, Witness, record_hash
 from trackrecord.ledger.export import Export, IssuerEntry
 from trackrecord.ledger.keys import Issuer, KeyStore, keystore
 from trackrecord.store.models import (
@@ -348,10 +348,30 @@ def _issuers(session: Session, store: KeyStore, ids: Iterable[str]) -> dict[str,
     return out
 
 
+def _witnesses(session: Session, rows: Iterable[LedgerRecord]) -> dict[str, list[Witness]]:
+    """Per issuer, the positions between the learner's first and last record that hold
+    someone else's: their hashes only (never their credentials)."""
+    mine: dict[str, set[int]] = {}
+    for r in rows:
+        mine.setdefault(r.issuer, set()).add(r.position)
+    out: dict[str, list[Witness]] = {}
+    for issuer, held in mine.items():
+        between = session.execute(
+            select(LedgerRecord.position, LedgerRecord.prev_hash, LedgerRecord.hash)
+            .where(LedgerRecord.issuer == issuer)
+            .where(LedgerRecord.position > min(held), LedgerRecord.position < max(held))
+            .order_by(LedgerRecord.position)
+        ).all()
+        out[issuer] = [Witness(issuer, p, prev, h) for p, prev, h in between if p not in held]
+    return out
+
+
 def export_ledger(svc: Service, user_id: int) -> Export:
     """The learner's ledger: their records of every issuer, with the issuers' public keys
     and this issuer's current status lists. On the personal install every record is the
-    learner's, so each chain is whole; a hosted server's chain interleaves its learners."""
+    learner's, so each chain is whole; a hosted server's chain interleaves its learners, so
+    there the learner's records are a partial view of it: from their first record on, with
+    witnesses (hashes, no credential) for the positions others hold in between."""
     store = keys_of(svc)
     store.active()  # an export always carries a key, even before the first credential
     with svc.session() as s:
@@ -364,6 +384,9 @@ def export_ledger(svc: Service, user_id: int) -> Export:
             .order_by(LedgerRecord.issuer, LedgerRecord.position)
         ).all()
         own = store.issuer().id
+        witnesses = _witnesses(s, rows)
+        starts = {r.issuer: r.position for r in reversed(rows)}  # each issuer's first
+        partial = {i for i in starts if starts[i] > 0 or witnesses.get(i)}
         lists = sorted({r.status_list for r in rows if r.status_list and r.issuer == own})
         fetched = _fetched_lists(svc, {r.status_list for r in rows if r.issuer != own})
         now = svc.now()
@@ -373,9 +396,13 @@ def export_ledger(svc: Service, user_id: int) -> Export:
                 "id": subject_id(store.issuer(), user_id),
                 "name": _subject_name(s, user_id),
             },
-            issuers=_issuers(s, store, issuers),
+            issuers={
+                i: replace(e, partial=True) if i in partial else e
+                for i, e in _issuers(s, store, issuers).items()
+            },
             records=[_as_record(r) for r in rows],
             status_lists={**fetched, **{url: status_list(s, store, url, now) for url in lists}},
+            witnesses=[w for ws in witnesses.values() for w in ws],
         )
 
 

@@ -2,7 +2,8 @@
 status, one verdict per record.
 
 The checks run in this order and a record's reason is the first that fails, so each kind
-of tampering reads as itself: content changed (hash), inserted / swapped / dropped (chain),
+of tampering reads as itself: content changed (hash), inserted / swapped / dropped (chain,
+through the witnesses of a partial view, whose own links are checked as they are crossed),
 an unknown issuer, a key the issuer never published, a published key swapped for another
 (a kid is the RFC 7638 thumbprint of its key, so a swap shows), a key the reviewer did not
 trust (`trusted`), a bad signature, claims that disagree with the credential, a repeated
@@ -243,7 +244,8 @@ class _Verifier:
         now: datetime | None,
         fetch_status: StatusFetcher | None,
     ) -> None:
-        self.walk = ChainWalk(export.records)
+        partial = {i for i, e in export.issuers.items() if e.partial}
+        self.walk = ChainWalk(export.records, export.witnesses, partial)
         self.keys = _Keys(export, trusted)
         self.statuses = _Statuses(export, self.keys, fetch_status)
         self.now = now
@@ -256,12 +258,15 @@ class _Verifier:
         kid = str(header.get("kid")) if header and header.get("kid") else None
         self.status_note = None
         reason = self._problem(index, record, header, kid)
+        verified = "verified"
+        if (start := self.walk.start[record.issuer]) > 0 and record.position == start:
+            verified += f" (chain from position {start}; earlier records are not this learner's)"
         return RecordCheck(
             index=index,
             issuer=record.issuer,
             position=record.position,
             ok=reason is None,
-            reason=reason or "verified",
+            reason=reason or verified,
             token=record.credential,
             kid=kid,
             status=self.status_note,

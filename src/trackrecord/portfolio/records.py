@@ -177,6 +177,7 @@ def by_project(records: Sequence[Record]) -> list[ProjectRecords]:
 
 def read_records(export: Mapping[str, Any]) -> list[Record]:
     """The export's records for display; InvalidLedger (every problem named) when the
-    export is not a well-formed ledger."""
+    export is not a well-formed ledger. Witnesses (positions of a hosted server's chain
+    that hold other learners' records: hashes, no credential) are not shown."""
     parse_export(export, "the ledger export")
-    return [read_record(r) for r in export["records"] if isinstance(r, dict)]
+    return [read_record(r) for r in export["records"] if isinstance(r, dict) and "witness" not in r]

@@ -10,7 +10,9 @@
 //      prev_hash}, as in the export;
 //   5. every value the page shows ([data-claim], a JSON pointer into the payload) is the
 //      value that was signed.
-// Revocation (the status list) is not checked here: `trackrecord verify` checks it.
+// Revocation (the status list) is not checked here: `trackrecord verify` checks it. Nor is
+// the chain: witness entries (other learners' positions of a hosted server's chain, hashes
+// without a credential) are never a card's record.
 "use strict";
 
 (function () {
@@ -130,7 +132,7 @@
     for (const card of document.querySelectorAll("[data-record]")) {
       const rec = data.records[Number(card.dataset.record)];
       try {
-        if (!rec) throw fail("the page has no ledger record for this result");
+        if (!rec || rec.witness) throw fail("the page has no ledger record for this result");
         const checked = await verifyRecord(card, rec, data.issuers);
         const who = checked.issuer.name || rec.issuer;
         show(card, true, "\u2713 verified in this browser: signed by " + who + " (RS256, key " + checked.jwk.kid.slice(0, 8) + "\u2026); the page shows what was signed");
