@@ -280,9 +280,9 @@ def _check_values(
     problems: list[Problem] = []
     for name, col in preds.items():
         if metric.kind is InputKind.LABELS:
-            problems += check_labels(col.combine_chunks(), name, _allowed_labels(ch, solution), loc)
+            problems += check_labels(col, name, _allowed_labels(ch, solution), loc)
         elif metric.kind is InputKind.CLUSTERS:
-            problems += check_labels(col.combine_chunks(), name, None, loc)
+            problems += check_labels(col, name, None, loc)
         else:
             unit = metric.kind in {InputKind.PROBABILITIES, InputKind.MULTILABEL}
             problems += check_floats(

@@ -274,8 +274,10 @@ def _bounds(col: pa.Array | pa.ChunkedArray) -> tuple[float, float]:
 
 
 def check_labels(
-    col: pa.Array, name: str, allowed: Sequence[str] | None, loc: Locator
+    col: pa.Array | pa.ChunkedArray, name: str, allowed: Sequence[str] | None, loc: Locator
 ) -> list[Problem]:
+    """Empty cells and (when `allowed` is given) labels outside it, each located by line.
+    `col` may be the reader's chunked column: no step here needs it joined first."""
     problems: list[Problem] = []
     if col.null_count:
         rows = np.flatnonzero(to_numpy(col.is_null()))
