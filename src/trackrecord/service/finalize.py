@@ -153,7 +153,7 @@ def select_picks(svc: Service, user_id: int, project_id: str, picks: Sequence[in
                 f"{row.deadline:%Y-%m-%d %H:%M} UTC"
             )
         chosen = choose_picks(_scored(s, who, row), picks, row) if picks else []
-        _replace_picks(s, user_id, who, row, chosen, now)
+        replace_picks(s, user_id, who, row, chosen, now)
 
 
 def _judged(
@@ -241,7 +241,7 @@ def preview(
     )
 
 
-def _replace_picks(
+def replace_picks(
     s: Session, user_id: int, who: Entrant, row: Challenge, chosen: list[Submission],
     now: datetime,
 ) -> None:  # fmt: skip
@@ -274,7 +274,7 @@ def _record(
     private = float(best.private_score if best.private_score is not None else 0.0)
     medal = medal_for(private, Thresholds(row.baseline, row.reference, row.gold), gib)
     who = entrant_of(s, user_id, row.id)
-    _replace_picks(s, user_id, who, row, chosen, now)
+    replace_picks(s, user_id, who, row, chosen, now)
     fins = {
         member: Finalization(
             user_id=member,

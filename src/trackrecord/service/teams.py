@@ -35,6 +35,7 @@ from sqlalchemy.exc import IntegrityError
 from sqlalchemy.orm import Session
 
 from trackrecord.errors import Conflict, InvalidBundle, NotFound, Problem
+from trackrecord.service.finalize import replace_picks
 from trackrecord.service.projects import find_row
 from trackrecord.service.submit import SCORED, day_bounds
 from trackrecord.store.entrants import Entrant, entrant_of, lock_entrant, lock_teams, lock_users
@@ -262,18 +263,6 @@ def _check_join(
         raise Conflict(f"you cannot join team {theirs.name}: {problem}")
 
 
-def _withdraw_picks(session: Session, who: Entrant, row: Challenge, now: datetime) -> None:
-    active = session.scalars(
-        select(FinalPick).where(
-            FinalPick.user_id.in_(who.members),
-            FinalPick.challenge_id == row.id,
-            FinalPick.withdrawn_at.is_(None),
-        )
-    )
-    for pick in active:
-        pick.withdrawn_at = now
-
-
 def join_team(svc: Service, user_id: int, project_id: str, code: str) -> TeamStatus:
     """Join the team with this code; a learner in another team merges it into this one."""
     svc.project(project_id)
@@ -285,7 +274,7 @@ def join_team(svc: Service, user_id: int, project_id: str, code: str) -> TeamSta
         lock_teams(s, [t for t in (mine.team_id, target.id) if t is not None])
         mine, now = entrant_of(s, user_id, row.id), svc.now()
         _check_join(s, row, mine, _team_entrant(s, target), now)
-        _withdraw_picks(s, mine, row, now)
+        replace_picks(s, user_id, mine, row, [], now)
         if mine.team_id is not None:  # new member rows: the board's version changes
             s.execute(delete(TeamMember).where(TeamMember.team_id == mine.team_id))
             s.execute(delete(Team).where(Team.id == mine.team_id))
