@@ -43,7 +43,7 @@ def _project(rid: str) -> Project:
 
 @pytest.mark.parametrize("rid", IDS)
 def test_project_keeps_the_rules(rid: str) -> None:
-    found = violations(get_recipe(rid), load_stored().get(rid), time_ordered=TIME_ORDERED)
+    found = violations(get_recipe(rid), load_stored().get(rid))
     assert found == [], "\n".join(found)
 
 

@@ -28,7 +28,7 @@ from trackrecord.catalog.build import build_project, sha256
 from trackrecord.catalog.evaluate import check_split
 from trackrecord.catalog.registry import get_recipe
 from trackrecord.catalog.rekey import HostedCopy, build_hosted_copy, copy_key
-from trackrecord.catalog.rules import TIME_ORDERED, violations
+from trackrecord.catalog.rules import violations
 from trackrecord.catalog.stored import load_stored
 from trackrecord.errors import InvalidSubmission
 from trackrecord.scoring import score
@@ -179,7 +179,7 @@ def test_two_servers_get_different_keys(copy_a: HostedCopy, copy_b: HostedCopy) 
 
 def test_the_copy_is_measured_again_and_keeps_the_rules(copy_a: HostedCopy) -> None:
     recipe, entry = get_recipe("titanic"), copy_a.entry
-    assert violations(recipe, entry, time_ordered=TIME_ORDERED) == []
+    assert violations(recipe, entry) == []
     assert entry.solution_sha256 == sha256(copy_a.bundle.solution_path)  # measured on it
     challenge = copy_a.bundle.challenge
     assert challenge.id == SLUG

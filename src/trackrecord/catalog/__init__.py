@@ -7,7 +7,6 @@ packages ship, with thresholds measured by real pipelines.
 
 from __future__ import annotations
 
-from trackrecord.bundle import Thresholds
 from trackrecord.catalog.build import build_catalog, bundle_path
 from trackrecord.catalog.model import Brief, Project, ProjectMeta, Recipe, Spec
 from trackrecord.catalog.registry import all_recipes, get_recipe, recipe, register_recipe
@@ -17,9 +16,7 @@ from trackrecord.catalog.stored import load_stored
 
 def _meta(r: Recipe) -> ProjectMeta:
     entry = load_stored().get(r.id)
-    if entry is None or entry.version != r.version:
-        return r.meta(Thresholds())
-    return r.meta(entry.thresholds, entry.public_thresholds, entry.se, entry.gold_margin)
+    return r.meta(entry if entry is not None and entry.version == r.version else None)
 
 
 def list_projects() -> list[ProjectMeta]:

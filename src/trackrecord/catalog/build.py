@@ -59,7 +59,7 @@ def challenge_for(recipe: Recipe, project: Project, entry: StoredEntry | None) -
         thresholds=entry.thresholds if entry else Thresholds(),
         apply_elsewhere=recipe.apply_elsewhere,
         labels=spec.labels,
-        gold_margin=entry.gold_margin if entry and entry.gold_margin else recipe.gold_margin,
+        gold_margin=recipe.margin(entry),
         field=entry.field if entry else (),
         public_thresholds=entry.public_thresholds if entry else Thresholds(),
         score_se=entry.se if entry else None,

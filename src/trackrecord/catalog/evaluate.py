@@ -16,7 +16,7 @@ import numpy as np
 import pandas as pd
 from threadpoolctl import threadpool_limits
 
-from trackrecord.bundle import Bundle, FieldEntry, Thresholds
+from trackrecord.bundle import USAGE, Bundle, FieldEntry, Thresholds
 from trackrecord.catalog.constants import constant_submissions
 from trackrecord.catalog.model import Contender, Project, Recipe
 from trackrecord.catalog.noise import bootstrap_se
@@ -145,7 +145,7 @@ def _out_of_range(metric: str, value: float) -> bool:
 def private_sizes(project: Project) -> dict[str, int]:
     """What the private split holds: rows, the rarer class (binary labels), queries."""
     answers = project.answers
-    private = answers[answers["Usage"] == "Private"]
+    private = answers[answers[USAGE] == "Private"]
     sizes = {"private_rows": len(private)}
     target = project.spec.target
     if project.spec.labels is not None and len(project.spec.labels) == 2 and target in private:

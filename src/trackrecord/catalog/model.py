@@ -6,12 +6,15 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
-from typing import Any, Literal, Protocol
+from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import pandas as pd
 
 from trackrecord.bundle import Thresholds
 from trackrecord.metrics import InputKind
+
+if TYPE_CHECKING:
+    from trackrecord.catalog.stored import StoredEntry
 
 DEFAULT_PUBLIC_FRACTION = 0.3
 
@@ -141,13 +144,13 @@ class Recipe:
     version: str
     build: BuildFn
 
-    def meta(
-        self,
-        thresholds: Thresholds | None = None,
-        public_thresholds: Thresholds | None = None,
-        score_se: float | None = None,
-        gold_margin: float | None = None,
-    ) -> ProjectMeta:
+    def margin(self, entry: StoredEntry | None) -> float:
+        """The gold margin in force: the stored one (raised to one SE by the build), else
+        the recipe's own."""
+        return entry.gold_margin if entry and entry.gold_margin is not None else self.gold_margin
+
+    def meta(self, entry: StoredEntry | None = None) -> ProjectMeta:
+        """The metadata, with the stored numbers of `entry` (none: nothing measured yet)."""
         return ProjectMeta(
             id=self.id,
             title=self.title,
@@ -157,8 +160,8 @@ class Recipe:
             skills=self.skills,
             apply_elsewhere=self.apply_elsewhere,
             summary=self.summary,
-            thresholds=thresholds or Thresholds(),
-            gold_margin=self.gold_margin if gold_margin is None else gold_margin,
-            public_thresholds=public_thresholds or Thresholds(),
-            score_se=score_se,
+            thresholds=entry.thresholds if entry else Thresholds(),
+            gold_margin=self.margin(entry),
+            public_thresholds=entry.public_thresholds if entry else Thresholds(),
+            score_se=entry.se if entry else None,
         )

@@ -199,7 +199,7 @@ def _clusters(project: Project, recipe: Recipe) -> str:
 def _scheme(project: Project) -> tuple[str, str, str]:
     """(why, the splitter's import, the code) of the validation that matches the split."""
     spec, split = project.spec, project.split
-    time = split.column or spec.time_column
+    time = split.column  # Spec.time_column is set from it
     if split.kind == "time" and time:
         why = (
             "The test set comes after `train` in time, so the baseline is fitted on the first "

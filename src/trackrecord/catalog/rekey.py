@@ -36,7 +36,7 @@ from trackrecord.catalog import splits
 from trackrecord.catalog.build import measure, write_project
 from trackrecord.catalog.evaluate import RecipeError
 from trackrecord.catalog.model import Recipe
-from trackrecord.catalog.rules import TIME_ORDERED, violations
+from trackrecord.catalog.rules import violations
 from trackrecord.catalog.stored import StoredEntry
 from trackrecord.errors import Conflict
 
@@ -95,7 +95,7 @@ def build_hosted_copy(
         except RecipeError as exc:
             problems = [str(exc)]
             continue
-        problems = violations(recipe, entry, time_ordered=TIME_ORDERED)
+        problems = violations(recipe, entry)
         if not problems:
             bundle = write_project(recipe, project, dest, entry, challenge_id=slug)
             say(f"{slug} is ready")

@@ -55,6 +55,8 @@ SKILL_TASKS: Mapping[str, tuple[str, ...]] = {
 }
 # Tasks whose rows have a time order that the split must respect.
 TIME_TASKS = ("time-series-forecasting",)
+# Other projects whose rows have a time order (their briefs say so): split by time too.
+TIME_ORDERED = ("hotel-rates", "trump-tweets")
 
 
 def _fmt(x: float) -> str:
@@ -64,12 +66,13 @@ def _fmt(x: float) -> str:
 def _noise_rules(recipe: Recipe, entry: StoredEntry) -> list[str]:
     metric = get_metric(recipe.metric)
     se, th = entry.se, entry.thresholds
+    sign = 1.0 if metric.greater_is_better else -1.0  # "better" is positive either way
     if se is None or se <= 0:
         return ["no bootstrap SE of the private score is stored"]
     assert th.baseline is not None and th.reference is not None and th.gold is not None
     out = []
     for c in entry.constants:
-        gap = (th.baseline - c.private) * (1 if metric.greater_is_better else -1)
+        gap = (th.baseline - c.private) * sign
         if gap < NOTHING_SE * se:
             out.append(
                 f"rule 1: {c.name!r} scores {_fmt(c.private)}, only {gap / se:.1f} SE below the"
@@ -86,8 +89,8 @@ def _noise_rules(recipe: Recipe, entry: StoredEntry) -> list[str]:
         out.append(f"rule 2: gold margin {_fmt(margin)} is below 1 SE ({_fmt(se)})")
     others = entry.field[2:]
     if others:
-        best = max(others, key=lambda f: f.private * (1 if metric.greater_is_better else -1))
-        ahead = (best.private - th.reference) * (1 if metric.greater_is_better else -1)
+        best = max(others, key=lambda f: f.private * sign)
+        ahead = (best.private - th.reference) * sign
         if ahead > FIELD_SE * se:
             out.append(
                 f"rule 2: field pipeline {best.name!r} ({_fmt(best.private)}) beats the"
@@ -117,12 +120,12 @@ def _size_rules(recipe: Recipe, entry: StoredEntry) -> list[str]:
     return out
 
 
-def _split_rules(recipe: Recipe, entry: StoredEntry, time_ordered: Sequence[str]) -> list[str]:
+def _split_rules(recipe: Recipe, entry: StoredEntry) -> list[str]:
     split, out = entry.split, []
     kind = split.get("kind")
     if kind is None:
         return ["rule 4: the stored entry does not say how the data were split"]
-    if (recipe.task in TIME_TASKS or recipe.id in time_ordered) and kind != "time":
+    if (recipe.task in TIME_TASKS or recipe.id in TIME_ORDERED) and kind != "time":
         out.append(f"rule 4: rows have a time order but the split is {kind!r}")
     corr = split.get("id_order_correlation")
     limit = id_correlation_limit(split.get("train_rows"))
@@ -150,18 +153,15 @@ def _skill_rules(recipe: Recipe) -> list[str]:
     ]
 
 
-def violations(
-    recipe: Recipe, entry: StoredEntry | None, *, time_ordered: Sequence[str] = ()
-) -> list[str]:
+def violations(recipe: Recipe, entry: StoredEntry | None) -> list[str]:
     """Every rule the project breaks, as sentences naming the numbers; empty when it keeps
-    them all. `time_ordered`: ids of projects whose rows have a time order (the brief says
-    so) although their task is not forecasting."""
+    them all."""
     if entry is None or entry.version != recipe.version:
         return ["no stored numbers for this version: run --update-stored"]
     return [
         *_noise_rules(recipe, entry),
         *_size_rules(recipe, entry),
-        *_split_rules(recipe, entry, time_ordered),
+        *_split_rules(recipe, entry),
         *_skill_rules(recipe),
     ]
 
@@ -193,7 +193,7 @@ def main(argv: Sequence[str] | None = None) -> int:
     stored = load_stored()
     bad = 0
     for r in recipes:
-        found = violations(r, stored.get(r.id), time_ordered=TIME_ORDERED)
+        found = violations(r, stored.get(r.id))
         bad += bool(found)
         print(f"{r.id}: {'ok' if not found else ''}")
         for v in found:
@@ -202,9 +202,6 @@ def main(argv: Sequence[str] | None = None) -> int:
         print(f"siblings: {v}")
     return 1 if bad else 0
 
-
-# Non-forecasting projects whose rows have a time order the split must respect.
-TIME_ORDERED = ("hotel-rates", "trump-tweets")
 
 if __name__ == "__main__":
     raise SystemExit(main())
