@@ -17,7 +17,7 @@ from trackrecord.bundle.model import Bundle, Challenge, sort_labels
 from trackrecord.errors import InvalidBundle, InvalidMetricInput, InvalidSubmission, Problem
 from trackrecord.metrics import InputKind, Metric, get_metric
 from trackrecord.scoring import reader
-from trackrecord.scoring.arrays import to_numpy
+from trackrecord.scoring.arrays import NUMPY_NAMES, to_numpy
 from trackrecord.scoring.limits import Budget, ScoringLimits
 from trackrecord.scoring.solution import PRIVATE, PUBLIC, Solution, load_solution
 from trackrecord.scoring.validate import (
@@ -82,7 +82,8 @@ def score(
     fmt = reader.sniff_format(path)
     ch = bundle.challenge
     types = prediction_types(ch)
-    test_rows = len(load_solution(bundle.solution_path, ch, cache_dir))
+    solution = load_solution(bundle.solution_path, ch, cache_dir)
+    test_rows = len(solution)
     budget = (limits or ScoringLimits()).budget(test_rows, len(ch.submission_columns))
     if fmt == "parquet":
         source = reader.open_parquet(path, budget, test_rows)
@@ -95,7 +96,7 @@ def score(
         _check_header(header, ch, path.name, budget)
         table = reader.read_csv_table(path, fmt, header, types, budget, test_rows)
         loc = Locator(path.name)
-    return score_table(bundle, table, loc, cache_dir=cache_dir)
+    return score_table(bundle, table, loc, cache_dir=cache_dir, solution=solution)
 
 
 def _check_header(names: list[str], ch: Challenge, file: str, budget: Budget) -> None:
@@ -195,14 +196,21 @@ class Aligned:
 
 
 def align_table(
-    bundle: Bundle, table: pa.Table, loc: Locator, *, cache_dir: Path | None = None
+    bundle: Bundle,
+    table: pa.Table,
+    loc: Locator,
+    *,
+    cache_dir: Path | None = None,
+    solution: Solution | None = None,
 ) -> Aligned:
-    """Validate a submission table strictly and line it up with the answer key."""
+    """Validate a submission table strictly and line it up with the answer key
+    (`solution`: the key already loaded by the caller; loaded here when None)."""
     ch = bundle.challenge
     metric = get_metric(ch.metric)
     if table.num_rows == 0:
         raise InvalidSubmission(f"{loc.file} has a header but no rows")
-    solution = load_solution(bundle.solution_path, ch, cache_dir)
+    if solution is None:
+        solution = load_solution(bundle.solution_path, ch, cache_dir)
     # Columns stay in the reader's chunks until a step needs one array (docs/benchmarks.md:
     # a copy of a 3M-row column costs more than the lookup it feeds).
     pos, problems = match_ids(table.column(ch.id_column), solution, loc, ch.id_column)
@@ -238,9 +246,14 @@ def align_table(
 
 
 def score_table(
-    bundle: Bundle, table: pa.Table, loc: Locator, *, cache_dir: Path | None = None
+    bundle: Bundle,
+    table: pa.Table,
+    loc: Locator,
+    *,
+    cache_dir: Path | None = None,
+    solution: Solution | None = None,
 ) -> ScoreResult:
-    data = align_table(bundle, table, loc, cache_dir=cache_dir)
+    data = align_table(bundle, table, loc, cache_dir=cache_dir, solution=solution)
     # The two splits are independent and numpy's sorts release the GIL: score them at once.
     with ThreadPoolExecutor(2) as pool:
         public_job, private_job = (
@@ -312,7 +325,7 @@ def _aligned_floats(
     (pos None: the file is in answer-key order already, and one copy joins its chunks)."""
     if pos is None:
         return to_numpy(column)
-    dtype = np.dtype(_FLOATS[str(column.type)])
+    dtype = np.dtype(NUMPY_NAMES[str(column.type)])
     out = np.empty(rows, dtype=dtype)
     start = 0
     for chunk in column.chunks:
@@ -320,9 +333,6 @@ def _aligned_floats(
         out[pos[start:end]] = to_numpy(chunk)
         start = end
     return out
-
-
-_FLOATS = {"double": "float64", "float": "float32", "halffloat": "float16"}
 
 
 def _prediction_matrix(preds: dict[str, pa.ChunkedArray], metric: Metric) -> NDArray[Any]:
