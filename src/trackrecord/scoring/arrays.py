@@ -14,7 +14,8 @@ import numpy as np
 import pyarrow as pa
 from numpy.typing import NDArray
 
-_NUMPY_NAMES = {"double": "float64", "float": "float32", "halffloat": "float16"}
+# numpy names of the Arrow float types whose names differ (str(pa.float64()) is "double")
+NUMPY_NAMES = {"double": "float64", "float": "float32", "halffloat": "float16"}
 
 
 @functools.cache
@@ -52,7 +53,7 @@ def to_numpy(arr: pa.Array | pa.ChunkedArray) -> NDArray[Any]:
         return np.array(arr.to_pylist(), dtype=object)
     if arr.null_count == 0 and (pa.types.is_integer(kind) or pa.types.is_floating(kind)):
         # Even zero-copy `Array.to_numpy` consults pandas; read the data buffer directly.
-        dtype = np.dtype(_NUMPY_NAMES.get(str(kind), str(kind)))
+        dtype = np.dtype(NUMPY_NAMES.get(str(kind), str(kind)))
         data: NDArray[Any] = np.frombuffer(
             arr.buffers()[1], dtype=dtype, count=len(arr), offset=arr.offset * dtype.itemsize
         )
