@@ -49,8 +49,8 @@ from trackrecord.service.grading import best_of, better, field_place, medal_prog
 from trackrecord.service.projects import find_row, info_from_row
 from trackrecord.service.types import MEDAL_ORDER, ScoreLike, SubmissionView, SubmitResult
 from trackrecord.store.blobs import Blob
-from trackrecord.store.entrants import entrant_of, lock_entrant
-from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
+from trackrecord.store.entrants import entrant_of, lock_entrant, lock_users
+from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission
 
 if TYPE_CHECKING:
     from trackrecord.bundle import Bundle
@@ -197,14 +197,6 @@ def _new_row(
     )
 
 
-def _lock_user(session: Session, user_id: int) -> None:
-    """Serialize this user's quota checks with their inserts (a row lock on PostgreSQL;
-    SQLite's `BEGIN IMMEDIATE` already holds the database write lock)."""
-    if session.execute(select(User.id).where(User.id == user_id).with_for_update()).first():
-        return
-    raise NotFound(f"no user with id {user_id}")
-
-
 def _record_invalid(
     svc: Service, user_id: int, row: Challenge, blob: Blob, filename: str,
     note: str | None, exc: TrackrecordError,
@@ -213,7 +205,7 @@ def _record_invalid(
     concurrent upload that used the last place gets the quota error instead (the file it
     stored is left unreferenced for `admin gc`)."""
     with svc.session(write_lock=True) as s:
-        _lock_user(s, user_id)
+        lock_users(s, [user_id])  # serializes quota checks with inserts
         now = svc.now()
         allowed = svc.settings.invalid_per_day
         if count_today(s, user_id, row.id, now, INVALID) >= allowed:
