@@ -19,12 +19,11 @@ import io
 from collections.abc import Iterable, Mapping, Sequence
 from dataclasses import dataclass, replace
 from datetime import datetime
-from typing import TYPE_CHECKING, Any
+from typing import TYPE_CHECKING
 
 from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
-from trackrecord.errors import Problem
 from trackrecord.leaderboard import private_candidates, private_due
 from trackrecord.store.models import Challenge, Enrollment, Finalization, Submission, User
 
@@ -229,14 +228,6 @@ def class_table(svc: Service, actor: Actor) -> ClassTable:
         for u in users
     )
     return ClassTable(challenges, learners, now)
-
-
-def recorded_problems(error: Mapping[str, Any] | None) -> tuple[str, ...]:
-    """Why a file was not scored, as stored with the submission (the message, then each
-    located problem), one line each."""
-    body = (error or {}).get("error", {})
-    problems = tuple(str(Problem(**p)) for p in body.get("problems", []))
-    return (str(body["message"]), *problems) if body.get("message") else problems
 
 
 # CSV ----------------------------------------------------------------------------------

@@ -23,11 +23,11 @@ from sqlalchemy.orm import Session
 from trackrecord.bundle import open_bundle, pack_bundle
 from trackrecord.bundle.check import check_bundle
 from trackrecord.bundle.reader import BundleLimits
-from trackrecord.classroom import recorded_problems
 from trackrecord.errors import Conflict, InvalidBundle, NotFound, PermissionDenied, Problem
 from trackrecord.leaderboard import private_due
 from trackrecord.service import ProjectInfo, Service
 from trackrecord.service import projects as _projects
+from trackrecord.service.submit import recorded_problems
 from trackrecord.store.models import Challenge, Finalization, FinalPick, Submission, User
 
 CopyProgress = Callable[[str], None]

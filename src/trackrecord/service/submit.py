@@ -29,9 +29,10 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
+from collections.abc import Mapping
 from datetime import datetime, time, timedelta
 from pathlib import Path, PurePath
-from typing import TYPE_CHECKING
+from typing import TYPE_CHECKING, Any
 
 from sqlalchemy import func, select
 from sqlalchemy.orm import Session
@@ -314,6 +315,14 @@ def _result(
     )
 
 
+def recorded_problems(error: Mapping[str, Any] | None) -> tuple[str, ...]:
+    """Why a file was not scored, as stored with the submission (the message, then each
+    located problem), one line each."""
+    body = (error or {}).get("error", {})
+    problems = tuple(str(Problem(**p)) for p in body.get("problems", []))
+    return (str(body["message"]), *problems) if body.get("message") else problems
+
+
 def view(
     sub: Submission,
     project_id: str,
@@ -326,10 +335,7 @@ def view(
     """A submission as the learner sees it; the private score only when `reveal`.
     `file_kept=False` (an invalid file removed after its retention) adds a line saying so
     after the reasons, which stay."""
-    error = (sub.error or {}).get("error", {})
-    problems = tuple(str(Problem(**p)) for p in error.get("problems", []))
-    if error.get("message"):
-        problems = (str(error["message"]), *problems)
+    problems = recorded_problems(sub.error)
     if not file_kept:
         problems = (*problems, FILE_REMOVED)
     return SubmissionView(
