@@ -87,12 +87,11 @@ def create_app(
     for module in (credentials, track_record):
         app.include_router(module.router, dependencies=protected)
     credentials.install(app.state.web.templates, svc)
-    # Teams: the API, the project page's forms and its team panel.
+    # Teams: the API and the project page's forms (the panel's data: project_page_data).
     from trackrecord.web.views import api_teams, teams
 
     app.include_router(api_teams.router, prefix="/api/v1")
     app.include_router(teams.router, dependencies=protected)
-    teams.install(app.state.web.templates, svc)
     if settings.hosted:
         from trackrecord.ledger.hosted import ensure_issuer
 

@@ -11,9 +11,8 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
-from trackrecord.metrics import get_metric
-from trackrecord.service import Service, SubmissionView
-from trackrecord.web.data import STEPS, brief_html, quota
+from trackrecord.service import Service, SubmissionView, teams
+from trackrecord.web.data import STEPS, brief_html, project_basics
 from trackrecord.web.highlight import code_html
 
 
@@ -29,7 +28,6 @@ def project_page_data(
     report = svc.project_report(user_id, project_id)
     info = report.project
     bundle = svc.bundle(project_id)
-    q = quota(svc, user_id, project_id, bundle)
     result = report.result
     code = result.reference_code if result is not None else None
     return {
@@ -38,18 +36,14 @@ def project_page_data(
         "report": report,
         "state": report.state,
         "result": result,
-        "greater_is_better": get_metric(info.metric).greater_is_better,
+        **project_basics(svc, user_id, project_id, info, bundle),
         "brief_html": brief_html(bundle.description),
         "steps": STEPS,
-        "files": [p.relative_to(bundle.public_dir).as_posix() for p in bundle.public_files()],
         "submissions": report.submissions,
-        "per_day": q.per_day,
-        "left_today": q.left_today,
-        "final_picks": q.final_picks,
-        "deadline_passed": info.deadline is not None and svc.now() >= info.deadline,
         "submitted": _find(report.submissions, submitted),
         "reference_html": code_html(code) if code else None,
         "upload_error": None,
+        "team": teams.team_status(svc, user_id, project_id),  # the panel, templates/_team.html
     }
 
 

@@ -5,29 +5,19 @@ A refused change re-renders the project page with the reason next to the forms."
 from __future__ import annotations
 
 from collections.abc import Callable
-from typing import Any
 
 from fastapi import APIRouter, Depends, Form, Request
 from fastapi.responses import RedirectResponse, Response
 from starlette.concurrency import run_in_threadpool
 
 from trackrecord.errors import NotFound, TrackrecordError
-from trackrecord.service import Service, teams
+from trackrecord.service import teams
 from trackrecord.web.accounts import Account
 from trackrecord.web.deps import require_account, web
 from trackrecord.web.project_page import project_page_data
 from trackrecord.web.render import page
 
 router = APIRouter()
-
-
-def install(templates: Any, service: Service) -> None:
-    """`team_panel(project_id, user_id)` in templates (templates/_team.html)."""
-
-    def team_panel(project_id: str, user_id: int) -> teams.TeamStatus:
-        return teams.team_status(service, user_id, project_id)
-
-    templates.env.globals["team_panel"] = team_panel
 
 
 async def _change(
