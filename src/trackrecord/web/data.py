@@ -92,33 +92,41 @@ def board(svc: Service, project_id: str) -> Leaderboard:
         return leaderboard.build(s, row, bundle.challenge.field, svc.now())
 
 
+def project_basics(
+    svc: Service, user_id: int, project_id: str, info: ProjectInfo, bundle: Bundle
+) -> dict[str, Any]:
+    """What the project page and the API's challenge endpoint both show: the metric's
+    direction, the public files, the daily quota and whether the deadline has passed."""
+    from trackrecord.metrics import get_metric
+
+    q = quota(svc, user_id, project_id, bundle)
+    return {
+        "greater_is_better": get_metric(info.metric).greater_is_better,
+        "files": [p.relative_to(bundle.public_dir).as_posix() for p in bundle.public_files()],
+        "per_day": q.per_day,
+        "left_today": q.left_today,
+        "final_picks": q.final_picks,
+        "deadline_passed": info.deadline is not None and svc.now() >= info.deadline,
+    }
+
+
 def project_data(svc: Service, user_id: int, project_id: str) -> dict[str, Any]:
-    """Everything the project page shows (and the API's challenge endpoint returns)."""
+    """The API's challenge endpoint: the project as you may see it, your submissions and
+    progress, and `project_basics`."""
     check_listed(svc, user_id, project_id)  # a built-in project the server hides: 404
     info = svc.project(project_id)
     bundle = svc.bundle(project_id)
     subs = svc.submissions(user_id, project_id)
     status = next((p for p in svc.status(user_id).projects if p.id == project_id), None)
-    from trackrecord.metrics import get_metric
-
-    gib = get_metric(info.metric).greater_is_better
-    q = quota(svc, user_id, project_id, bundle)
     finalized = status is not None and status.state == "finalized"
     return {
         "project": as_seen_by(info, finalized),  # private lines only once finalized
-        "greater_is_better": gib,
-        "brief_html": brief_html(bundle.description),
-        "steps": STEPS,
-        "files": [p.relative_to(bundle.public_dir).as_posix() for p in bundle.public_files()],
+        **project_basics(svc, user_id, project_id, info, bundle),
         "submissions": subs,
-        "per_day": q.per_day,
-        "left_today": q.left_today,
-        "final_picks": q.final_picks,
         "state": status.state if status else "new",
         "best_public": status.best_public if status else None,
         "medal": status.medal if status else None,
         "private_score": status.private_score if status else None,
-        "deadline_passed": info.deadline is not None and svc.now() >= info.deadline,
     }
 
 

@@ -125,8 +125,6 @@ def challenge(
     request: Request, project_id: str, account: Account = Depends(require_account)
 ) -> Response:
     data = project_data(web(request).service, account.id, project_id)
-    data.pop("brief_html")
-    data.pop("steps")
     data["description"] = web(request).service.bundle(project_id).description
     return Answer(data)
 
