@@ -98,7 +98,8 @@ def _latest(*times: datetime | None) -> datetime | None:
     return max(found) if found else None
 
 
-def _challenges(s: Session, actor: Actor) -> list[Challenge]:
+def hosted_rows(s: Session, actor: Actor) -> list[Challenge]:
+    """The hosted challenges `actor` owns (an admin: all), by slug."""
     query = select(Challenge).where(Challenge.hosted).order_by(Challenge.slug)
     if not actor.admin:
         query = query.where(Challenge.created_by == actor.user_id)
@@ -205,7 +206,7 @@ def class_table(svc: Service, actor: Actor) -> ClassTable:
     hosted challenge), learners by username, challenges by id."""
     now = svc.now()
     with svc.session() as s:
-        rows = {r.id: r for r in _challenges(s, actor)}
+        rows = {r.id: r for r in hosted_rows(s, actor)}
         cells = _submission_cells(s, rows) if rows else {}
         _add_enrollments(s, list(rows), cells)
         _add_private(s, rows, cells, now)

@@ -23,6 +23,7 @@ from sqlalchemy.orm import Session
 from trackrecord.bundle import open_bundle, pack_bundle
 from trackrecord.bundle.check import check_bundle
 from trackrecord.bundle.reader import BundleLimits
+from trackrecord.classroom import hosted_rows
 from trackrecord.errors import Conflict, InvalidBundle, NotFound, PermissionDenied, Problem
 from trackrecord.leaderboard import private_due
 from trackrecord.service import ProjectInfo, Service
@@ -288,10 +289,7 @@ def hosted_challenges(svc: Service, actor: Actor) -> list[HostedChallenge]:
     """The hosted challenges `actor` owns (an admin: all), with their number of learners
     and scored submissions."""
     with svc.session() as s:
-        query = select(Challenge).where(Challenge.hosted).order_by(Challenge.slug)
-        if not actor.admin:
-            query = query.where(Challenge.created_by == actor.user_id)
-        rows = s.scalars(query).all()
+        rows = hosted_rows(s, actor)
         counts: dict[int, int] = {
             cid: int(n)
             for cid, n in s.execute(
