@@ -3,6 +3,8 @@ escaped <pre>."""
 
 from __future__ import annotations
 
+import functools
+
 from markupsafe import Markup, escape
 
 
@@ -10,10 +12,17 @@ def code_html(source: str, language: str = "python") -> Markup:
     """`source` as a block of HTML that is safe to put in a page (styles inline, so it
     needs no stylesheet of its own)."""
     try:
-        from pygments import highlight
-        from pygments.formatters import HtmlFormatter
-        from pygments.lexers import get_lexer_by_name
+        import pygments  # noqa: F401
     except ImportError:
         return Markup('<pre class="code"><code>{}</code></pre>').format(escape(source))
+    return _highlighted(source, language)
+
+
+@functools.lru_cache(maxsize=128)  # the same reference code is shown on every page view
+def _highlighted(source: str, language: str) -> Markup:
+    from pygments import highlight
+    from pygments.formatters import HtmlFormatter
+    from pygments.lexers import get_lexer_by_name
+
     formatter = HtmlFormatter(noclasses=True, cssclass="code", style="friendly")
     return Markup(highlight(source, get_lexer_by_name(language), formatter))
