@@ -156,10 +156,11 @@ class ConfigError(TrackrecordError):
     code = "config_error"
 
 
-def summarize(problems: Sequence[Problem], what: str) -> list[Problem]:
-    """Keep the first MAX_LISTED problems of one kind and add a count of the rest."""
+def summarize(problems: Sequence[Problem], what: str, total: int | None = None) -> list[Problem]:
+    """Keep the first MAX_LISTED problems of one kind and add a count of the rest; `total`:
+    how many there were, when only the first ones were kept (default: len(problems))."""
     kept = list(problems[:MAX_LISTED])
-    rest = len(problems) - len(kept)
+    rest = (total if total is not None else len(problems)) - len(kept)
     if rest > 0:
         first = problems[0]
         kept.append(Problem(f"... and {rest} more {what}", file=first.file, column=first.column))

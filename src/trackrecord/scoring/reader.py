@@ -30,6 +30,7 @@ from trackrecord.errors import (
     PayloadTooLarge,
     Problem,
     strip_paths,
+    summarize,
 )
 from trackrecord.scoring.arrays import read_pool
 from trackrecord.scoring.limits import Budget, CountingStream, LimitExceeded
@@ -80,15 +81,17 @@ def _cut_short(path: Path) -> InvalidSubmission:
     )
 
 
-def _over(path: Path, budget: Budget, test_rows: int, stream: CountingStream) -> InvalidSubmission:
-    if stream.exceeded == "lines":
+def _over(path: Path, budget: Budget, test_rows: int, reason: str) -> InvalidSubmission:
+    """The refusal for a stream that passed its budget (`reason`: LimitExceeded's, "lines"
+    or "bytes")."""
+    if reason == "lines":
         return budget.too_many_rows(path.name, test_rows)
     return budget.too_large(path.name)
 
 
-def _counting(path: Path, fmt: str, budget: Budget) -> CountingStream:
-    """The file's (decompressed) bytes, counted against the budget while they stream."""
-    raw: IO[bytes] = gzip.open(path, "rb") if fmt == "gzip" else path.open("rb")  # type: ignore[assignment]  # noqa: SIM115
+def _counting(raw: IO[bytes] | pa.NativeFile, budget: Budget) -> CountingStream:
+    """The file's (decompressed) bytes from `raw`, counted against the budget while they
+    stream."""
     # +1: the header line; the slack in budget.rows absorbs a trailing blank line.
     return CountingStream(raw, max_bytes=budget.bytes, max_lines=budget.rows + 1)
 
@@ -150,8 +153,7 @@ def read_csv_table(
     """
     stream: CountingStream | None = None
     if fmt == "gzip":
-        raw = pa.input_stream(str(path), compression="gzip")
-        stream = CountingStream(raw, max_bytes=budget.bytes, max_lines=budget.rows + 1)
+        stream = _counting(pa.input_stream(str(path), compression="gzip"), budget)
         source: Any = stream
     else:
         size = path.stat().st_size
@@ -172,7 +174,7 @@ def read_csv_table(
         )
     except (LimitExceeded, pa.ArrowInvalid, OSError, EOFError) as exc:
         if stream is not None and stream.exceeded:
-            raise _over(path, budget, test_rows, stream) from None
+            raise _over(path, budget, test_rows, stream.exceeded) from None
         problems = diagnose_csv(path, fmt, header, types, budget, test_rows)
         if problems:
             raise InvalidSubmission(f"{path.name} could not be read", problems=problems) from None
@@ -195,7 +197,8 @@ def _numeric(value: str) -> bool:
 
 
 def _rows(path: Path, fmt: str, budget: Budget) -> Iterator[tuple[int, list[str]]]:
-    stream = _counting(path, fmt, budget)
+    raw: IO[bytes] = gzip.open(path, "rb") if fmt == "gzip" else path.open("rb")  # type: ignore[assignment]  # noqa: SIM115
+    stream = _counting(raw, budget)
     with io.TextIOWrapper(io.BufferedReader(stream), encoding="utf-8-sig", newline="") as fh:
         reader = csv.reader(fh, strict=True)
         start = 1
@@ -224,12 +227,7 @@ class _Tally:
             self.kept.append(Problem(message, file=file, line=line, column=column))
 
     def problems(self) -> list[Problem]:
-        rest = self.count - len(self.kept)
-        if rest <= 0:
-            return list(self.kept)
-        first = self.kept[0]
-        more = Problem(f"... and {rest} more {self.what}", file=first.file, column=first.column)
-        return [*self.kept, more]
+        return summarize(self.kept, self.what, total=self.count)
 
 
 def diagnose_csv(
@@ -259,9 +257,7 @@ def diagnose_csv(
                 if cell and not _numeric(cell):
                     values[i].add(f"{row[i]!r} is not a number", name, line, header[i])
     except LimitExceeded as exc:
-        if str(exc) == "lines":
-            raise budget.too_many_rows(name, test_rows) from None
-        raise budget.too_large(name) from None
+        raise _over(path, budget, test_rows, str(exc)) from None
     except UnicodeDecodeError as exc:
         return [Problem(f"is not UTF-8 text (byte {exc.start + 1} is invalid)", file=name)]
     except (EOFError, zlib.error, gzip.BadGzipFile):
