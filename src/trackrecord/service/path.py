@@ -13,6 +13,7 @@ from typing import TYPE_CHECKING
 
 from trackrecord.catalog.path import LearningPath, PathMark, builtin_path, marks
 from trackrecord.errors import ConfigError
+from trackrecord.service.progress import matches
 from trackrecord.service.projects import BuiltinCatalog
 from trackrecord.service.types import CatalogEntry, ProjectInfo
 from trackrecord.service.types import Progress as ProgressMark
@@ -56,11 +57,12 @@ def path_catalog(
     """The catalog (filtered like `list_catalog`) with each project's path status; the
     statuses always look at every project, filtered out or not."""
     everything = svc.list_catalog(user_id)
-    shown = everything
-    if task is not None or skill is not None or level is not None:
-        shown = svc.list_catalog(user_id, task=task, skill=skill, level=level)
     status = _marks(svc, everything)
-    return [PathEntry(e.project, e.progress, status[e.project.id]) for e in shown]
+    return [
+        PathEntry(e.project, e.progress, status[e.project.id])
+        for e in everything
+        if matches(e.project, task, skill, level)
+    ]
 
 
 def recommended_ids(svc: Service, user_id: int) -> set[str]:

@@ -110,7 +110,8 @@ def _user_rows(session: Session, user_id: int) -> dict[str, _Row]:
     return rows
 
 
-def _matches(info: ProjectInfo, task: str | None, skill: str | None, level: int | None) -> bool:
+def matches(info: ProjectInfo, task: str | None, skill: str | None, level: int | None) -> bool:
+    """Does the project pass the catalog's task, skill and level filters (None: any)?"""
     return (
         (task is None or info.task == task)
         and (skill is None or skill in info.skills)
@@ -195,7 +196,7 @@ def list_catalog(
     return [
         CatalogEntry(as_seen_by(i, marks[i.id].state == "finalized"), marks[i.id])
         for i in infos
-        if _matches(i, task, skill, level) and of_origin(i, origin)
+        if matches(i, task, skill, level) and of_origin(i, origin)
     ]
 
 

@@ -8,7 +8,7 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from trackrecord.service.path import PathEntry, path_catalog
-from trackrecord.service.progress import ORIGINS, Origin, of_origin
+from trackrecord.service.progress import ORIGINS, Origin, matches, of_origin
 from trackrecord.web.accounts import Account
 from trackrecord.web.deps import require_account, web
 from trackrecord.web.render import page
@@ -40,10 +40,10 @@ def catalog_page(
     svc = web(request).service
     everything = path_catalog(svc, me.id)
     lvl, src = _int_or_none(level), _origin(origin)
-    entries = [
+    entries = [  # the filters list_catalog applies, on the one list already read
         e
-        for e in path_catalog(svc, me.id, task=task or None, skill=skill or None, level=lvl)
-        if of_origin(e.project, src)
+        for e in everything
+        if matches(e.project, task or None, skill or None, lvl) and of_origin(e.project, src)
     ]
     data = {
         "title": "Projects",
