@@ -189,11 +189,6 @@ def authenticate(session: Session, username: str, password: str) -> Account:
     return Account.of(user)
 
 
-def account(session: Session, user_id: int) -> Account | None:
-    user = session.get(User, user_id)
-    return Account.of(user) if user is not None and user.is_active else None
-
-
 def _user(session: Session, username: str) -> User:
     user = session.scalars(select(User).where(User.username == username.strip().lower())).first()
     if user is None or user.password_hash is None:
@@ -276,10 +271,10 @@ def create_invite(
     role: str = "learner",
     max_uses: int | None = None,
     *,
-    limit: int = 1000,
+    limit: int,
 ) -> str:
     """A new invite code (shown once; stored hashed), good for 1 to `limit` sign-ups
-    (None: `limit`)."""
+    (None: `limit`; callers pass the max_invite_uses setting)."""
     if role not in ROLES:
         raise InvalidSignup(f"role must be one of {', '.join(ROLES)}")
     if max_uses is not None and not 1 <= max_uses <= limit:

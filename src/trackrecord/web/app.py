@@ -73,7 +73,9 @@ def create_app(
         service=svc,
         sessions=Sessions(secret),
         templates=make_templates(),
-        limiters=make_limiters(rates, settings.rate_limit_url, rate_namespace(secret), settings),
+        limiters=make_limiters(
+            rates, settings.rate_limit_url, rate_namespace(secret), settings=settings
+        ),
     )
     errors.install(app)
     app.mount("/static", StaticFiles(directory=STATIC), name="static")

@@ -35,11 +35,8 @@ from trackrecord.web.security import (
     redis_client,
 )
 
-# "login" counts per (address, username), "login_address" per address: a wrong password
-# from many addresses never locks a user out, and one address cannot try many users.
+# The sign-in rates come from the settings (login_rate, login_address_rate), see make_limiters.
 DEFAULT_RATES = {
-    "login": "10/60",
-    "login_address": "60/60",
     "submit": "30/60",
     "signup": "10/600",
 }
@@ -213,16 +210,15 @@ def make_limiters(
     rates: dict[str, str] | None,
     redis_url: str | None = None,
     namespace: str = "",
-    settings: Settings | None = None,
+    *,
+    settings: Settings,
 ) -> dict[str, Limiter]:
     """One limiter per action: in memory (this process only), or in Redis at `redis_url`
     (shared by every process using the same Redis and `namespace`). The sign-in rates come
-    from `settings`; `rates` overrides any of them."""
-    configured = (
-        {"login": settings.login_rate, "login_address": settings.login_address_rate}
-        if settings is not None
-        else {}
-    )
+    from `settings`: "login" counts per (address, username), "login_address" per address,
+    so a wrong password from many addresses never locks a user out, and one address cannot
+    try many users. `rates` overrides any of them."""
+    configured = {"login": settings.login_rate, "login_address": settings.login_address_rate}
     merged = {**DEFAULT_RATES, **configured, **(rates or {})}
     what = {
         "login": "sign-in attempts",
