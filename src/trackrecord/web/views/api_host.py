@@ -18,7 +18,7 @@ from fastapi.responses import Response
 from pydantic import BaseModel, Field
 
 from trackrecord import hosting
-from trackrecord.errors import NotFound, PermissionDenied
+from trackrecord.errors import PermissionDenied
 from trackrecord.service.types import ProjectInfo
 from trackrecord.web import accounts
 from trackrecord.web.accounts import Account
@@ -32,7 +32,7 @@ from trackrecord.web.views.api_schema import (
     UsersOut,
     errors,
 )
-from trackrecord.web.views.host import actor, challenge_settings
+from trackrecord.web.views.host import actor, challenge_settings, hosted_row
 from trackrecord.web.views.project import save_upload
 
 router = APIRouter(prefix="/host", tags=["host"], default_response_class=Answer)
@@ -133,10 +133,7 @@ def host_list(request: Request, account: Account = Depends(require_host)) -> Res
 @router.get("/challenges/{slug}", response_model=HostedDetail, responses=ONE)
 def host_detail(request: Request, slug: str, account: Account = Depends(require_host)) -> Response:
     svc = web(request).service
-    row = next((c for c in hosting.hosted_challenges(svc, actor(account)) if c.id == slug), None)
-    if row is None:
-        raise NotFound(f"no hosted challenge {slug!r} of yours")
-    passed = row.deadline is not None and row.deadline <= svc.now()
+    row, passed = hosted_row(svc, account, slug)
     return Answer({"challenge": row, "project": svc.project(slug), "deadline_passed": passed})
 
 

@@ -7,22 +7,18 @@ from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
 from trackrecord import classroom
-from trackrecord.hosting import Actor
 from trackrecord.web.accounts import Account
 from trackrecord.web.deps import require_host, web
 from trackrecord.web.render import page
+from trackrecord.web.views.host import actor
 
 router = APIRouter(prefix="/host")
-
-
-def _actor(me: Account) -> Actor:
-    return Actor(me.id, me.role == "admin")
 
 
 @router.get("/class", name="class_table")
 def class_page(request: Request, me: Account = Depends(require_host)) -> Response:
     state = web(request)
-    table = classroom.class_table(state.service, _actor(me))
+    table = classroom.class_table(state.service, actor(me))
     data = {
         "title": "Host · Class",
         "table": table,
@@ -34,7 +30,7 @@ def class_page(request: Request, me: Account = Depends(require_host)) -> Respons
 
 @router.get("/class.csv", name="class_csv")
 def class_csv(request: Request, me: Account = Depends(require_host)) -> Response:
-    table = classroom.class_table(web(request).service, _actor(me))
+    table = classroom.class_table(web(request).service, actor(me))
     return Response(
         classroom.export_csv(table),
         media_type="text/csv; charset=utf-8",

@@ -11,7 +11,8 @@ from fastapi import APIRouter, Depends, File, Form, Request, UploadFile
 from fastapi.responses import RedirectResponse, Response
 
 from trackrecord import hosting
-from trackrecord.errors import InvalidBundle, Problem
+from trackrecord.errors import InvalidBundle, NotFound, Problem
+from trackrecord.service import Service
 from trackrecord.web import accounts
 from trackrecord.web.accounts import Account
 from trackrecord.web.deps import require_admin, require_host, web
@@ -66,6 +67,15 @@ def challenge_settings(
 def actor(me: Account) -> hosting.Actor:
     """The host asking: a challenge is its creator's; admins act on all of them."""
     return hosting.Actor(me.id, me.role == "admin")
+
+
+def hosted_row(svc: Service, me: Account, slug: str) -> tuple[hosting.HostedChallenge, bool]:
+    """One of the challenges `me` hosts (404 when not theirs) and whether its deadline has
+    passed."""
+    row = next((c for c in hosting.hosted_challenges(svc, actor(me)) if c.id == slug), None)
+    if row is None:
+        raise NotFound(f"no hosted challenge {slug!r} of yours")
+    return row, row.deadline is not None and row.deadline <= svc.now()
 
 
 def _host_data(request: Request, me: Account, **extra: object) -> dict[str, object]:
@@ -138,8 +148,7 @@ def challenge_page(request: Request, slug: str, me: Account = Depends(require_ho
     svc = web(request).service
     records = hosting.all_submissions(svc, slug, actor=actor(me))
     info = svc.project(slug)
-    row = next(c for c in hosting.hosted_challenges(svc, actor(me)) if c.id == slug)
-    passed = row.deadline is not None and row.deadline <= svc.now()
+    row, passed = hosted_row(svc, me, slug)
     data = {
         "title": f"Host · {info.title}",
         "project": info,
