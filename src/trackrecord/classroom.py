@@ -25,14 +25,12 @@ from sqlalchemy import func, or_, select
 from sqlalchemy.orm import Session
 
 from trackrecord.leaderboard import private_candidates, private_due
+from trackrecord.service.submit import INVALID, SCORED
 from trackrecord.store.models import Challenge, Enrollment, Finalization, Submission, User
 
 if TYPE_CHECKING:
     from trackrecord.hosting import Actor
     from trackrecord.service import Service
-
-SCORED = "scored"
-INVALID = "invalid"
 
 
 @dataclass(frozen=True)

@@ -25,6 +25,8 @@ from typing import TYPE_CHECKING
 from sqlalchemy import select
 from sqlalchemy.orm import Session
 
+from trackrecord.service.projects import BLOB_REF
+from trackrecord.service.submit import INVALID
 from trackrecord.store.models import Challenge, Submission
 
 if TYPE_CHECKING:
@@ -34,8 +36,6 @@ EXPIRED = "expired invalid file"
 UNREFERENCED = "unreferenced"
 HALF_WRITTEN = "half-written"
 KINDS = (EXPIRED, UNREFERENCED, HALF_WRITTEN)
-INVALID = "invalid"
-BLOB_REF = "blob:"
 
 
 @dataclass(frozen=True)

@@ -208,7 +208,6 @@ def project_rows(report: ProjectReport) -> list[tuple[str, str]]:
 
 
 REMOTE_SUBMIT_KEYS = ("metric", "public_score", "best", "change", "left_today", "practice")
-REMOTE_FINALIZE_KEYS = ("metric", "public_score", "private_score", "medal")
 
 
 def remote_rows(answer: Mapping[str, Any], keys: Sequence[str]) -> list[tuple[str, str]]:
