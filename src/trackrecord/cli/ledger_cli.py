@@ -6,7 +6,7 @@ from __future__ import annotations
 
 import json as _json
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -25,6 +25,9 @@ from trackrecord.ledger import statusfetch as SF
 from trackrecord.ledger.export import MAX_BYTES, Export, loads_export, read_export, write_export
 from trackrecord.ledger.verify import RecordCheck, VerifyReport, verify_export
 
+if TYPE_CHECKING:
+    import httpx
+
 FETCH_TIMEOUT_S = 20.0
 
 keys_app = typer.Typer(help="Your signing keys: show them, rotate them.", no_args_is_help=True)
@@ -32,8 +35,7 @@ keys_app = typer.Typer(help="Your signing keys: show them, rotate them.", no_arg
 
 def _store(home: Path | None) -> K.KeyStore:
     settings = settings_from(home)
-    name = "trackrecord hosted server" if settings.hosted else "trackrecord (local install)"
-    return K.KeyStore(K.keystore(settings.home).folder, default_name=name)
+    return K.keystore(settings.home, hosted=settings.hosted)
 
 
 def _keys_data(store: K.KeyStore) -> dict[str, Any]:
@@ -153,18 +155,24 @@ def export(
     )
 
 
+def _read_capped(resp: httpx.Response, limit: int, too_big: Exception) -> bytes:
+    """The body of `resp`, streamed; `too_big` is raised once it passes `limit` bytes."""
+    body = bytearray()
+    for chunk in resp.iter_bytes():
+        body += chunk
+        if len(body) > limit:
+            raise too_big
+    return bytes(body)
+
+
 def _fetch(url: str, what: str) -> bytes:
     import httpx
 
     try:
         with httpx.stream("GET", url, timeout=FETCH_TIMEOUT_S, follow_redirects=True) as resp:
             resp.raise_for_status()
-            body = bytearray()
-            for chunk in resp.iter_bytes():
-                body += chunk
-                if len(body) > MAX_BYTES:
-                    raise ConfigError(f"{what} at {url} is larger than {MAX_BYTES // 2**20} MiB")
-            return bytes(body)
+            too_big = ConfigError(f"{what} at {url} is larger than {MAX_BYTES // 2**20} MiB")
+            return _read_capped(resp, MAX_BYTES, too_big)
     except httpx.HTTPError as exc:
         raise ConfigError(f"cannot fetch {what} from {url}: {exc}") from None
 
@@ -179,13 +187,10 @@ def _fetch_status(url: str) -> str:
         with httpx.stream("GET", url, timeout=SF.TIMEOUT_S, follow_redirects=True) as resp:
             if resp.is_error:
                 raise SF.StatusUnreachable(f"HTTP {resp.status_code}")
-            body = bytearray()
-            for chunk in resp.iter_bytes():
-                body += chunk
-                if len(body) > SF.MAX_RESPONSE_BYTES:
-                    raise SF.StatusResponseError(
-                        f"the answer is larger than {SF.MAX_RESPONSE_BYTES // 2**20} MiB"
-                    )
+            too_big = SF.StatusResponseError(
+                f"the answer is larger than {SF.MAX_RESPONSE_BYTES // 2**20} MiB"
+            )
+            body = _read_capped(resp, SF.MAX_RESPONSE_BYTES, too_big)
     except httpx.HTTPError as exc:
         raise SF.StatusUnreachable(str(exc) or type(exc).__name__) from None
     try:

@@ -21,7 +21,7 @@ from xml.sax.saxutils import escape, quoteattr
 from trackrecord.errors import TrackrecordError
 from trackrecord.ledger import vcjwt
 from trackrecord.ledger.chain import build_chain
-from trackrecord.ledger.credential import iso, origin_of
+from trackrecord.ledger.credential import iso, origin_of, results_of
 from trackrecord.ledger.export import Export, IssuerEntry
 
 OB_NS = "https://purl.imsglobal.org/ob/v3p0"
@@ -41,14 +41,6 @@ class BadgeError(TrackrecordError):
     code = "invalid_badge"
 
 
-def _results(credential: Mapping[str, Any]) -> dict[str, str]:
-    subject = credential.get("credentialSubject") or {}
-    return {
-        str(r.get("resultDescription", "")).rsplit(":", 1)[-1]: str(r.get("value"))
-        for r in subject.get("result") or []
-    }
-
-
 def _clip(text: str, size: int) -> str:
     return text if len(text) <= size else text[: size - 1] + "…"
 
@@ -57,7 +49,7 @@ def medal_svg(token: str) -> str:
     """The medal of a credential (VC-JWT) as an SVG with the credential baked in."""
     credential = vcjwt.decode_credential(token)
     achievement = (credential.get("credentialSubject") or {}).get("achievement") or {}
-    got = _results(credential)
+    got = results_of(credential)
     medal = got.get("medal", "none")
     face, rim = COLOURS.get(medal, COLOURS["none"])
     title = _clip(str(achievement.get("name", "trackrecord project")), 34)

@@ -281,3 +281,12 @@ def origin_of(credential: Mapping[str, Any]) -> str | None:
             value = result.get("value")
             return str(value) if value is not None else None
     return None
+
+
+def results_of(credential: Mapping[str, Any]) -> dict[str, str]:
+    """The results a credential states, by kind (the last part of their description)."""
+    subject = credential.get("credentialSubject") or {}
+    return {
+        str(r.get("resultDescription", "")).rsplit(":", 1)[-1]: str(r.get("value"))
+        for r in subject.get("result") or []
+    }

@@ -250,16 +250,6 @@ def save_status_lists(home: Path, lists: Mapping[str, str]) -> None:
     os.replace(tmp, path)
 
 
-def with_stored_lists(export: Export, home: Path) -> Export:
-    """`export` with the stored status lists its records point at and it lacks."""
-    from dataclasses import replace
-
-    wanted = {u for r in export.records for u in badge.status_urls(r.credential)}
-    stored = stored_status_lists(home)
-    extra = {u: stored[u] for u in wanted if u in stored and u not in export.status_lists}
-    return replace(export, status_lists={**export.status_lists, **extra}) if extra else export
-
-
 # A baked badge -------------------------------------------------------------------------
 
 Getter = Callable[[str], bytes]

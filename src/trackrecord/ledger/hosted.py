@@ -20,7 +20,7 @@ from sqlalchemy.orm import Session
 from trackrecord.errors import Conflict, NotFound, PermissionDenied
 from trackrecord.ledger import didweb, vcjwt
 from trackrecord.ledger import service as ledger
-from trackrecord.ledger.credential import origin_of
+from trackrecord.ledger.credential import origin_of, results_of
 from trackrecord.ledger.keys import Issuer
 from trackrecord.store.models import Challenge, CredentialRevocation, LedgerRecord, User
 
@@ -79,21 +79,12 @@ class CredentialView:
         }
 
 
-def _results(credential: dict[str, Any]) -> dict[str, str]:
-    subject = credential.get("credentialSubject") or {}
-    found = {}
-    for r in subject.get("result") or []:
-        kind = str(r.get("resultDescription", "")).rsplit(":", 1)[-1]
-        found[kind] = str(r.get("value"))
-    return found
-
-
 def _view(
     row: LedgerRecord, revocation: CredentialRevocation | None, username: str | None
 ) -> CredentialView:
     credential = vcjwt.decode_credential(row.credential)
     achievement = (credential.get("credentialSubject") or {}).get("achievement") or {}
-    got = _results(credential)
+    got = results_of(credential)
     return CredentialView(
         id=row.credential_id, issuer=row.issuer, position=row.position, kind=row.kind,
         origin=origin_of(credential) or row.origin, project=achievement.get("humanCode"),
@@ -168,7 +159,8 @@ def status_list(svc: Service, number: int) -> str:
         ).first()
         if used is None:
             raise NotFound(f"no status list {number}: no credential of this server names {url}")
-        return ledger.status_list(s, ledger.keys_of(svc), url, svc.now())
+        store = ledger.keys_of(svc)
+        return ledger.status_list(s, store, store.issuer(), url, svc.now())
 
 
 # Credentials ---------------------------------------------------------------------------

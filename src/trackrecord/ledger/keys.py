@@ -27,7 +27,7 @@ from datetime import UTC, datetime
 from pathlib import Path
 from typing import Any
 
-from joserfc.jwk import KeySet, RSAKey
+from joserfc.jwk import RSAKey
 
 from trackrecord.errors import ConfigError
 
@@ -77,13 +77,6 @@ def public_jwk(key: RSAKey) -> dict[str, Any]:
     """The public JWK with kid, alg and use (never `d` or the other private members)."""
     members = {k: v for k, v in key.as_dict(private=False).items() if k in ("kty", "n", "e")}
     return {**members, "kid": key.thumbprint(), "alg": ALG, "use": "sig"}
-
-
-def import_jwks(jwks: Mapping[str, Any]) -> KeySet:
-    """A KeySet of the RSA public keys of a JWKS (other key types are left out)."""
-    keys = [dict(k) for k in jwks.get("keys", []) if isinstance(k, Mapping)]
-    rsa = [{k: v for k, v in key.items() if k != "d"} for key in keys if key.get("kty") == "RSA"]
-    return KeySet.import_key_set({"keys": rsa})
 
 
 def _now() -> str:
@@ -222,9 +215,11 @@ class KeyStore:
         return _LOADED[path]
 
 
-def keystore(home: Path) -> KeyStore:
-    """The key store of a data directory (`HOME/keys`)."""
-    return KeyStore(home / "keys")
+def keystore(home: Path, *, hosted: bool = False) -> KeyStore:
+    """The key store of a data directory (`HOME/keys`); a new issuer is named for a hosted
+    server or for a local install."""
+    name = "trackrecord hosted server" if hosted else "trackrecord (local install)"
+    return KeyStore(home / "keys", default_name=name)
 
 
 def jwks_from_did_document(doc: Mapping[str, Any], did: str | None = None) -> dict[str, Any]:

@@ -71,17 +71,16 @@ class Issued:
 
 
 def keys_of(svc: Service) -> KeyStore:
-    name = "trackrecord hosted server" if svc.settings.hosted else "trackrecord (local install)"
-    return KeyStore(keystore(svc.settings.home).folder, default_name=name)
+    return keystore(svc.settings.home, hosted=svc.settings.hosted)
 
 
 def status_base(svc: Service) -> str:
     """Where a hosted server publishes its status lists: `settings.extra["status_list_url"]`
-    when given, else `<public_url>/status` (trackrecord.ledger.didweb)."""
+    when given, else `<public_url>/status` (trackrecord.ledger.didweb); no trailing "/"."""
     from trackrecord.ledger.didweb import status_list_base
 
     given = svc.settings.extra.get("status_list_url")
-    return str(given) if given else status_list_base(svc.settings)
+    return (str(given) if given else status_list_base(svc.settings)).rstrip("/")
 
 
 def origin_of_settings(svc: Service) -> C.Origin:
@@ -186,7 +185,7 @@ def _issue(
 
     def build(position: int) -> tuple[str, str, str | None, int | None]:
         jti = f"urn:uuid:{uuid.uuid4()}"
-        url = f"{str(base).rstrip('/')}/{position // statuslist.MIN_BITS}" if base else None
+        url = f"{base}/{position // statuslist.MIN_BITS}" if base else None
         index = position % statuslist.MIN_BITS if url else None
         status = statuslist.entry(url, index) if url and index is not None else None
         inp = C.CredentialInput(
@@ -320,10 +319,13 @@ def revoked_indexes(session: Session, list_url: str) -> list[int]:
     ]
 
 
-def status_list(session: Session, store: KeyStore, list_url: str, now: datetime) -> str:
-    """The signed BitstringStatusListCredential (VC-JWT) of the list at `list_url`."""
+def status_list(
+    session: Session, store: KeyStore, issuer: Issuer, list_url: str, now: datetime
+) -> str:
+    """The signed BitstringStatusListCredential (VC-JWT) of the list at `list_url`, issued
+    by `issuer` (the store's) and signed with the store's active key."""
     bits = statuslist.bitstring(revoked_indexes(session, list_url))
-    body = statuslist.list_credential(store.issuer(), list_url, bits, now)
+    body = statuslist.list_credential(issuer, list_url, bits, now)
     return vcjwt.sign(body, store.active())
 
 
@@ -339,8 +341,9 @@ def _subject_name(session: Session, user_id: int) -> str:
     return getpass.getuser() if user.username == "local" else user.username
 
 
-def _issuers(session: Session, store: KeyStore, ids: Iterable[str]) -> dict[str, IssuerEntry]:
-    own = store.issuer()
+def _issuers(
+    session: Session, store: KeyStore, own: Issuer, ids: Iterable[str]
+) -> dict[str, IssuerEntry]:
     out = {own.id: IssuerEntry(own.name, store.jwks(), "self")}
     wanted = set(ids) - {own.id}
     for other in session.scalars(select(LedgerIssuer).where(LedgerIssuer.issuer.in_(wanted))):
@@ -375,15 +378,13 @@ def export_ledger(svc: Service, user_id: int) -> Export:
     store = keys_of(svc)
     store.active()  # an export always carries a key, even before the first credential
     with svc.session() as s:
-        issuers = s.scalars(
-            select(LedgerRecord.issuer).where(LedgerRecord.user_id == user_id).distinct()
-        ).all()
         rows = s.scalars(
             select(LedgerRecord)
             .where(LedgerRecord.user_id == user_id)
             .order_by(LedgerRecord.issuer, LedgerRecord.position)
         ).all()
-        own = store.issuer().id
+        issuer = store.issuer()
+        own = issuer.id
         witnesses = _witnesses(s, rows)
         starts = {r.issuer: r.position for r in reversed(rows)}  # each issuer's first
         partial = {i for i in starts if starts[i] > 0 or witnesses.get(i)}
@@ -393,15 +394,18 @@ def export_ledger(svc: Service, user_id: int) -> Export:
         return Export(
             exported_at=C.iso(now),
             subject={
-                "id": subject_id(store.issuer(), user_id),
+                "id": subject_id(issuer, user_id),
                 "name": _subject_name(s, user_id),
             },
             issuers={
                 i: replace(e, partial=True) if i in partial else e
-                for i, e in _issuers(s, store, issuers).items()
+                for i, e in _issuers(s, store, issuer, {r.issuer for r in rows}).items()
             },
             records=[_as_record(r) for r in rows],
-            status_lists={**fetched, **{url: status_list(s, store, url, now) for url in lists}},
+            status_lists={
+                **fetched,
+                **{url: status_list(s, store, issuer, url, now) for url in lists},
+            },
             witnesses=[w for ws in witnesses.values() for w in ws],
         )
 

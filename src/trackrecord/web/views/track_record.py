@@ -31,8 +31,8 @@ def _source(export: Export, issuer: str) -> str:
     return "this computer" if entry.source == "self" else entry.source
 
 
-def credential_rows(svc: Service, user_id: int) -> tuple[Export, list[dict[str, Any]]]:
-    """The learner's ledger and one row per credential: what, origin, issuer, status."""
+def credential_rows(svc: Service, user_id: int) -> list[dict[str, Any]]:
+    """One row per credential of the learner's ledger: what, origin, issuer, status."""
     export = svc.export_ledger(user_id)
     report = verify_export(export)
     views = {v.id: v for v in hosted.credentials_of(svc, user_id)}
@@ -58,14 +58,14 @@ def credential_rows(svc: Service, user_id: int) -> tuple[Export, list[dict[str, 
                 "badge": f"/credentials/{quote(cid, safe=':')}/badge.svg",
             }
         )
-    return export, rows
+    return rows
 
 
 @router.get("/track-record", name="track_record")
 def track_record_page(request: Request, me: Account = Depends(require_account)) -> Response:
     state = web(request)
     svc = state.service
-    _, rows = credential_rows(svc, me.id)
+    rows = credential_rows(svc, me.id)
     preview = svc.settings.home / PREVIEW / "index.html"
     data = {
         "title": "Track record",
