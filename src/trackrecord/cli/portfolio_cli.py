@@ -5,7 +5,7 @@ calls the portfolio core and renders its report as text or (--json) JSON."""
 from __future__ import annotations
 
 from pathlib import Path
-from typing import Any
+from typing import TYPE_CHECKING, Any
 
 import typer
 
@@ -20,6 +20,9 @@ from trackrecord.cli.common import (
 )
 from trackrecord.portfolio.report import Notice
 from trackrecord.service import Service
+
+if TYPE_CHECKING:
+    from trackrecord.ledger.export import Export
 
 post_app = typer.Typer(help="Write posts for your portfolio (`post new PROJECT`).")
 
@@ -56,21 +59,19 @@ def post_new(
     )
 
 
-def _export(svc: Service, ledger: Path | None) -> dict[str, Any]:
+def _export(svc: Service, ledger: Path | None) -> Export:
     from trackrecord.ledger import read_export
 
     if ledger is not None:
-        return read_export(ledger).to_dict()
-    from trackrecord.ledger.service import export_ledger
-
-    return export_ledger(svc, svc.local_user_id()).to_dict()
+        return read_export(ledger)
+    return svc.export_ledger(svc.local_user_id())
 
 
-def _verify_line(export: dict[str, Any]) -> tuple[bool, str]:
+def _verify_line(export: Export) -> tuple[bool, str]:
     """The ledger checked here too (signatures, chain, keys, status), in one line."""
-    from trackrecord.ledger import parse_export, verify_export
+    from trackrecord.ledger import verify_export
 
-    report = verify_export(parse_export(export))
+    report = verify_export(export)
     bad = report.first_failure
     if bad is None:
         return True, f"ledger: {len(report.records)} record(s), every one verified"
@@ -108,8 +109,8 @@ def publish(
 
     with _service(home) as svc:
         export = _export(svc, ledger)
-        data = site_input(svc, svc.local_user_id(), export, posts or svc.settings.home / "posts",
-                          base_url=base_url)  # fmt: skip
+        posts_dir = posts or svc.settings.home / "posts"
+        data = site_input(svc, svc.local_user_id(), export.to_dict(), posts_dir, base_url=base_url)
     ok, line = _verify_line(export)
     if fmt is not None:
         _publish_blog(fmt, outdir, data, ok, line, json)

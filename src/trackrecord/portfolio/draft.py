@@ -15,11 +15,10 @@ from typing import Any
 
 from trackrecord.errors import Conflict
 from trackrecord.metrics import get_metric
-from trackrecord.portfolio.charts import history_svg
 from trackrecord.portfolio.frontmatter import dump_post
-from trackrecord.portfolio.gather import project_extra
+from trackrecord.portfolio.gather import extra_from_report
 from trackrecord.service import ProjectReport, Service
-from trackrecord.service.render import num
+from trackrecord.service.render import direction, num
 
 STEPS = (
     ("1. Read the brief", "What is the data, what is the target, and why does the metric fit?"),
@@ -43,7 +42,7 @@ def results_table(report: ProjectReport) -> str:
     """The results so far as a Markdown table (public estimate, private result, medal)."""
     gib = get_metric(report.project.metric).greater_is_better
     rows = [
-        ("Metric", f"{report.project.metric} ({'higher' if gib else 'lower'} is better)"),
+        ("Metric", f"{report.project.metric} ({direction(gib)})"),
         ("Scored submissions", str(sum(s.status == "scored" for s in report.submissions))),
         ("Best public score", num(report.best_public)),
     ]
@@ -87,8 +86,7 @@ def draft_writeup(
     path, plot = folder / f"{info.id}.md", folder / f"{info.id}-history.svg"
     if path.exists():
         raise Conflict(f"{path} already exists: edit it, or move it away to draft a new one")
-    extra = project_extra(svc, user_id, project_id)
-    assert extra is not None  # project_report found the project
+    extra = extra_from_report(report)
     moment = now or svc.now()
     fm: dict[str, Any] = {
         "title": f"{info.title}: what I learned",
@@ -101,8 +99,6 @@ def draft_writeup(
         "project": info.id,
     }
     folder.mkdir(parents=True, exist_ok=True)
-    svg = history_svg(extra.points, extra.lines, greater_is_better=extra.greater_is_better,
-                      metric=extra.metric)  # fmt: skip
-    plot.write_text(svg + "\n", encoding="utf-8")
+    plot.write_text(extra.history_svg() + "\n", encoding="utf-8")
     path.write_text(dump_post(fm, "\n" + draft_body(report, plot.name)), encoding="utf-8")
     return Draft(path, plot, fm)

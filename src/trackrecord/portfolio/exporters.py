@@ -172,8 +172,7 @@ def _write_post(fmt: str, place: Layout, group: ProjectRecords, post: Post | Non
     plot = place.assets / "history.svg"
     extra = extras.get(group.project_id)
     if extra is not None:
-        svg = history_svg(extra.points, extra.lines, greater_is_better=extra.greater_is_better,
-                          metric=extra.metric)  # fmt: skip
+        svg = extra.history_svg()
     else:
         svg = history_svg((), {}, greater_is_better=True, metric=head.title)
     plot.write_text(svg + "\n", encoding="utf-8")

@@ -14,16 +14,21 @@ from trackrecord.portfolio.charts import Point, SkillBar
 from trackrecord.portfolio.posts import PostSet, read_posts
 from trackrecord.portfolio.records import read_records
 from trackrecord.portfolio.site import LevelProgress, ProjectExtra, SiteInput
-from trackrecord.service import Service
+from trackrecord.service import ProjectReport, Service
 
 
 def project_extra(svc: Service, user_id: int, project_id: str) -> ProjectExtra | None:
-    """The project's public scores (judged and practice) and public medal lines; None for
-    a project this install does not know (a host's project, say)."""
+    """The project's public scores and medal lines (`extra_from_report`); None for a project
+    this install does not know (a host's project, say)."""
     try:
         report = svc.project_report(user_id, project_id)
     except NotFound:
         return None
+    return extra_from_report(report)
+
+
+def extra_from_report(report: ProjectReport) -> ProjectExtra:
+    """The project's public scores (judged and practice) and public medal lines."""
     info = report.project
     points = tuple(
         Point(s.number, float(s.public_score), s.practice)
@@ -38,8 +43,6 @@ def project_extra(svc: Service, user_id: int, project_id: str) -> ProjectExtra |
         greater_is_better=get_metric(info.metric).greater_is_better,
         points=points,
         lines={"baseline": th.baseline, "reference": th.reference, "gold": th.gold},
-        level=info.level,
-        summary=info.summary,
     )
 
 

@@ -17,8 +17,7 @@ from datetime import UTC, datetime
 from typing import Any
 
 from trackrecord.ledger import parse_export, vcjwt
-
-ORIGINS = ("self-scored", "host-verified", "reproduced")
+from trackrecord.ledger.credential import ORIGINS
 
 
 @dataclass(frozen=True)

@@ -26,8 +26,8 @@ from typing import Any
 
 from trackrecord.errors import TrackrecordError
 from trackrecord.portfolio import feed, views
-from trackrecord.portfolio.charts import Point, SkillBar
-from trackrecord.portfolio.markdown import pygments_css, render
+from trackrecord.portfolio.charts import Point, SkillBar, history_svg
+from trackrecord.portfolio.markdown import find_local, is_remote, pygments_css, render
 from trackrecord.portfolio.pages import SiteMeta
 from trackrecord.portfolio.posts import Post, slugify
 from trackrecord.portfolio.records import ProjectRecords, by_project, read_records
@@ -44,7 +44,7 @@ class SiteError(TrackrecordError):
 @dataclass(frozen=True)
 class ProjectExtra:
     """What the local install knows of a project beyond its credentials: the score history
-    (public scores of the submissions, with the public medal lines), metric and level."""
+    (public scores of the submissions, with the public medal lines) and metric."""
 
     project_id: str
     title: str
@@ -52,9 +52,12 @@ class ProjectExtra:
     greater_is_better: bool
     points: tuple[Point, ...] = ()
     lines: Mapping[str, float | None] = field(default_factory=dict)
-    split: str = "public"
-    level: int | None = None
-    summary: str = ""
+
+    def history_svg(self) -> str:
+        """The score history chart: the public scores against the public medal lines."""
+        return history_svg(
+            self.points, self.lines, greater_is_better=self.greater_is_better, metric=self.metric
+        )
 
 
 @dataclass(frozen=True)
@@ -163,8 +166,6 @@ def _render_posts(data: SiteInput, images: Images, report: SiteReport) -> list[R
 
 
 def _featured(post: Post, images: Images, roots: list[Path], report: SiteReport) -> str | None:
-    from trackrecord.portfolio.markdown import find_local, is_remote
-
     if not post.image:
         return None
     if is_remote(post.image):

@@ -7,7 +7,7 @@ from collections import Counter
 from collections.abc import Mapping, Sequence
 from typing import TYPE_CHECKING, Any
 
-from trackrecord.portfolio.charts import history_svg, skills_svg
+from trackrecord.portfolio.charts import skills_svg
 from trackrecord.portfolio.pages import (
     ORIGIN_WORDS,
     SiteMeta,
@@ -63,10 +63,7 @@ def project_page(
             "credential): every scored submission's public score against the public medal "
             "lines.</p>"
         )
-        gib, metric, split = extra.greater_is_better, extra.metric, extra.split
-        chart = history_svg(extra.points, extra.lines, greater_is_better=gib, metric=metric,
-                            split=split)  # fmt: skip
-        parts.append(chart)
+        parts.append(extra.history_svg())
     if writeup is not None:
         parts.append(f"<h2>Write-up: {e(writeup.post.title)}</h2>")
         link = f"../posts/{e(writeup.post.slug)}.html"
