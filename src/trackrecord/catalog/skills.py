@@ -42,6 +42,17 @@ SKILLS: Mapping[str, str] = MappingProxyType(
         "ranking": "Order items per query and evaluate the top of the list.",
         "high-dimensional": "Cope with many features relative to rows.",
         "discrete-choice": "Model a choice among alternatives described by their attributes.",
+        "survival-analysis": "Model time to an event when some rows are censored; rank by risk.",
+        "multilabel": "Predict several labels per row at once and read per-label errors.",
+        "ordinal-targets": "Predict ordered grades and respect their order (e.g. weighted kappa).",
+        "anomaly-detection": "Find rare, unusual rows with few or no labelled examples.",
+        "time-series-classification": "Classify whole sequences by their shape, not row by row.",
+        "implicit-feedback": "Recommend from plays or clicks, where absence is not dislike.",
+        "leakage": "Spot columns and splits that carry the answer into training, and remove them.",
+        "distribution-shift": "Notice when the test period differs from training, and adapt.",
+        "grouped-data": "Validate with group-aware folds when rows come in related groups.",
+        "fairness": "Measure and compare errors across groups defined by a protected attribute.",
+        "large-data": "Handle tables that strain memory and time: dtypes, sampling, chunking.",
     }
 )
 
