@@ -15,13 +15,13 @@ install: $(STAMP)
 $(STAMP): pyproject.toml constraints.txt
 	$(PYTHON) -m venv $(VENV)
 	$(PY) -m pip install --quiet --upgrade pip
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[postgres,notebook]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[postgres,notebook,workers]"
 	touch $@
 
 install-test: $(TEST_STAMP)
 
 $(TEST_STAMP): $(STAMP) pyproject.toml constraints.txt
-	$(PY) -m pip install --quiet -c constraints.txt -e ".[postgres,notebook,test,lint]"
+	$(PY) -m pip install --quiet -c constraints.txt -e ".[postgres,notebook,workers,test,lint]"
 	touch $@
 
 # Builds the built-in catalog (cached) and starts the personal web app on 127.0.0.1.
