@@ -282,6 +282,14 @@ SETTINGS: tuple[Setting, ...] = (
         "Hosted mode: learners see only the server's own challenges; built-in projects are "
         "not listed and cannot be started or submitted to (hosts and admins still see them).",
     ),
+    Setting(
+        "projects_dir",
+        "TRACKRECORD_PROJECTS_DIR",
+        lambda: None,
+        lambda v: Path(v).expanduser() if v.strip() else None,
+        "A folder of project folders (project.toml, brief.md, prepare.py, baseline.py, "
+        "reference.py) added to the catalog beside the built-in ones (docs/catalog.md).",
+    ),
 )
 
 
@@ -316,6 +324,7 @@ class Settings:
     max_field_chars: int = 1000
     max_invite_uses: int = 1000
     hide_builtin_catalog: bool = False
+    projects_dir: Path | None = None
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
