@@ -12,6 +12,7 @@ from rich.markup import escape
 from rich.progress import BarColumn, MofNCompleteColumn, Progress, TextColumn, TimeElapsedColumn
 from rich.table import Table
 
+from trackrecord.catalog.families import family, family_order
 from trackrecord.cli.common import (
     HomeOption,
     JsonOption,
@@ -68,6 +69,16 @@ def catalog(
         f"{counts['recommended']} recommended, {counts['not_yet']} not yet, "
         f"{counts['done']} done. Nothing is locked: `trackrecord start ID` starts any project."
     )
+    nexts = [e for e in entries if e.path.status == "recommended"]
+    if nexts:
+        console.print("\n[bold]Recommended next[/] (`trackrecord next` ranks them by your skills):")
+        for e in nexts[:8]:
+            why = f"after {', '.join(e.path.after)}" if e.path.after else "no prerequisites"
+            console.print(
+                f"  {e.project.id} [dim](level {e.project.level}, {family(e.project)}): {why}[/]"
+            )
+        if len(nexts) > 8:
+            console.print(f"  [dim]and {len(nexts) - 8} more[/]")
 
 
 STATUS_TEXT = {
@@ -78,7 +89,12 @@ STATUS_TEXT = {
 
 
 def _detail(e: PathEntry) -> str:
-    """The dim second line under a title: where the learner stands, or what is missing."""
+    """The dim second line under a title: the family, then where the learner stands or
+    what is missing."""
+    return " · ".join(x for x in (family(e.project), _status_detail(e)) if x)
+
+
+def _status_detail(e: PathEntry) -> str:
     mark, p = e.progress, e.path
     if p.status == "done":
         medal = mark.medal or "no medal"
@@ -91,8 +107,9 @@ def _detail(e: PathEntry) -> str:
 
 
 def catalog_table(entries: list[PathEntry]) -> Table:
-    """id, level, title (with the progress or the missing prerequisite under it) and the
-    path status; sized for an 80-column terminal (task, metric, skills: --json)."""
+    """One section per level: id, title (with the family and the progress or the missing
+    prerequisite under it) and the path status; sized for an 80-column terminal (task,
+    metric, skills: --json)."""
     table = Table(
         box=None, padding=(0, 1), collapse_padding=True, pad_edge=False, header_style="bold dim"
     )
@@ -100,7 +117,13 @@ def catalog_table(entries: list[PathEntry]) -> Table:
     table.add_column("id", no_wrap=True, style="bold")
     table.add_column("project", ratio=1)
     table.add_column("path", no_wrap=True)
+    level = None
     for e in entries:
+        if e.project.level != level:
+            level = e.project.level
+            here = [x for x in entries if x.project.level == level]
+            families = ", ".join(family_order([family(x.project) for x in here]))
+            table.add_row("", f"[bold]Level {level}[/]", f"[dim]{len(here)}: {families}[/]", "")
         detail = _detail(e)
         title = escape(e.project.title) + (f"\n[dim]{escape(detail)}[/]" if detail else "")
         table.add_row(str(e.project.level), e.project.id, title, STATUS_TEXT[e.path.status])

@@ -7,10 +7,12 @@ from __future__ import annotations
 from fastapi import APIRouter, Depends, Request
 from fastapi.responses import Response
 
+from trackrecord.service.ladder import ladder
 from trackrecord.service.path import PathEntry, path_catalog
 from trackrecord.service.progress import ORIGINS, Origin, matches, of_origin
 from trackrecord.web.accounts import Account
 from trackrecord.web.deps import require_account, web
+from trackrecord.web.ladder import picture
 from trackrecord.web.render import page
 
 router = APIRouter()
@@ -57,5 +59,7 @@ def catalog_page(
         "finalized": sum(e.progress.state == "finalized" for e in everything),
         "started": sum(e.progress.state == "started" for e in everything),
         "recommended": sum(e.path.status == "recommended" for e in everything),
+        # the picture shows the whole ladder, whatever the filters keep in the list below
+        "pic": picture(ladder(svc, me.id, everything)) if everything else None,
     }
     return page(request, "catalog.html", data)
