@@ -29,6 +29,7 @@ AREAS = (
     "fetch_cli",
     "admin_cli",
     "users_cli",
+    "worker_cli",
 )
 
 COMMANDS = {
@@ -56,6 +57,7 @@ COMMANDS = {
     "export": "ledger_cli",
     "verify": "ledger_cli",
     "fetch": "fetch_cli",
+    "worker": "worker_cli",
 }
 
 
