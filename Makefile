@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PYTEST_WORKERS ?= auto
 
-.PHONY: install install-test run test test-fast lint format bench bench-scoring bench-mastery bench-server clean
+.PHONY: install install-test run test test-fast lint format bench bench-scoring bench-mastery bench-server bench-catalog clean
 
 install: $(STAMP)
 
@@ -44,7 +44,7 @@ format: install-test
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: bench-scoring bench-mastery bench-server
+bench: bench-scoring bench-mastery bench-server bench-catalog
 
 bench-scoring: install
 	$(PY) bench/scoring.py
@@ -59,6 +59,9 @@ bench-mastery: install bench/.peer-venv/.ready
 
 bench-server: install-test
 	$(PY) bench/server.py
+
+bench-catalog: install
+	$(PY) bench/catalog.py --fields
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
