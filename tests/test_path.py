@@ -1,5 +1,6 @@
-"""The learning path: path.toml over the real catalog (no cycle, every project reachable by a
-learner who only earns bronze), the statuses and their reasons, and clear errors."""
+"""The learning path: the project folders' prerequisites over the real catalog (no cycle,
+every project reachable by a learner who only earns bronze), the statuses and their reasons,
+and clear errors."""
 
 from __future__ import annotations
 
@@ -10,7 +11,7 @@ import pytest
 
 from trackrecord.catalog import list_projects
 from trackrecord.catalog.path import (
-    PATH_FILE,
+    FOLDER_SOURCE,
     Condition,
     LearningPath,
     bronze_walk,
@@ -23,6 +24,7 @@ from trackrecord.catalog.path import (
     marks,
     parse_path,
 )
+from trackrecord.catalog.registry import project_folders
 from trackrecord.errors import ConfigError
 
 
@@ -211,6 +213,8 @@ def test_a_broken_file_and_a_missing_version_are_errors(tmp_path: Path) -> None:
     assert main([str(bad)]) == 1
 
 
-def test_the_builtin_file_is_shipped_beside_its_loader() -> None:
-    assert PATH_FILE.name == "path.toml" and PATH_FILE.is_file()
-    assert builtin_path().source == str(PATH_FILE)
+def test_the_builtin_path_comes_from_the_project_folders() -> None:
+    path = builtin_path()
+    assert path.source == FOLDER_SOURCE
+    for folder in project_folders():
+        assert len(path.of(folder.recipe.id)) == len(folder.requires), folder.recipe.id

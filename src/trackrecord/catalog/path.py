@@ -1,10 +1,12 @@
-"""The learning path: each project's prerequisites (path.toml) and a learner's status on it.
+"""The learning path: each project's prerequisites and a learner's status on it.
 
 A prerequisite is a medal on another project, or on any project of a given level or above
 that teaches a given skill. Nothing is locked: the path only decides which projects are
 *recommended* (prerequisites met), which are *not yet* recommended (and why), and which are
-*done* (finalized). path.toml is meant to be read and edited by a teacher; `python -m
-trackrecord.catalog.path` checks it (unknown ids, cycles, projects no learner can reach).
+*done* (finalized). Each project folder states its own prerequisites (`requires` in its
+project.toml, meant to be read and edited by a teacher); another catalog may keep them all
+in one path file (`parse_path`). `python -m trackrecord.catalog.path` checks them (unknown
+ids, cycles, projects no learner can reach).
 """
 
 from __future__ import annotations
@@ -22,7 +24,8 @@ from typing import Any, Literal, Protocol
 from trackrecord.catalog.skills import SKILLS
 from trackrecord.errors import ConfigError, Problem
 
-PATH_FILE = Path(__file__).with_name("path.toml")
+PATH_FILE = Path(__file__).with_name("path.toml")  # the built-in path before folders
+FOLDER_SOURCE = "project.toml `requires`"
 FORMAT_VERSION = 1
 MEDALS = ("bronze", "silver", "gold")
 Status = Literal["done", "recommended", "not_yet"]
@@ -185,10 +188,51 @@ def load_path(file: Path = PATH_FILE, known: Collection[str] | None = None) -> L
     return parse_path(file.read_text(encoding="utf-8"), str(file), known)
 
 
+def folder_path(known: Collection[str] | None = None) -> LearningPath:
+    """The prerequisites of every registered project folder (built-in and a host's), and
+    of path.toml while it still holds entries; every problem (an unknown project or skill,
+    a bad key) is reported at once, naming the project.toml and its line."""
+    from trackrecord.catalog.registry import all_recipes, project_folders
+
+    if known is None:
+        known = {r.id for r in all_recipes()}
+    folders = project_folders()
+    key = tuple((f.recipe.id, str(f.path)) for f in folders)
+    return _folder_path(key, frozenset(known))
+
+
 @cache
+def _folder_path(key: tuple[tuple[str, str], ...], known: frozenset[str]) -> LearningPath:
+    from trackrecord.catalog.registry import project_folder
+
+    problems: list[Problem] = []
+    requires: dict[str, tuple[Condition, ...]] = {}
+    for rid, _ in key:
+        folder = project_folder(rid)
+        if folder is None or not folder.requires:
+            continue
+        file, line = str(folder.path / "project.toml"), folder.requires_line
+
+        def say(message: str, file: str = file, line: int | None = line) -> None:
+            problems.append(Problem(f"requires: {message}", file=file, line=line))
+
+        conditions = [_condition(raw, known, say) for raw in folder.requires]
+        requires[rid] = tuple(c for c in conditions if c is not None)
+    if PATH_FILE.is_file():
+        old = parse_path(PATH_FILE.read_text(encoding="utf-8"), str(PATH_FILE), known)
+        for rid in old.requires.keys() & requires.keys():
+            problems.append(
+                Problem(f"[{rid}] also has `requires` in its project.toml", file=str(PATH_FILE))
+            )
+        requires.update(old.requires)
+    if problems:
+        raise ConfigError("the catalog's prerequisites are not valid", problems=problems)
+    return LearningPath(requires, FOLDER_SOURCE)
+
+
 def builtin_path() -> LearningPath:
-    """The catalog's own path.toml, read once per process."""
-    return load_path()
+    """The catalog's path: every project folder's `requires` (see folder_path)."""
+    return folder_path()
 
 
 # A learner's status ----------------------------------------------------------------------
@@ -290,7 +334,7 @@ def check(path: LearningPath, projects: Sequence[ProjectLike]) -> list[str]:
         if p.level <= 1 and path.of(p.id):
             out.append(f"{p.id} is level 1 but has prerequisites")
         if p.level > 1 and p.id not in path.requires:
-            out.append(f"{p.id} (level {p.level}) has no entry in {path.source}")
+            out.append(f"{p.id} (level {p.level}) has no prerequisites in {path.source}")
     for pid in sorted(path.requires.keys() - ids):
         out.append(f"{pid} is in {path.source} but not in the catalog")
     if (cycle := find_cycle(path, projects)) is not None:
@@ -303,12 +347,13 @@ def check(path: LearningPath, projects: Sequence[ProjectLike]) -> list[str]:
 
 
 def main(argv: Sequence[str] | None = None) -> int:
-    """`python -m trackrecord.catalog.path [FILE]`: check a path file against the catalog."""
+    """`python -m trackrecord.catalog.path [FILE]`: check the catalog's prerequisites (or
+    a path file's) against the catalog."""
     from trackrecord.catalog import list_projects
 
     args = list(sys.argv[1:] if argv is None else argv)
     try:
-        path = load_path(Path(args[0])) if args else load_path()
+        path = load_path(Path(args[0])) if args else builtin_path()
     except ConfigError as exc:
         print(exc, file=sys.stderr)
         return 1

@@ -1,22 +1,30 @@
-"""The recipe registry: built-in recipes register exactly as a third party's would.
+"""The recipe registry: built-in projects register exactly as a third party's would.
 
-A third party registers with the `recipe` decorator (or `register_recipe`) in a module that
-is imported, or declares that module under the `trackrecord.recipes` entry-point group so the
-catalog imports it on first use.
+The built-in projects are folders (catalog/projects/<id>/, read by catalog/folders.py); a
+host adds a folder of such folders with `add_projects_dir` (`serve --projects DIR`). Code
+registers with the `recipe` decorator (or `register_recipe`) in a module that is imported,
+or declares that module under the `trackrecord.recipes` entry-point group so the catalog
+imports it on first use. Every way ends in `register_recipe`.
 """
 
 from __future__ import annotations
 
 import difflib
 import importlib
+import threading
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
+from pathlib import Path
+from typing import TYPE_CHECKING
 
 from trackrecord.bundle.model import TASKS
 from trackrecord.bundle.v1 import ID_RE
 from trackrecord.catalog.model import BuildFn, Recipe
 from trackrecord.catalog.skills import SKILLS
-from trackrecord.errors import NotFound
+from trackrecord.errors import ConfigError, NotFound, Problem
+
+if TYPE_CHECKING:
+    from trackrecord.catalog.folders import ProjectFolder
 
 ENTRY_POINT_GROUP = "trackrecord.recipes"
 BUILTIN_MODULES = (
@@ -33,7 +41,10 @@ BUILTIN_MODULES = (
 )
 
 _RECIPES: dict[str, Recipe] = {}
+_FOLDERS: dict[str, ProjectFolder] = {}  # the recipes that are folders, by id
+_DIRS: list[Path] = []  # the folders of project folders registered, in order
 _LOADED = False
+_LOCK = threading.RLock()
 
 
 def register_recipe(recipe: Recipe) -> Recipe:
@@ -92,15 +103,79 @@ def recipe(
     return wrap
 
 
+def register_folders(folders: Sequence[ProjectFolder]) -> None:
+    """Register checked project folders; an id already taken (by a built-in project or
+    another folder) is an error naming the folder, and then none of them is registered."""
+    with _LOCK:
+        problems = [
+            Problem(f"project id {f.recipe.id!r} is already in the catalog", file=str(f.path))
+            for f in folders
+            if f.recipe.id in _RECIPES
+        ]
+        ids = [f.recipe.id for f in folders]
+        problems += [
+            Problem(f"two folders are named {i!r}")
+            for i in sorted({i for i in ids if ids.count(i) > 1})
+        ]
+        if problems:
+            raise ConfigError("project folders clash with the catalog", problems=problems)
+        for folder in folders:
+            register_recipe(folder.recipe)
+            _FOLDERS[folder.recipe.id] = folder
+
+
+def add_projects_dir(root: Path) -> list[str]:
+    """Add every project folder under `root` to the catalog (once per folder: a second call
+    with the same folder does nothing); returns the ids added. Every problem of every folder
+    is reported at once in a ConfigError, and then nothing is added."""
+    from trackrecord.catalog.folders import read_dir
+
+    _load()
+    with _LOCK:
+        root = Path(root).expanduser().resolve()
+        if root in _DIRS:
+            return []
+        folders = read_dir(root)
+        register_folders(folders)
+        _DIRS.append(root)
+        return [f.recipe.id for f in folders]
+
+
+def project_folder(id: str) -> ProjectFolder | None:
+    """The folder a project was read from (None: registered from code)."""
+    _load()
+    return _FOLDERS.get(id)
+
+
+def project_folders() -> list[ProjectFolder]:
+    """Every registered project folder (built-in and a host's), by id."""
+    _load()
+    return [_FOLDERS[i] for i in sorted(_FOLDERS)]
+
+
 def _load() -> None:
     global _LOADED
     if _LOADED:
         return
-    _LOADED = True
-    for module in BUILTIN_MODULES:
-        importlib.import_module(module)
-    for ep in entry_points(group=ENTRY_POINT_GROUP):
-        ep.load()
+    with _LOCK:
+        if _LOADED:
+            return
+        from trackrecord.catalog.folders import BUILTIN_DIR, read_dir
+
+        _LOADED = True  # set first: the modules below register through this registry
+        before = set(_RECIPES)
+        try:
+            register_folders(read_dir(BUILTIN_DIR))
+            for module in BUILTIN_MODULES:
+                importlib.import_module(module)
+            for ep in entry_points(group=ENTRY_POINT_GROUP):
+                ep.load()
+        except Exception:
+            _LOADED = False  # the next call reports the problem again, not half a catalog
+            for rid in set(_RECIPES) - before:
+                _RECIPES.pop(rid)
+                _FOLDERS.pop(rid, None)
+            raise
 
 
 def all_recipes() -> list[Recipe]:

@@ -1,5 +1,5 @@
-"""Binary classification projects judged on labels or on a well-ranked, balanced target:
-titanic, spam7, telco-churn. (Rare positives and probabilities: `binary_scores.py`.)
+"""Binary classification projects judged on a well-ranked, balanced target: spam7,
+telco-churn. (Rare positives and probabilities: `binary_scores.py`.)
 
 Each baseline and reference is code (`CodeContender`): the starter notebook shows the
 baseline, and the reference is revealed after finalizing so a learner can compare.
@@ -27,106 +27,6 @@ def stratified_validation(metric_function: str, *, extra: str = "") -> str:
         f" printing `sklearn.metrics.{metric_function}` on the fifth; report the mean and the"
         " spread over the folds, and keep every choice (columns, encodings, hyperparameters)"
         f" inside the folds.{extra}"
-    )
-
-
-TITANIC_REFERENCE = """\
-from sklearn.compose import make_column_transformer
-from sklearn.ensemble import HistGradientBoostingClassifier
-from sklearn.model_selection import GridSearchCV, StratifiedKFold
-from sklearn.pipeline import make_pipeline
-from sklearn.preprocessing import OrdinalEncoder
-
-categorical = ["pclass", "sex"]
-numeric = ["age", "sibsp", "parch"]
-features = categorical + numeric
-# Trees need no scaling, and gradient boosting sends missing ages down their own branch.
-preprocess = make_column_transformer(
-    (OrdinalEncoder(), categorical),
-    ("passthrough", numeric),
-)
-model = make_pipeline(preprocess, HistGradientBoostingClassifier(max_iter=150, random_state=0))
-# A little tuning, on folds of train only.
-grid = {
-    "histgradientboostingclassifier__max_depth": [2, 3, 4],
-    "histgradientboostingclassifier__learning_rate": [0.05, 0.1],
-}
-folds = StratifiedKFold(5, shuffle=True, random_state=0)
-search = GridSearchCV(model, grid, scoring="accuracy", cv=folds, n_jobs=1)
-search.fit(train[features], train["survived"])
-
-submission = pd.DataFrame({"id": test["id"]})
-submission["survived"] = search.predict(test[features])
-"""
-
-
-@recipe(
-    "titanic",
-    title="Titanic: who survived?",
-    task="binary-classification",
-    metric="accuracy",
-    level=1,
-    skills=("baselines", "missing-data", "categorical-encoding", "trees"),
-    apply_elsewhere=("telco-churn", "spam7"),
-    summary="Predict which passengers of the Titanic survived from class, sex, age and family.",
-    gold_margin=0.015,
-    version="2",
-)
-def titanic() -> Project:
-    df = with_ids(rdata("vcdExtra", "Titanicp"))
-    data = supervised(
-        df, metric="accuracy", target="survived", test_size=0.35, seed=11, stratify=True
-    )
-    return data.project(
-        brief=Brief(
-            source="R package vcdExtra, data set `Titanicp` (Encyclopedia Titanica, 1309"
-            " passengers).",
-            about="One row per passenger of the RMS Titanic, which sank in April 1912. About a"
-            " fifth of the ages are missing.",
-            target="`survived`: `survived` or `died`.",
-            metric_why="Accuracy is the share of passengers classified correctly; the classes are"
-            " not too unbalanced (about 38% survived), so it is a fair first metric. Saying"
-            " `died` for everyone already scores about 0.62: that is the line to think from.",
-            columns={
-                "pclass": "ticket class (1st, 2nd, 3rd)",
-                "sex": "female or male",
-                "age": "age in years (fractions for infants); missing for about a fifth",
-                "sibsp": "siblings and spouses aboard",
-                "parch": "parents and children aboard",
-            },
-            pitfalls=(
-                "The majority class (`died`) is already right for 62% of passengers: a model"
-                " that is not clearly above 0.62 has learnt nothing.",
-                "About a fifth of the ages are missing, and not at random (more often in 3rd"
-                " class): dropping those rows throws away a biased fifth of the data; impute"
-                " (inside the folds) or let a tree handle them, and consider a missing-age flag.",
-                "`pclass` is a category stored as text: one-hot or ordinal encode it; the"
-                " strongest single column, `sex`, is a category too.",
-                "Only about 320 passengers decide the private score: one passenger is 0.3"
-                " points of accuracy, so differences under two or three points can be luck.",
-            ),
-            validation=stratified_validation("accuracy_score"),
-            split_why="Passengers are independent rows with no time order, so the test set is a"
-            " random 35% of them, stratified on `survived` so train, public and private all"
-            " keep the 38% survival rate.",
-        ),
-        baseline=model_baseline(
-            data.spec,
-            name="baseline: logistic regression on class and age",
-            model="LogisticRegression()",
-            imports=LOGISTIC,
-            numeric=("age",),
-            categorical=("pclass",),
-            explanation="Logistic regression on ticket class and age. Sex and family are left"
-            " out on purpose: adding them is your first improvement.",
-        ),
-        reference=CodeContender(
-            "reference: tuned gradient boosting, all columns",
-            TITANIC_REFERENCE,
-            "Gradient-boosted trees on every column (ordinal-coded class and sex, raw ages with"
-            " their gaps), depth and learning rate chosen by 5-fold cross-validation on train.",
-        ),
-        field=classification_field(len(data.train), proba=False),
     )
 
 
