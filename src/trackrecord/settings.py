@@ -69,6 +69,16 @@ def _parse_rate(value: str) -> str:
     return value.strip()
 
 
+EXECUTORS = ("local", "celery")
+
+
+def _parse_executor(value: str) -> str:
+    name = value.strip().lower()
+    if name not in EXECUTORS:
+        raise ValueError(f"expected one of {', '.join(EXECUTORS)}")
+    return name
+
+
 SETTINGS: tuple[Setting, ...] = (
     Setting(
         "home",
@@ -290,6 +300,100 @@ SETTINGS: tuple[Setting, ...] = (
         "A folder of project folders (project.toml, brief.md, prepare.py, baseline.py, "
         "reference.py) added to the catalog beside the built-in ones (docs/catalog.md).",
     ),
+    # Code submissions and their workers (issue 13, trackrecord.jobs).
+    Setting(
+        "job_executor",
+        "TRACKRECORD_JOB_EXECUTOR",
+        lambda: "local",
+        _parse_executor,
+        "Where code submissions run: `local` (a process pool in `serve` and the CLI) or "
+        "`celery` (`trackrecord worker` processes fed through broker_url).",
+    ),
+    Setting(
+        "broker_url",
+        "TRACKRECORD_BROKER_URL",
+        lambda: None,
+        str,
+        "Celery broker URL (e.g. redis://127.0.0.1:6379/0) when job_executor is celery.",
+    ),
+    Setting(
+        "job_queue",
+        "TRACKRECORD_JOB_QUEUE",
+        lambda: "trackrecord-jobs",
+        str,
+        "Name of the broker's queue that carries job ids to `trackrecord worker` processes.",
+    ),
+    Setting(
+        "job_workers",
+        "TRACKRECORD_JOB_WORKERS",
+        lambda: 1,
+        int,
+        "Code submissions the local executor runs at once (its process pool's size).",
+    ),
+    Setting(
+        "job_cpu_seconds",
+        "TRACKRECORD_JOB_CPU_SECONDS",
+        lambda: 300,
+        int,
+        "CPU time a code submission may use, in seconds, before it is stopped.",
+    ),
+    Setting(
+        "job_wall_seconds",
+        "TRACKRECORD_JOB_WALL_SECONDS",
+        lambda: 600,
+        int,
+        "Wall-clock time a code submission may run, in seconds, before it is stopped.",
+    ),
+    Setting(
+        "job_memory_mb",
+        "TRACKRECORD_JOB_MEMORY_MB",
+        lambda: 2048,
+        int,
+        "Memory a code submission may use, in MiB.",
+    ),
+    Setting(
+        "job_processes",
+        "TRACKRECORD_JOB_PROCESSES",
+        lambda: 64,
+        int,
+        "Processes and threads a code submission may run at once.",
+    ),
+    Setting(
+        "job_output_mb",
+        "TRACKRECORD_JOB_OUTPUT_MB",
+        lambda: 100,
+        int,
+        "Largest output folder (submission.csv included) a code submission may write, in MiB.",
+    ),
+    Setting(
+        "job_tmp_mb",
+        "TRACKRECORD_JOB_TMP_MB",
+        lambda: 512,
+        int,
+        "Size of a code submission's private temporary folder, in MiB.",
+    ),
+    Setting(
+        "job_lease_seconds",
+        "TRACKRECORD_JOB_LEASE_SECONDS",
+        lambda: 60,
+        int,
+        "A running job's lease: its worker renews it while the job runs; a job whose lease "
+        "expired is started once more, then failed as lost.",
+    ),
+    Setting(
+        "jobs_per_user",
+        "TRACKRECORD_JOBS_PER_USER",
+        lambda: 2,
+        int,
+        "Code submissions one learner may have queued or running at once.",
+    ),
+    Setting(
+        "max_code_kb",
+        "TRACKRECORD_MAX_CODE_KB",
+        lambda: 1024,
+        int,
+        "Largest code submission (a script or a notebook) accepted, in KiB.",
+    ),
 )
 
 
@@ -325,11 +429,28 @@ class Settings:
     max_invite_uses: int = 1000
     hide_builtin_catalog: bool = False
     projects_dir: Path | None = None
+    job_executor: str = "local"
+    broker_url: str | None = None
+    job_queue: str = "trackrecord-jobs"
+    job_workers: int = 1
+    job_cpu_seconds: int = 300
+    job_wall_seconds: int = 600
+    job_memory_mb: int = 2048
+    job_processes: int = 64
+    job_output_mb: int = 100
+    job_tmp_mb: int = 512
+    job_lease_seconds: int = 60
+    jobs_per_user: int = 2
+    max_code_kb: int = 1024
     extra: Mapping[str, Any] = field(default_factory=dict)
 
     @property
     def max_upload_bytes(self) -> int:
         return self.max_upload_mb * 1024 * 1024
+
+    @property
+    def max_code_bytes(self) -> int:
+        return self.max_code_kb * 1024
 
     @property
     def db_url(self) -> str:
@@ -361,6 +482,16 @@ _POSITIVE = {
     "gc_grace_minutes": "minutes",
     "max_field_chars": "characters",
     "max_invite_uses": "sign-ups",
+    "job_workers": "processes",
+    "job_cpu_seconds": "seconds",
+    "job_wall_seconds": "seconds",
+    "job_memory_mb": "MiB",
+    "job_processes": "processes",
+    "job_output_mb": "MiB",
+    "job_tmp_mb": "MiB",
+    "job_lease_seconds": "seconds",
+    "jobs_per_user": "jobs",
+    "max_code_kb": "KiB",
 }
 # Counts that may be zero (no slack at all) but not negative.
 _NOT_NEGATIVE = {
@@ -397,6 +528,11 @@ def load_settings(
     for name, unit in _NOT_NEGATIVE.items():
         if values[name] < 0:
             raise ConfigError(f"{name} must be zero or a positive number of {unit}")
+    if values["job_executor"] == "celery" and not values["broker_url"]:
+        raise ConfigError(
+            "job_executor is celery but no broker is set: set TRACKRECORD_BROKER_URL "
+            "(e.g. redis://127.0.0.1:6379/0)"
+        )
     return Settings(**values)
 
 

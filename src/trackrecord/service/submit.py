@@ -29,7 +29,7 @@ from __future__ import annotations
 import os
 import shutil
 import tempfile
-from collections.abc import Mapping
+from collections.abc import Callable, Mapping
 from datetime import datetime, time, timedelta
 from pathlib import Path, PurePath
 from typing import TYPE_CHECKING, Any
@@ -59,6 +59,10 @@ if TYPE_CHECKING:
 
 SCORED = "scored"
 INVALID = "invalid"
+# Called with the new submission row in the transaction that inserts it (flushed, so it has
+# an id): a code submission's job records its outcome atomically with the file's row, and
+# may raise to refuse the insert (jobs/runner.py: a worker that lost its job's lease).
+Link = Callable[[Session, Submission], None]
 RECORDED_ERRORS = (InvalidSubmission, InvalidMetricInput)
 MAX_NAME_BYTES = 200
 FILE_REMOVED = (
@@ -200,7 +204,7 @@ def _new_row(
 
 def _record_invalid(
     svc: Service, user_id: int, row: Challenge, blob: Blob, filename: str,
-    note: str | None, exc: TrackrecordError,
+    note: str | None, exc: TrackrecordError, link: Link | None = None,
 ) -> None:  # fmt: skip
     """Record the invalid file with its reasons, if today's allowance still has room; a
     concurrent upload that used the last place gets the quota error instead (the file it
@@ -214,11 +218,14 @@ def _record_invalid(
         sub = _new_row(s, user_id, row, blob, filename, note, now)
         sub.error = exc.to_dict()
         s.add(sub)
+        if link is not None:
+            s.flush()
+            link(s, sub)
 
 
 def _record_scored(
     svc: Service, user_id: int, row: Challenge, blob: Blob, filename: str,
-    note: str | None, result: ScoreLike,
+    note: str | None, result: ScoreLike, link: Link | None = None,
 ) -> tuple[Submission, int]:  # fmt: skip
     """Insert the scored row if the quota allows, atomically; returns it and today's count."""
     with svc.session(write_lock=True) as s:
@@ -234,6 +241,8 @@ def _record_scored(
         sub.rows = int(result.rows)
         s.add(sub)
         s.flush()
+        if link is not None:
+            link(s, sub)
         return sub, used + 1
 
 
@@ -253,12 +262,15 @@ def submit(
     *,
     filename: str | None = None,
     note: str | None = None,
+    link: Link | None = None,
 ) -> SubmitResult:
     """Validate, score and record one submission file.
 
     Invalid files are recorded with their problems (not counting against the quota) and the
     scoring error is raised. Raises QuotaExceeded when today's scored submissions, or
     today's allowance of invalid files, are used up (then nothing is stored or read).
+    `link(session, row)` runs in the transaction that records the file, scored or invalid
+    (a code submission's output: jobs/runner.py).
     """
     if not path.is_file():
         raise NotFound(f"no submission file at {path}")
@@ -269,9 +281,9 @@ def submit(
     try:
         result = _score_as(svc, bundle, blob, name)
     except RECORDED_ERRORS as exc:
-        _record_invalid(svc, user_id, row, blob, name, note, exc)
+        _record_invalid(svc, user_id, row, blob, name, note, exc, link)
         raise
-    sub, used = _record_scored(svc, user_id, row, blob, name, note, result)
+    sub, used = _record_scored(svc, user_id, row, blob, name, note, result, link)
     return _result(svc, user_id, row, bundle, sub, used)
 
 

@@ -25,6 +25,7 @@ from sqlalchemy import (
     ForeignKey,
     Index,
     Integer,
+    LargeBinary,
     MetaData,
     String,
     Text,
@@ -183,6 +184,10 @@ class Challenge(Base):
     # The most members a team may have; 0 or 1: no teams (see service/teams.py).
     team_size: Mapped[int] = mapped_column(Integer, default=0, server_default="0")
     hosted: Mapped[bool] = mapped_column(Boolean, default=False)
+    # Whether learners may submit code (trackrecord.jobs): NULL means the default of the
+    # source, on for built-in projects and off for a host's challenge until the host turns
+    # it on (service.jobs.accepts_code reads it).
+    accepts_code: Mapped[bool | None] = mapped_column(Boolean)
     opens_at: Mapped[datetime | None]
     deadline: Mapped[datetime | None]
     archived_at: Mapped[datetime | None]
@@ -362,3 +367,50 @@ class LedgerIssuer(Base):
     source: Mapped[str] = mapped_column(String(1024))  # the URL of its jwks.json or did.json
     jwks: Mapped[dict[str, Any]] = mapped_column(JSON)
     fetched_at: Mapped[datetime] = mapped_column(default=utcnow)
+
+
+# Code submissions (trackrecord.jobs) ------------------------------------------------------
+
+JOB_STATES = ("queued", "running", "scored", "failed", "cancelled")
+
+
+class Job(Base):
+    """A code submission and its run: the database is the source of truth for its state.
+
+    queued -> running (a worker holds a lease until `lease_expires_at`, renewed by its
+    heartbeat) -> scored | failed | cancelled. `attempts` counts the runs started; a run
+    whose lease expired is started once more, then the job fails (jobs/queue.py). The
+    code itself is kept here (at most `max_code_kb`), so a worker needs only the database
+    to fetch it. `failure` is a short kind ("time-limit", "crashed", ...), `reason` the
+    sentence a learner reads; `submission_id` is the scored (or invalid) file the run made.
+    """
+
+    __tablename__ = "jobs"
+    __table_args__ = (
+        CheckConstraint(_in("state", JOB_STATES), name="state"),
+        CheckConstraint("attempts >= 0", name="attempts"),
+        Index("ix_jobs_state_id", "state", "id"),
+        Index("ix_jobs_user_state", "user_id", "state"),
+    )
+
+    id: Mapped[int] = mapped_column(Integer, primary_key=True)
+    user_id: Mapped[int] = mapped_column(ForeignKey("users.id"))
+    challenge_id: Mapped[int] = mapped_column(ForeignKey("challenges.id"), index=True)
+    state: Mapped[str] = mapped_column(String(16), default="queued")
+    created_at: Mapped[datetime] = mapped_column(default=utcnow)
+    started_at: Mapped[datetime | None]
+    finished_at: Mapped[datetime | None]
+    attempts: Mapped[int] = mapped_column(Integer, default=0)
+    worker: Mapped[str | None]
+    lease_expires_at: Mapped[datetime | None]
+    code: Mapped[bytes] = mapped_column(LargeBinary)
+    code_filename: Mapped[str]
+    code_sha256: Mapped[str] = mapped_column(String(64))
+    note: Mapped[str | None] = mapped_column(Text)
+    failure: Mapped[str | None] = mapped_column(String(32))
+    reason: Mapped[str | None] = mapped_column(Text)
+    stderr_tail: Mapped[str | None] = mapped_column(Text)
+    environment: Mapped[dict[str, str] | None] = mapped_column(JSON)
+    wall_seconds: Mapped[float | None] = mapped_column(Double)
+    cpu_seconds: Mapped[float | None] = mapped_column(Double)
+    submission_id: Mapped[int | None] = mapped_column(ForeignKey("submissions.id"))
