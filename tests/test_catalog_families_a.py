@@ -1,0 +1,143 @@
+"""The plumbing of the survival, multilabel and ordinal project families: splits, answer
+keys and the pipelines of their fields, on small synthetic tables whose answers are known."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+
+from trackrecord.bundle import USAGE
+from trackrecord.catalog import survival
+from trackrecord.catalog.splits import ID, with_ids
+from trackrecord.metrics import InputKind, get_metric
+
+CINDEX = get_metric("concordance_index")
+
+
+def _survival_table(n: int = 600, seed: int = 0) -> pd.DataFrame:
+    """Exponential event times whose hazard grows with `x`; random censoring; a `year`."""
+    rng = np.random.default_rng(seed)
+    x = rng.normal(size=n)
+    group = rng.choice(["a", "b"], size=n)
+    hazard = np.exp(1.2 * x + 0.5 * (group == "b"))
+    event_time = rng.exponential(1 / hazard)
+    censor_time = rng.exponential(1.5, size=n)
+    return with_ids(
+        pd.DataFrame(
+            {
+                "x": x,
+                "group": group,
+                "noise": rng.normal(size=n),
+                "year": rng.integers(1990, 2000, size=n),
+                "time": np.minimum(event_time, censor_time),
+                "event": (event_time <= censor_time).astype(int),
+            }
+        )
+    )
+
+
+# --- survival: the split and the answer key -----------------------------------------------
+
+
+def test_survival_split_keeps_the_answers_out_of_test() -> None:
+    df = _survival_table()
+    data = survival.prepare(df, time="time", event="event", seed=1, test_size=0.4)
+    assert data.spec.kind is InputKind.RISK
+    assert data.spec.target_columns == (survival.RISK,)
+    assert data.solution_columns == ("time", "event")
+    assert {"time", "event"} <= set(data.train.columns)
+    assert not {"time", "event"} & set(data.test.columns)
+    assert list(data.answers.columns) == [ID, "time", "event", USAGE]
+    assert len(data.test) == len(data.answers) == 240
+    assert data.answers[ID].tolist() == data.test[ID].tolist()
+    # every answer is the row's own (time, event)
+    truth = df.set_index(ID).loc[data.answers[ID], ["time", "event"]].to_numpy()
+    assert np.allclose(truth, data.answers[["time", "event"]].to_numpy())
+    # stratified on the event: each part keeps the event rate
+    rate = df["event"].mean()
+    for part in (data.train["event"], data.answers["event"]):
+        assert abs(part.mean() - rate) < 0.02
+    public = data.answers[USAGE] == "Public"
+    assert abs(public.mean() - 0.3) < 0.01
+
+
+def test_survival_time_split_puts_the_later_rows_in_test() -> None:
+    df = _survival_table()
+    data = survival.prepare(
+        df, time="time", event="event", seed=1, test_size=0.3, split="time", order="year"
+    )
+    assert data.split.kind == "time" and data.split.column == "year"
+    assert data.spec.time_column == "year"
+    assert data.train["year"].max() < data.test["year"].min()
+    # the public rows are the earlier part of the test period
+    years = data.test.set_index(ID).loc[data.answers[ID], "year"].to_numpy()
+    assert (np.diff(years) >= 0).all(), "the answer key is in time order"
+    public = (data.answers[USAGE] == "Public").to_numpy()
+    assert years[public].max() <= years[~public].min()
+
+
+def test_survival_prepare_refuses_bad_tables() -> None:
+    df = _survival_table()
+    with pytest.raises(ValueError, match="0 \\(censored\\) and 1"):
+        survival.prepare(df.assign(event=2), time="time", event="event", seed=1)
+    with pytest.raises(ValueError, match="non-negative"):
+        survival.prepare(df.assign(time=-1.0), time="time", event="event", seed=1)
+    with pytest.raises(ValueError, match="with_ids"):
+        survival.prepare(df.drop(columns=[ID]), time="time", event="event", seed=1)
+    with pytest.raises(ValueError, match="order column"):
+        survival.prepare(df, time="time", event="event", seed=1, split="time")
+
+
+# --- survival: what the models fit on --------------------------------------------------------
+
+
+def test_nelson_aalen_by_hand() -> None:
+    # times 1, 2, 2, 3 (censored), 4: at t=1 one event of 5 at risk, at t=2 two of 4, t=4 one of 1
+    time = [1, 2, 2, 3, 4]
+    event = [1, 1, 1, 0, 1]
+    hazard = survival.nelson_aalen(time, event)
+    expected = [0.0, 1 / 5, 1 / 5 + 2 / 4, 1 / 5 + 2 / 4, 1 / 5 + 2 / 4 + 1]
+    assert np.allclose(hazard([0.5, 1, 2.5, 3, 4]), expected)
+
+
+def test_martingale_residuals_sum_to_zero_and_rank_early_events_high() -> None:
+    df = _survival_table()
+    residual = survival.martingale_residuals(df["time"], df["event"])
+    assert abs(residual.sum()) < 1e-9  # Nelson-Aalen's hazard balances the events exactly
+    assert residual.max() <= 1.0
+    # an event at the earliest time has the largest residual of all
+    first = df.index[df["event"] == 1][np.argmin(df.loc[df["event"] == 1, "time"])]
+    assert residual[first] == residual.max()
+
+
+def test_cox_model_matches_statsmodels() -> None:
+    from statsmodels.duration.hazard_regression import PHReg
+
+    df = _survival_table(n=400, seed=3)
+    X = np.column_stack([df["x"], (df["group"] == "b").astype(float), df["noise"]])
+    ours = survival.CoxModel(alpha=1e-8).fit(X, df["time"], df["event"]).coef_
+    theirs = PHReg(df["time"], X, status=df["event"], ties="breslow").fit().params
+    assert np.allclose(ours, theirs, atol=1e-3)
+    assert abs(ours[0] - 1.2) < 0.25  # the simulated effect is recovered
+    # a ridge penalty shrinks every coefficient towards 0
+    shrunk = survival.CoxModel(alpha=200.0).fit(X, df["time"], df["event"]).coef_
+    assert np.all(np.abs(shrunk) < np.abs(ours) + 1e-9)
+
+
+def test_survival_field_ranks_risk_and_the_constant_is_a_coin_toss() -> None:
+    data = survival.prepare(_survival_table(n=800), time="time", event="event", seed=2)
+    truth = data.answers[["time", "event"]].to_numpy()
+    scores = {}
+    for contender in survival.survival_field("time", "event"):
+        sub = contender.predict(data.train, data.test, data.spec)
+        assert list(sub.columns) == [ID, survival.RISK]
+        assert sub[ID].tolist() == data.test[ID].tolist()
+        scores[contender.name] = CINDEX(truth, sub[survival.RISK].to_numpy())
+    assert scores["constant risk"] == 0.5
+    assert len(scores) >= 10
+    # the simulated hazard is log-linear: Cox ranks as well as the true hazard does
+    oracle = CINDEX(truth, 1.2 * data.test["x"] + 0.5 * (data.test["group"] == "b"))
+    assert scores["Cox proportional hazards (light ridge)"] > oracle - 0.01
+    assert scores["linear regression on log time (ignores censoring)"] < oracle
+    assert min(v for k, v in scores.items() if k != "constant risk") > 0.6
