@@ -1,0 +1,98 @@
+"""The helpers of three project families: anomaly detection (few labels), time-series
+classification (whole sequences) and implicit-feedback recommendation (MAP@k)."""
+
+from __future__ import annotations
+
+import numpy as np
+import pandas as pd
+import pytest
+from sklearn.metrics import roc_auc_score
+
+from trackrecord.bundle import USAGE
+from trackrecord.catalog import splits
+from trackrecord.catalog.anomaly import anomaly_field, few_labels, unit_scores
+from trackrecord.catalog.splits import ID, with_ids
+
+# --- anomaly detection ----------------------------------------------------------------------
+
+
+def _planted(n: int = 2000, anomalies: int = 120, seed: int = 0) -> pd.DataFrame:
+    """Two Gaussian blobs of normal rows and scattered anomalies far from both."""
+    rng = np.random.default_rng(seed)
+    centres = rng.choice([-3.0, 3.0], size=(n, 1))
+    normal = centres + rng.normal(size=(n, 3))
+    odd = rng.uniform(-9, 9, size=(anomalies, 3))
+    odd[:, 0] = np.where(np.abs(odd[:, 0]) < 6, 8.0, odd[:, 0])  # off both blobs
+    df = pd.DataFrame(np.vstack([normal, odd]), columns=["a", "b", "c"])
+    df["kind"] = ["first" if i % 2 else "second" for i in range(len(df))]
+    df["odd"] = ["no"] * n + ["yes"] * anomalies
+    return with_ids(df)
+
+
+def _few(df: pd.DataFrame, **kw: object) -> object:
+    args: dict[str, object] = {
+        "metric": "roc_auc",
+        "target": "odd",
+        "positive": "yes",
+        "train_positives": 8,
+        "test_normals": 600,
+        "test_positives": 80,
+        "seed": 3,
+    }
+    return few_labels(df, **{**args, **kw})  # type: ignore[arg-type]
+
+
+def test_few_labels_keeps_labels_scarce_in_train_and_rare_in_test() -> None:
+    data = _few(_planted())
+    train, answers = data.train, data.answers  # type: ignore[attr-defined]
+    assert (train["odd"] == "yes").sum() == 8
+    assert (answers["odd"] == "yes").sum() == 80 and len(answers) == 680
+    assert "odd" not in data.test.columns  # type: ignore[attr-defined]
+    assert not set(train[ID]) & set(answers[ID])
+    assert data.spec.labels == ("no", "yes") and data.spec.positive == "yes"  # type: ignore[attr-defined]
+    private = answers[answers[USAGE] == "Private"]
+    assert (private["odd"] == "yes").sum() == 56  # stratified: 70% of the positives
+
+
+def test_few_labels_keeps_novel_kinds_out_of_train_and_is_seeded() -> None:
+    df = _planted()
+    novel = (df["odd"] == "yes") & (df["a"] > 0)
+    data = _few(df, novel=novel)
+    in_train = set(data.train.loc[data.train["odd"] == "yes", ID])  # type: ignore[attr-defined]
+    assert not in_train & set(df.loc[novel, ID])
+    again = _few(df, novel=novel)
+    pd.testing.assert_frame_equal(data.answers, again.answers)  # type: ignore[attr-defined]
+    with splits.rekeyed(b"host secret"):
+        other = _few(df, novel=novel)
+    assert set(other.answers[ID]) != set(data.answers[ID])  # type: ignore[attr-defined]
+
+
+def test_few_labels_refuses_a_positive_that_does_not_sort_last() -> None:
+    df = _planted()
+    df["odd"] = df["odd"].map({"no": "zzz", "yes": "yes"})
+    with pytest.raises(ValueError, match="sort last"):
+        _few(df)
+
+
+def test_unit_scores_keep_the_order_inside_the_unit_interval() -> None:
+    raw = np.array([-5.0, 3.2, 100.0, 3.2, 0.0])
+    out = unit_scores(raw)
+    assert ((out > 0) & (out <= 1)).all()
+    assert (np.argsort(out, kind="stable") == np.argsort(raw, kind="stable")).all()
+
+
+def test_the_anomaly_field_finds_planted_anomalies() -> None:
+    data = _few(_planted())
+    truth = (data.answers["odd"] == "yes").to_numpy()  # type: ignore[attr-defined]
+    found = {}
+    for contender in anomaly_field():
+        sub = contender.predict(data.train, data.test, data.spec)  # type: ignore[attr-defined]
+        scores = sub["odd"].to_numpy()
+        assert ((scores >= 0) & (scores <= 1)).all(), contender.name
+        found[contender.name] = roc_auc_score(truth, scores)
+    assert len(found) >= 10
+    # the anomalies lie far from both blobs: distance and density detectors see it
+    assert found["k-nearest-neighbour distance (k=10)"] > 0.95
+    assert found["local outlier factor (k=20)"] > 0.95
+    # one centre for a two-blob normal: the Mahalanobis distance does worse than kNN
+    assert found["robust Mahalanobis distance (MCD)"] < found["k-nearest-neighbour distance (k=10)"]
