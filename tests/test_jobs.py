@@ -6,18 +6,21 @@ from __future__ import annotations
 import os
 import shutil
 from collections.abc import Callable
-from dataclasses import dataclass, field
+from dataclasses import dataclass, field, replace
 from pathlib import Path
 
 import pandas as pd
 import pytest
 
-from tests.conftest import SECRET_BASE
+from tests.conftest import SECRET_BASE, FakeCatalog, Spec, regression_file, write_toy_bundle
+from trackrecord.bundle import Bundle
+from trackrecord.errors import Conflict, InvalidSubmission, NotFound, PayloadTooLarge, QuotaExceeded
 from trackrecord.jobs import queue as Q
 from trackrecord.jobs.runner import run_job
 from trackrecord.service import Service
+from trackrecord.service import jobs as J
 from trackrecord.settings import Settings
-from trackrecord.store.models import Job, Submission
+from trackrecord.store.models import Job, Submission, User
 
 ENV = {"python": "3.11.0", "numpy": "1.0"}
 
@@ -182,3 +185,240 @@ def test_a_run_that_lost_its_lease_records_nothing(service: Service) -> None:
 def _bwrap_or_skip() -> None:
     if shutil.which("bwrap") is None and os.environ.get("TRACKRECORD_REQUIRE_SERVICES") != "1":
         pytest.skip("the real sandbox needs bubblewrap (bwrap)")
+
+
+# Code submissions through the service ---------------------------------------------------
+
+GOOD_SCRIPT = b"import pandas as pd\nprint('hello')\n"
+
+
+def code_file(tmp_path: Path, content: bytes = GOOD_SCRIPT, name: str = "main.py") -> Path:
+    path = tmp_path / name
+    path.write_bytes(content)
+    return path
+
+
+def test_submit_code_queues_a_job_and_hands_it_to_the_executor(
+    service: Service, tmp_path: Path
+) -> None:
+    handed: list[int] = []
+
+    class Recorder:
+        def submit(self, job_id: int) -> None:
+            handed.append(job_id)
+
+        def close(self) -> None:
+            pass
+
+    me = service.local_user_id()
+    view = J.submit_code(service, me, "toy-reg", code_file(tmp_path), note="v1",
+                         executor=Recorder())  # fmt: skip
+    assert handed == [view.id]
+    assert (view.state, view.position, view.project_id, view.note) == ("queued", 1, "toy-reg", "v1")
+    assert view.code_sha256 == Q.sha256_of(GOOD_SCRIPT) and view.origin == "self-scored"
+    assert run_job(service, view.id, "w", sandbox=FakeSandbox(perfect)) == "scored"
+    done = J.get_job(service, me, view.id)
+    assert (done.state, done.submission_number, done.public_score) == ("scored", 1, 0.0)
+    assert done.environment == ENV and done.position is None
+    assert [j.id for j in J.list_jobs(service, me)] == [view.id]
+    assert J.list_jobs(service, me, "toy-cls") == []
+
+
+@pytest.mark.parametrize(
+    ("name", "content", "error", "words"),
+    [
+        ("main.R", b"print(1)", InvalidSubmission, "a Python script"),
+        ("main.py", b"def f(:\n", InvalidSubmission, "is not valid Python"),
+        ("main.py", b"\xff\xfe", InvalidSubmission, "not UTF-8"),
+        ("nb.ipynb", b'{"nbformat": 4}', InvalidSubmission, "not a Jupyter notebook"),
+        ("main.py", b"#" * 3000, PayloadTooLarge, "max_code_kb"),
+    ],
+)
+def test_code_that_cannot_run_is_refused_before_it_is_stored(
+    settings: Settings, catalog: FakeCatalog, tmp_path: Path, name: str, content: bytes,
+    error: type[Exception], words: str,
+) -> None:  # fmt: skip
+    with Service(replace(settings, max_code_kb=2), catalog=catalog) as svc:
+        with pytest.raises(error, match=words):
+            J.submit_code(svc, svc.local_user_id(), "toy-reg", code_file(tmp_path, content, name))
+        assert J.list_jobs(svc, svc.local_user_id()) == []
+
+
+def test_a_syntax_error_names_the_line(service: Service, tmp_path: Path) -> None:
+    with pytest.raises(InvalidSubmission) as caught:
+        J.submit_code(service, service.local_user_id(), "toy-reg",
+                      code_file(tmp_path, b"x = 1\ny = (\n"))  # fmt: skip
+    assert caught.value.problems[0].line == 2 and caught.value.problems[0].file == "main.py"
+
+
+def test_jobs_in_flight_count_against_the_limit_and_todays_quota(
+    settings: Settings, catalog: FakeCatalog, tmp_path: Path
+) -> None:
+    code = code_file(tmp_path)
+    with Service(replace(settings, jobs_per_user=2), catalog=catalog) as svc:
+        me = svc.local_user_id()
+        J.submit_code(svc, me, "toy-reg", code)
+        second = J.submit_code(svc, me, "toy-cls", code)
+        with pytest.raises(QuotaExceeded, match="jobs_per_user"):
+            J.submit_code(svc, me, "toy-reg", code)
+        assert J.cancel_job(svc, me, second.id).state == "cancelled"
+        with pytest.raises(Conflict, match="cancelled"):
+            J.cancel_job(svc, me, second.id)
+        J.submit_code(svc, me, "toy-reg", code)  # the cancelled one freed its place
+    # toy-reg allows 5 a day: 3 scored files + 2 jobs in flight leave none.
+    with Service(replace(settings, jobs_per_user=10), catalog=catalog) as svc:
+        me = svc.local_user_id()
+        for offset in (1.0, 2.0, 3.0):
+            svc.submit(me, "toy-reg", regression_file(tmp_path / f"s{offset}.csv",
+                                                      svc.bundle("toy-reg"), offset))  # fmt: skip
+        with pytest.raises(QuotaExceeded, match="in flight"):
+            J.submit_code(svc, me, "toy-reg", code)
+        assert len(J.list_jobs(svc, me, "toy-reg")) == 2
+
+
+def test_another_learners_job_does_not_exist_for_you(service: Service, tmp_path: Path) -> None:
+    view = J.submit_code(service, service.local_user_id(), "toy-reg", code_file(tmp_path))
+    with service.session(write_lock=True) as s:
+        bob = User(username="bob", role="learner")
+        s.add(bob)
+        s.flush()
+        bob_id = bob.id
+    for call in (J.get_job, J.cancel_job):
+        with pytest.raises(NotFound):
+            call(service, bob_id, view.id)
+    assert J.list_jobs(service, bob_id) == []
+    assert J.get_job(service, service.local_user_id(), view.id).state == "queued"
+
+
+def test_a_hosts_challenge_accepts_code_only_once_the_host_turns_it_on(
+    service: Service, tmp_path: Path
+) -> None:
+    write_toy_bundle(tmp_path / "hosted", Spec(id="class-reg"))
+    service.add_challenge(tmp_path / "hosted" / "class-reg")
+    me, code = service.local_user_id(), code_file(tmp_path)
+    with pytest.raises(Conflict, match="does not accept code"):
+        J.submit_code(service, me, "class-reg", code)
+    J.set_accepts_code(service, "class-reg", True)
+    assert J.submit_code(service, me, "class-reg", code).state == "queued"
+    J.set_accepts_code(service, "toy-reg", False)  # a built-in one can be turned off too
+    with pytest.raises(Conflict):
+        J.submit_code(service, me, "toy-reg", code)
+
+
+def test_a_closed_challenge_fails_the_job_with_the_reason(service: Service, tmp_path: Path) -> None:
+    """The deadline passed while the job waited: it is not scored, and says why."""
+    view = J.submit_code(service, service.local_user_id(), "toy-reg", code_file(tmp_path))
+    with service.session(write_lock=True) as s:
+        service.challenge_row(s, "toy-reg").deadline = service.now()
+    assert run_job(service, view.id, "w", sandbox=FakeSandbox(perfect)) == "failed"
+    done = J.get_job(service, service.local_user_id(), view.id)
+    assert done.failure == "refused" and "closed for submissions" in (done.reason or "")
+
+
+def test_a_hosted_servers_job_is_reproduced_in_the_credential(
+    settings: Settings, catalog: FakeCatalog, tmp_path: Path
+) -> None:
+    with Service(replace(settings, hosted=True), catalog=catalog) as svc:
+        me = svc.local_user_id()
+        view = J.submit_code(svc, me, "toy-reg", code_file(tmp_path))
+        assert view.origin == "reproduced"
+        assert run_job(svc, view.id, "w", sandbox=FakeSandbox(perfect)) == "scored"
+        svc.submit(me, "toy-reg", regression_file(tmp_path / "up.csv", svc.bundle("toy-reg")))
+        issued = svc.credential(me, "toy-reg", number=1)
+        uploaded = svc.credential(me, "toy-reg", number=2)
+    assert issued.origin == "reproduced" and uploaded.origin == "host-verified"
+    evidence = issued.credential["evidence"]
+    assert [e["genre"] for e in evidence] == ["submission-file", "code"]
+    assert Q.sha256_of(GOOD_SCRIPT) in evidence[1]["description"]
+    assert evidence[1]["narrative"] == "Environment: numpy 1.0, python 3.11.0"
+    assert "(reproduced)" in issued.credential["name"]
+    assert [e["genre"] for e in uploaded.credential["evidence"]] == ["submission-file"]
+
+
+def test_on_the_personal_install_a_job_stays_self_scored(service: Service, tmp_path: Path) -> None:
+    me = service.local_user_id()
+    view = J.submit_code(service, me, "toy-reg", code_file(tmp_path))
+    assert run_job(service, view.id, "w", sandbox=FakeSandbox(perfect)) == "scored"
+    issued = service.credential(me, "toy-reg", number=1)
+    assert issued.origin == "self-scored"
+    assert [e["genre"] for e in issued.credential["evidence"]] == ["submission-file"]
+
+
+# The local executor (a process pool) ------------------------------------------------------
+
+
+def pool_service(settings: Settings) -> Service:
+    """Each pool process's Service: the toy catalog named in settings.extra (picklable)."""
+    from trackrecord.bundle import open_bundle
+
+    bundles = [open_bundle(Path(p)) for p in settings.extra["bundles"]]
+    return Service(settings, catalog=FakeCatalog(bundles), migrate=False)
+
+
+def die_once(input_dir: Path, out: Path) -> None:
+    """The first run's process dies (killed, out of memory); the next one writes a file."""
+    marker = Path(os.environ["TRACKRECORD_HOME"]) / "died-once"
+    if not marker.exists():
+        marker.touch()
+        os._exit(137)
+    perfect(input_dir, out)
+
+
+def wait_for(svc: Service, ids: list[int], seconds: float = 180) -> list[str]:
+    """The jobs' states once all are finished (a bound for a stuck test, not a timing)."""
+    import time
+
+    end = time.monotonic() + seconds
+    while True:
+        with svc.session() as s:
+            states = [s.get(Job, i).state for i in ids]  # type: ignore[union-attr]
+        if all(state in Q.TERMINAL for state in states) or time.monotonic() > end:
+            return states
+        time.sleep(0.2)
+
+
+def test_the_local_pool_runs_jobs_and_takes_queued_ones_left_by_a_restart(
+    settings: Settings, catalog: FakeCatalog, bundles: dict[str, Bundle], tmp_path: Path
+) -> None:
+    from trackrecord.jobs.local import LocalExecutor
+
+    roots = [str(b.root) for b in bundles.values()]
+    pool_settings = replace(
+        settings, job_lease_seconds=3, jobs_per_user=3, extra={"bundles": roots}
+    )
+    with Service(pool_settings, catalog=catalog) as svc:
+        me = svc.local_user_id()
+        left = [J.submit_code(svc, me, "toy-reg", code_file(tmp_path)).id for _ in range(2)]
+        executor = LocalExecutor(pool_settings, workers=2, factory=pool_service,
+                                 sandbox=FakeSandbox(perfect))  # fmt: skip
+        try:
+            new = J.submit_code(svc, me, "toy-reg", code_file(tmp_path), executor=executor)
+            ids = [*left, new.id]
+            states = wait_for(svc, ids)
+        finally:
+            executor.close()
+        workers = {J.get_job(svc, me, i).attempts for i in ids}
+        with svc.session() as s:
+            names = {s.get(Job, i).worker.split(":")[0] for i in ids}  # type: ignore[union-attr]
+    assert states == ["scored", "scored", "scored"]
+    assert workers == {1} and all(n.startswith("local-") for n in names)
+
+
+def test_a_pool_process_that_dies_mid_job_loses_no_job(
+    settings: Settings, catalog: FakeCatalog, bundles: dict[str, Bundle], tmp_path: Path
+) -> None:
+    from trackrecord.jobs.local import LocalExecutor
+
+    roots = [str(b.root) for b in bundles.values()]
+    pool_settings = replace(settings, job_lease_seconds=2, extra={"bundles": roots})
+    with Service(pool_settings, catalog=catalog) as svc:
+        me = svc.local_user_id()
+        executor = LocalExecutor(pool_settings, workers=1, factory=pool_service,
+                                 sandbox=FakeSandbox(die_once))  # fmt: skip
+        try:
+            job = J.submit_code(svc, me, "toy-reg", code_file(tmp_path), executor=executor)
+            [state] = wait_for(svc, [job.id])
+        finally:
+            executor.close()
+        done = J.get_job(svc, me, job.id)
+    assert (state, done.attempts) == ("scored", 2)  # the lease expired, the job ran again

@@ -13,7 +13,9 @@
   without a status list (only the learner could revoke them, and the learner holds the
   key anyway); a hosted server signs *host-verified* ones and gives each a Bitstring Status
   List entry when `settings.extra["status_list_url"]` names where it publishes its lists
-  (list n at `<status_list_url>/<n>`).
+  (list n at `<status_list_url>/<n>`). A hosted server's credential of a file its sandbox
+  made from the learner's code (a scored job, trackrecord.jobs) is *reproduced*, and its
+  evidence names the code's sha256 and the environment it ran in.
 """
 
 from __future__ import annotations
@@ -40,6 +42,7 @@ from trackrecord.store.models import (
     Challenge,
     CredentialRevocation,
     Finalization,
+    Job,
     LedgerIssuer,
     LedgerRecord,
     Submission,
@@ -85,6 +88,26 @@ def status_base(svc: Service) -> str:
 
 def origin_of_settings(svc: Service) -> C.Origin:
     return "host-verified" if svc.settings.hosted else "self-scored"
+
+
+def origin_and_evidence(
+    session: Session, svc: Service, sub: Submission
+) -> tuple[C.Origin, C.EvidenceFacts]:
+    """The origin of a submission's credential and its evidence: a file a hosted server's
+    sandbox made by running the learner's code (a scored job) is *reproduced*, with the
+    code's sha256 and the environment; any other, the origin of the settings."""
+    from trackrecord.jobs.runner import describe_environment
+
+    evidence = C.EvidenceFacts(sub.file_sha256, sub.original_filename, sub.rows)
+    if not svc.settings.hosted:  # the learner's own machine ran it: still self-scored
+        return origin_of_settings(svc), evidence
+    job = session.scalars(
+        select(Job).where(Job.submission_id == sub.id, Job.state == "scored")
+    ).first()
+    if job is None:
+        return origin_of_settings(svc), evidence
+    env = describe_environment(job.environment)
+    return "reproduced", replace(evidence, code_sha256=job.code_sha256, environment=env)
 
 
 def subject_id(issuer: Issuer, user_id: int) -> str:
@@ -179,9 +202,9 @@ def _issue(
     `holder` (default: the file's author; a team member's result names that member)."""
     user_id = sub.user_id if holder is None else holder
     store = keys_of(svc)
-    issuer, key, origin = store.issuer(), store.active(), origin_of_settings(svc)
+    issuer, key = store.issuer(), store.active()
+    origin, evidence = origin_and_evidence(session, svc, sub)
     base = status_base(svc) if svc.settings.hosted else None
-    evidence = C.EvidenceFacts(sub.file_sha256, sub.original_filename, sub.rows)
 
     def build(position: int) -> tuple[str, str, str | None, int | None]:
         jti = f"urn:uuid:{uuid.uuid4()}"

@@ -116,7 +116,7 @@ def _invalid_quota_error(row: Challenge, allowed: int, now: datetime) -> QuotaEx
     )
 
 
-def _check_allowances(
+def check_allowances(
     svc: Service, session: Session, user_id: int, row: Challenge, now: datetime
 ) -> None:
     """Refuse when today's scored quota or today's allowance of invalid files is used up."""
@@ -141,7 +141,7 @@ def _prepare(svc: Service, user_id: int, project_id: str) -> Challenge:
         row = svc.challenge_row(s, project_id)
         now = svc.now()
         check_open(row, now)
-        _check_allowances(svc, s, user_id, row, now)
+        check_allowances(svc, s, user_id, row, now)
         svc.enroll(s, user_id, row)
     return row
 
