@@ -17,6 +17,7 @@ docs/catalog.md, "A project is a folder", describes the format.
 from __future__ import annotations
 
 import ast
+import dataclasses
 import difflib
 import importlib.util
 import re
@@ -46,6 +47,8 @@ PREPARE_FILE = "prepare.py"
 BASELINE_FILE = "baseline.py"
 REFERENCE_FILE = "reference.py"
 FILES = (PROJECT_FILE, BRIEF_FILE, PREPARE_FILE, BASELINE_FILE, REFERENCE_FILE)
+# Optional: the starter's validation cell, for projects no generic scheme fits (model.Project).
+VALIDATE_FILE = "validate.py"
 PITFALLS = ("leakage", "drift", "groups", "fairness", "scale")
 
 _REQUIRED: tuple[str, ...] = ("title", "task", "metric", "level", "skills", "apply_elsewhere")
@@ -94,7 +97,8 @@ class ProjectFolder:
     @property
     def files(self) -> tuple[Path, ...]:
         """The files the project is made of (what a change to should rebuild)."""
-        return tuple(self.path / name for name in FILES)
+        optional = [VALIDATE_FILE] if (self.path / VALIDATE_FILE).is_file() else []
+        return tuple(self.path / name for name in (*FILES, *optional))
 
 
 class _Say:
@@ -478,13 +482,18 @@ def _with_build(folder: ProjectFolder) -> ProjectFolder:
         else:
             field = field_from_table(folder.field or {}, folder.recipe.metric, data)
         trivial = tuple(_hook(folder, "trivial")(data)) if "trivial" in folder.hooks else ()
-        return data.project(
+        project = data.project(
             brief=folder.brief,
             baseline=folder.baseline.contender(),
             reference=folder.reference.contender(),
             field=field,
             trivial=trivial,
         )
+        validate = folder.path / VALIDATE_FILE
+        if validate.is_file():
+            code = validate.read_text(encoding="utf-8")
+            project = dataclasses.replace(project, validation_code=code)
+        return project
 
     build.__qualname__ = build.__name__ = folder.recipe.id.replace("-", "_")
     recipe = Recipe(**{**folder.recipe.__dict__, "build": build})

@@ -123,6 +123,10 @@ class Project:
     # Predictions that take no skill beyond the generic constants (e.g. the seasonal naive
     # forecast): like the constants, they must stay two SE below the bronze line.
     trivial: tuple[Contender, ...] = ()
+    # The starter's validation cell for projects the generic schemes don't fit (e.g. implicit
+    # feedback, where train holds no target): code run after the metric's `score` function
+    # and the `baseline` function; it must print "validation <metric>: <value>".
+    validation_code: str | None = None
 
 
 BuildFn = Callable[[], Project]

@@ -240,6 +240,15 @@ def _scheme(project: Project) -> tuple[str, str, str]:
 
 def validation(project: Project, recipe: Recipe) -> tuple[str, str]:
     """(the markdown that explains it, the code) of the validation cell."""
+    if project.validation_code:
+        text = (
+            "## Validation\n\nThis project's own validation: it holds out part of `train` the "
+            "way the test set was cut, runs the baseline on the rest, and scores the held-out "
+            "part with the leaderboard's metric (trackrecord's own, so the number is on the "
+            "leaderboard's scale)."
+        )
+        imports = "from trackrecord.metrics import get_metric\n\n"
+        return text, imports + score_function(project, recipe) + "\n\n" + project.validation_code
     if project.spec.target not in project.train.columns:
         return (
             "## Validation\n\nThere are no labels in `train`, so no part of it can be scored "
