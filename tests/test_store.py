@@ -357,7 +357,7 @@ def test_upgrade_from_0001_keeps_the_data_and_adds_the_board_index(db_url: str) 
         with session_scope(engine) as s:
             s.add(User(username="ada", role="learner"))
         upgrade_engine(engine)
-        assert current_revision(engine) == head_revision() == "0007"
+        assert current_revision(engine) == head_revision() == "0008"
         with session_scope(engine) as s:
             assert s.scalars(select(User.username)).all() == ["ada"]
         indexes = {
