@@ -141,3 +141,42 @@ def test_survival_field_ranks_risk_and_the_constant_is_a_coin_toss() -> None:
     assert scores["Cox proportional hazards (light ridge)"] > oracle - 0.01
     assert scores["linear regression on log time (ignores censoring)"] < oracle
     assert min(v for k, v in scores.items() if k != "constant risk") > 0.6
+
+
+# --- ordinal: grades kept in order ---------------------------------------------------------
+
+
+def test_nearest_grade_moves_values_onto_the_scale() -> None:
+    from trackrecord.catalog.ordinal import nearest_grade
+
+    grades = [0, 2, 4, 6, 8, 10]  # A-level points: even numbers only
+    got = nearest_grade([-3.0, 0.9, 1.0, 1.1, 5.2, 9.9, 14.0], grades)
+    assert got.tolist() == [0, 0, 0, 2, 6, 10, 10]  # a tie (1.0) goes to the lower grade
+
+
+def test_rounded_regressor_predicts_only_seen_grades_and_beats_classes() -> None:
+    from trackrecord.catalog.ordinal import RoundedRegressor, ordinal_field
+    from trackrecord.catalog.prepare import supervised
+
+    rng = np.random.default_rng(5)
+    x = rng.normal(size=800)
+    grade = np.clip(np.round(5 + 2.0 * x + rng.normal(scale=1.2, size=800)), 0, 10)
+    df = with_ids(pd.DataFrame({"x": x, "other": rng.normal(size=800), "grade": grade}))
+    df["grade"] = df["grade"].astype(int)
+    from sklearn.linear_model import LinearRegression
+
+    model = RoundedRegressor(LinearRegression()).fit(df[["x"]], df["grade"])
+    assert set(model.predict(df[["x"]])) <= set(df["grade"])
+    data = supervised(df, metric="qwk", target="grade", test_size=0.4, seed=1)
+    kappa = get_metric("quadratic_weighted_kappa")
+    truth = data.answers["grade"].astype(int).to_numpy()
+    scores = {}
+    for contender in ordinal_field():
+        sub = contender.predict(data.train, data.test, data.spec)
+        assert sub["grade"].isin(df["grade"]).all(), contender.name
+        scores[contender.name] = kappa(truth, sub["grade"].to_numpy())
+    assert scores["dummy: the most frequent grade"] == 0.0
+    # a linear grade: the rounded ridge keeps the order a multinomial classifier throws away
+    rounded = scores["ridge regression, rounded to a grade"]
+    assert rounded > scores["logistic regression (grades as classes)"]
+    assert rounded > 0.8
