@@ -11,25 +11,29 @@ and a message for a cancelled job does nothing. What makes a killed worker lose 
   message back on the queue at once;
 - prefetch 1: a worker reserves only the job it is about to run, never a backlog that would
   wait behind a dead worker;
-- the reaper: every worker, every few seconds, hands jobs whose lease expired (their worker
-  died with its machine, so no redelivery comes until the broker's visibility timeout) back
-  to the queue through `reap()`, retried once, then failed "worker lost". Any worker will do:
-  it needs no web server running.
+- the reaper: every worker, every third of a lease, hands jobs whose lease expired (their
+  worker died with its machine, so no redelivery comes until the broker's visibility
+  timeout) back to the queue (run once more, then failed "worker lost"), and sends again the
+  queued jobs that have no message on the broker (a submit while the broker was down, a
+  Redis that lost its data). Every worker does this, so no web server needs to run.
 """
 
 from __future__ import annotations
 
+import base64
+import json
 import logging
 import os
 import socket
 import threading
-from collections.abc import Callable, Iterable
+from collections.abc import Callable, Sequence
 from typing import TYPE_CHECKING, Any
 
 from celery import Celery
 from kombu.utils.url import maybe_sanitize_url
 
 from trackrecord.errors import ConfigError
+from trackrecord.jobs.queue import reap_due
 from trackrecord.settings import Settings
 
 if TYPE_CHECKING:
@@ -66,7 +70,7 @@ def make_app(settings: Settings, *, worker_name: str | None = None) -> Celery:
             "socket_timeout": BROKER_TIMEOUT_S * 6,
         },
     )
-    app.task(name=TASK_NAME, ignore_result=True)(_task(settings, worker_name))
+    app.task(name=TASK_NAME, ignore_result=True, shared=False)(_task(settings, worker_name))
     return app
 
 
@@ -78,7 +82,9 @@ def _task(settings: Settings, worker_name: str | None) -> Callable[[int], str]:
         from trackrecord.jobs.runner import run_job
 
         name = worker_name or default_worker_name()
-        return str(run_job(_service(services, settings), int(job_id), name))
+        state = str(run_job(_service(services, settings), int(job_id), name))
+        log.info("job %s: %s", job_id, state)
+        return state
 
     return run
 
@@ -134,8 +140,9 @@ class CeleryExecutor:
             )
         except Exception as exc:  # kombu's OperationalError, or the transport's own
             raise ConfigError(
-                f"job {job_id} is recorded but could not be queued: the job broker at "
-                f"{broker_display(self.settings)} did not answer ({exc})"
+                f"job {job_id} is recorded but not yet queued: the job broker at "
+                f"{broker_display(self.settings)} did not answer ({exc}); the workers send it "
+                "once the broker answers again"
             ) from None
 
     def close(self) -> None:
@@ -143,20 +150,16 @@ class CeleryExecutor:
 
 
 class Reaper:
-    """Calls `reap` every `every` seconds on a daemon thread and re-sends the jobs it
-    returned to the queue. A failed round is logged and the next one tries again."""
+    """Runs `sweep` (one round: returns the job ids it put back on the queue) every `every`
+    seconds on a daemon thread. A failed round is logged and the next one tries again."""
 
-    def __init__(
-        self, reap: Callable[[], Iterable[int]], submit: Callable[[int], None], every: float
-    ) -> None:
-        self.reap, self.submit, self.every = reap, submit, every
+    def __init__(self, sweep: Callable[[], Sequence[int]], every: float) -> None:
+        self.sweep, self.every = sweep, every
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name="trackrecord-reaper", daemon=True)
 
     def tick(self) -> list[int]:
-        requeued = list(self.reap())
-        for job_id in requeued:
-            self.submit(job_id)
+        requeued = list(self.sweep())
         if requeued:
             log.warning("lease expired: job(s) %s back on the queue", requeued)
         return requeued
@@ -176,6 +179,50 @@ class Reaper:
         self._thread.join(timeout=self.every + 1)
 
 
+def queued_in_broker(app: Celery, queue: str) -> set[int] | None:
+    """The job ids whose messages wait in `queue` (None: a broker other than Redis, whose
+    queue cannot be read without taking the messages)."""
+    with app.connection_for_read() as conn:
+        if conn.transport.driver_type != "redis":
+            return None
+        raw = conn.default_channel.client.lrange(queue, 0, -1)
+    ids: set[int] = set()
+    for item in raw:
+        try:
+            message = json.loads(item)
+            if message.get("headers", {}).get("task") != TASK_NAME:
+                continue
+            body = message["body"]
+            if message.get("properties", {}).get("body_encoding") == "base64":
+                body = base64.b64decode(body)
+            ids.add(int(json.loads(body)[0][0]))
+        except (ValueError, KeyError, IndexError, TypeError):
+            continue  # not one of ours
+    return ids
+
+
+def sweeper(app: Celery, engine: Engine, settings: Settings) -> Callable[[], Sequence[int]]:
+    """One round of a worker's reaper: expired leases back to the queue (run once more, or
+    failed "worker lost"), and queued jobs whose message is missing from the broker (a
+    submit while the broker was down, a Redis restart that lost its data) sent again once
+    they waited a whole lease. Returns the requeued job ids."""
+    from trackrecord.jobs.executor import sweep
+
+    executor = CeleryExecutor(settings, app=app)
+
+    def one_round() -> Sequence[int]:
+        held = queued_in_broker(app, settings.job_queue)  # read before the database
+        if held is None:
+            requeued = reap_due(engine).requeued
+            for job_id in requeued:
+                executor.submit(job_id)
+            return requeued
+        reaped = sweep(engine, executor, exclude=held, queued_for=settings.job_lease_seconds)
+        return reaped.requeued
+
+    return one_round
+
+
 def run_worker(
     settings: Settings,
     *,
@@ -191,7 +238,6 @@ def run_worker(
     machine that cannot run the sandbox does not take jobs only to fail them."""
     from celery.signals import worker_process_init
 
-    from trackrecord.jobs.queue import reap_due
     from trackrecord.store.db import make_engine
 
     name = name or default_worker_name()
@@ -201,9 +247,8 @@ def run_worker(
     try:
         check_database(engine)
         check_sandbox()
-        executor = CeleryExecutor(settings, app=app)
         every = reap_every or max(1.0, settings.job_lease_seconds / 3)
-        reaper = Reaper(lambda: reap_due(engine).requeued, executor.submit, every)
+        reaper = Reaper(sweeper(app, engine, settings), every)
         # Pool processes are forked from this one: they must not use its connections.
         worker_process_init.connect(lambda **_: engine.dispose(close=False), weak=False)
         worker: Any = app.Worker(
