@@ -40,7 +40,7 @@ from pathlib import Path
 from typing import Literal
 
 from trackrecord.jobs.notebook_script import NotebookError, notebook_script
-from trackrecord.jobs.sources import SHM_MB, Layout, command, covering, python_roots
+from trackrecord.jobs.sources import JAIL, SHM_MB, Layout, command, covering, python_roots
 
 Status = Literal[
     "ok", "time-limit", "memory-limit", "crashed", "no-output", "output-limit", "sandbox-error"
@@ -49,8 +49,10 @@ SUBMISSION = "submission.csv"
 TAIL_BYTES = 4096
 POLL_SECONDS = 0.1
 # What a crash's error output says, explained in its `detail`.
+WRITABLE = "only output/ ($TRACKRECORD_OUTPUT) and /tmp are writable; the rest is read-only"
 HINTS = (
-    ("Read-only file system", "only output/, $TRACKRECORD_OUTPUT, and /tmp are writable"),
+    ("Read-only file system", WRITABLE),
+    ("Permission denied", WRITABLE),
     ("Resource temporarily unavailable", "it hit the limit of {limits.processes} processes"),
     ("Connection refused", "the sandbox has no network"),
     ("Network is unreachable", "the sandbox has no network"),
@@ -218,8 +220,8 @@ class _Inside:
     the run's PID namespace): its private /tmp and /dev/shm, and its own /proc, which lists
     the run's processes and nothing else."""
 
-    def __init__(self, bwrap_pid: int) -> None:
-        self.bwrap_pid = bwrap_pid
+    def __init__(self, bwrap_pid: int, base: str) -> None:
+        self.bwrap_pid, self.base = bwrap_pid, base
         self.root: Path | None = None
 
     def _root(self) -> Path | None:
@@ -229,7 +231,7 @@ class _Inside:
                 children = Path(f"/proc/{pid}/task/{pid}/children").read_text().split()
             except OSError:
                 return None
-            self.root = Path(f"/proc/{children[0]}/root") if children else None
+            self.root = Path(f"/proc/{children[0]}/root{self.base}") if children else None
         return self.root
 
     def files(self) -> int:
@@ -274,10 +276,12 @@ def _over(w: _Watch, limits: Limits, output: Path, inside: _Inside) -> str | Non
     return None
 
 
-def _watch(proc: subprocess.Popen[bytes], ready_fd: int, limits: Limits, output: Path) -> _Watch:
+def _watch(
+    proc: subprocess.Popen[bytes], ready_fd: int, limits: Limits, output: Path, base: str
+) -> _Watch:
     """Read the pipes and enforce the limits watched from outside until bwrap is reaped
     (and its pipes drained, for at most a couple of seconds more)."""
-    w, inside = _Watch(), _Inside(proc.pid)
+    w, inside = _Watch(), _Inside(proc.pid, base)
     sel = selectors.DefaultSelector()
     assert proc.stdout is not None and proc.stderr is not None
     for stream, tail in ((proc.stdout, w.stdout), (proc.stderr, w.stderr)):
@@ -436,7 +440,7 @@ def _run(
         return _fail("sandbox-error", f"bwrap could not be started: {exc}")
     os.close(ready_w)
     try:
-        w = _watch(proc, ready_r, limits, output)
+        w = _watch(proc, ready_r, limits, output, JAIL if ids is not None else "")
     finally:
         if proc.returncode is None:  # interrupted: never leave the sandbox running
             _kill(proc)

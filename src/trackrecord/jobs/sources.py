@@ -26,6 +26,8 @@ if TYPE_CHECKING:
 
 ROOT = "/sandbox"
 INPUT, OUTPUT, CODE = f"{ROOT}/input", f"{ROOT}/output", f"{ROOT}/code"
+# Where the code's file system is built when the runner is root (see LAUNCHER).
+JAIL = "/jail"
 SHM_MB = 64  # /dev/shm holds at most this (multiprocessing keeps its semaphores there)
 # Host /etc files the interpreter may read (dynamic linker, time zone, fonts); no accounts.
 ETC = (
@@ -145,20 +147,25 @@ def covering(extra: Iterable[Path], roots: Iterable[Path]) -> list[Hidden]:
     return out
 
 
-# Runs inside the sandbox as `python -I -S -c LAUNCHER report_fd uid gid cpu as nproc fsize
-# -- command...`: sets the limits, drops to the run's uid (when given), says "ready" on
-# report_fd, runs the command as its child and reports "<wait status> <CPU seconds>" of it
-# and its descendants (bwrap's own exit leaves them out), then exits like the command.
+# Runs inside the sandbox as `python -I -S -c LAUNCHER report uid gid cpu as nproc fsize
+# jail -- command...`: sets the limits; when root, enters the jail (a chroot: a process
+# whose root is not its mount namespace's cannot make a user namespace, so the code cannot
+# mount or unmount anything) and drops to the run's uid; says "ready" on the report fd, runs
+# the command as its child, reports "<wait status> <CPU seconds>" of it and its descendants
+# (bwrap's own exit status leaves them out), then exits like the command.
 LAUNCHER = """\
 import os, resource, sys
 a = sys.argv
 try:
     report, uid, gid, cpu, mem, nproc, fsize = (int(x) for x in a[1:8])
-    command = a[9:]
+    jail, command = a[8], a[10:]
     for name, soft, hard in (("RLIMIT_CPU", cpu, cpu + 1), ("RLIMIT_AS", mem, mem),
             ("RLIMIT_NPROC", nproc, nproc), ("RLIMIT_FSIZE", fsize, fsize),
             ("RLIMIT_NOFILE", 1024, 1024), ("RLIMIT_CORE", 0, 0)):
         resource.setrlimit(getattr(resource, name), (soft, hard))
+    if jail:
+        os.chroot(jail)
+        os.chdir("/sandbox")
     if uid >= 0:
         os.setgroups([])
         os.setresgid(gid, gid, gid)
@@ -185,49 +192,54 @@ os._exit(code if code >= 0 else 128 - code)
 
 @dataclass
 class Mounts:
-    """bwrap arguments that build the sandbox's file system, creating every parent folder
-    0755 (bwrap would make them 0700, closed to the run's uid)."""
+    """bwrap arguments that build the sandbox's file system under `base` (the jail, or
+    the root), creating every parent folder 0755 (bwrap would make them 0700, closed to the
+    run's uid)."""
 
+    base: str = ""
     args: list[str] = field(default_factory=list)
     made: set[str] = field(default_factory=lambda: {"/"})
 
     def parents(self, dest: str) -> None:
-        for parent in reversed(Path(dest).parents):
+        for parent in reversed(Path(self.base + dest).parents):
             if str(parent) not in self.made:
                 self.made.add(str(parent))
                 self.args += ["--perms", "0755", "--dir", str(parent)]
 
     def add(self, option: str, src: str, dest: str) -> None:
         self.parents(dest)
-        self.made.add(dest)
-        self.args += [option, src, dest]
+        self.made.add(self.base + dest)
+        self.args += [option, src, self.base + dest]
 
     def tmpfs(self, dest: str, size_bytes: int, perms: str) -> None:
         self.parents(dest)
-        self.made.add(dest)
-        self.args += ["--perms", perms, "--size", str(size_bytes), "--tmpfs", dest]
+        self.made.add(self.base + dest)
+        self.args += ["--perms", perms, "--size", str(size_bytes), "--tmpfs", self.base + dest]
+
+    def other(self, option: str, dest: str) -> None:
+        self.parents(dest)
+        self.args += [option, self.base + dest]
 
 
-def _system(m: Mounts) -> None:
+def _system(m: Mounts, *, python: bool) -> None:
     m.add("--ro-bind", "/usr", "/usr")
     for name in ("bin", "lib", "lib32", "lib64", "libx32", "sbin"):
         host = Path("/", name)
         if host.is_symlink():
-            m.args += ["--symlink", os.readlink(host), str(host)]
+            m.args += ["--symlink", os.readlink(host), m.base + str(host)]
         elif host.is_dir():
             m.add("--ro-bind", str(host), str(host))
-    for path in ETC:
-        if os.path.exists(path):
-            m.add("--ro-bind", path, path)
+    for root in python_roots() if python else ():
+        m.add("--ro-bind", str(root), str(root))
 
 
 def _hide(m: Mounts, hidden: Iterable[Hidden], empty: Path) -> None:
     for h in hidden:
         if h.is_dir:
-            m.args += ["--perms", "0555", "--size", "4096", "--tmpfs", str(h.path)]
-            m.args += ["--remount-ro", str(h.path)]
+            m.tmpfs(str(h.path), 4096, "0555")
+            m.other("--remount-ro", str(h.path))
         else:
-            m.args += ["--ro-bind", str(empty), str(h.path)]
+            m.add("--ro-bind", str(empty), str(h.path))
 
 
 def _environment() -> list[str]:
@@ -268,35 +280,43 @@ class Layout:
 
 
 def command(
-    layout: Layout, limits: Limits, ids: tuple[int, int] | None, ready_fd: int,
+    layout: Layout, limits: Limits, ids: tuple[int, int] | None, report_fd: int,
     hide: Sequence[Hidden],
 ) -> list[str]:  # fmt: skip
+    """bwrap's command line for one run. `ids`: the run's uid and gid when the runner is
+    root (bwrap then makes no user namespace, and the code runs in the jail); None: bwrap
+    makes a user namespace, and forbids nested ones (--disable-userns)."""
     bwrap = shutil.which("bwrap") or "bwrap"
-    m = Mounts()
-    _system(m)
-    roots = python_roots()
-    for root in roots:
-        m.add("--ro-bind", str(root), str(root))
+    outer = Mounts()
+    if ids is not None:  # what the launcher needs before it enters the jail
+        _system(outer, python=True)
+    m = Mounts(base=JAIL if ids is not None else "", args=outer.args, made=outer.made)
+    _system(m, python=True)
+    for path in ETC:
+        if os.path.exists(path):
+            m.add("--ro-bind", path, path)
     _hide(m, [*hidden_paths(), *hide], layout.empty)
     m.add("--ro-bind", str(layout.input_dir), INPUT)
     m.add("--bind", str(layout.output_dir), OUTPUT)
     m.add("--ro-bind", str(layout.code_dir), CODE)
-    m.args += ["--proc", "/proc", "--dev", "/dev"]
+    m.other("--proc", "/proc")
+    m.other("--dev", "/dev")
     m.tmpfs("/tmp", limits.tmp_mb << 20, "1777")
     m.tmpfs("/dev/shm", min(limits.tmp_mb, SHM_MB) << 20, "1777")
     m.args += ["--remount-ro", "/"]
-    if ids is None:  # an unprivileged runner: bwrap makes a user namespace
+    if ids is None:
         namespaces = ["--unshare-all", "--unshare-user", "--disable-userns"]
-    else:  # root: no user namespace, so the launcher can change to a real uid of its own
+    else:
         namespaces = ["--unshare-ipc", "--unshare-pid", "--unshare-net", "--unshare-uts"]
         namespaces += ["--unshare-cgroup-try", "--cap-drop", "ALL"]
-        namespaces += ["--cap-add", "CAP_SETUID", "--cap-add", "CAP_SETGID"]
+        for cap in ("CAP_SETUID", "CAP_SETGID", "CAP_SYS_CHROOT"):
+            namespaces += ["--cap-add", cap]
     uid, gid = ids if ids is not None else (-1, -1)
     python = sys.executable
-    launch = [python, "-I", "-S", "-c", LAUNCHER, str(ready_fd), str(uid), str(gid)]
+    launch = [python, "-I", "-S", "-c", LAUNCHER, str(report_fd), str(uid), str(gid)]
     launch += [str(limits.cpu_seconds), str(limits.memory_mb << 20), str(limits.processes)]
-    launch += [str(limits.output_mb << 20), "--", python, f"{CODE}/{layout.script}"]
+    launch += [str(limits.output_mb << 20), m.base, "--", python, f"{CODE}/{layout.script}"]
     return [
         bwrap, *namespaces, "--die-with-parent", "--new-session", "--hostname", "sandbox",
-        *m.args, *_environment(), "--chdir", ROOT, "--", *launch,
+        *m.args, *_environment(), "--chdir", m.base + ROOT, "--", *launch,
     ]  # fmt: skip
