@@ -117,7 +117,7 @@ def test_a_job_is_run_scored_and_recorded_like_an_upload(service: Service) -> No
         (FakeSandbox(status="time-limit"), "time-limit", "time limit"),
         (FakeSandbox(status="memory-limit"), "memory-limit", "memory limit"),
         (FakeSandbox(status="crashed", stderr="Traceback\nKeyError: 'x'\n"), "crashed",
-         "crashed with exit code 1: KeyError: 'x'"),
+         "crashed: exited with code 1: KeyError: 'x'"),
         (FakeSandbox(), "no-output", "no output"),
         (FakeSandbox(status="output-limit"), "output-limit", "output too large"),
         (FakeSandbox(missing="bubblewrap is not installed"), "sandbox-unavailable",
@@ -330,7 +330,7 @@ def test_a_hosted_servers_job_is_reproduced_in_the_credential(
     evidence = issued.credential["evidence"]
     assert [e["genre"] for e in evidence] == ["submission-file", "code"]
     assert Q.sha256_of(GOOD_SCRIPT) in evidence[1]["description"]
-    assert evidence[1]["narrative"] == "Environment: numpy 1.0, python 3.11.0"
+    assert evidence[1]["narrative"] == "Environment: python 3.11.0, numpy 1.0"
     assert "(reproduced)" in issued.credential["name"]
     assert [e["genre"] for e in uploaded.credential["evidence"]] == ["submission-file"]
 
@@ -422,3 +422,48 @@ def test_a_pool_process_that_dies_mid_job_loses_no_job(
             executor.close()
         done = J.get_job(svc, me, job.id)
     assert (state, done.attempts) == ("scored", 2)  # the lease expired, the job ran again
+
+
+# The real sandbox ---------------------------------------------------------------------------
+
+MEAN_SCRIPT = b"""import os
+import pandas as pd
+
+train = pd.read_csv(os.path.join(os.environ["TRACKRECORD_INPUT"], "train.csv"))
+test = pd.read_csv("input/test.csv")
+out = pd.DataFrame({"id": test["id"], "y": train["y"].mean()})
+out.to_csv(os.path.join(os.environ["TRACKRECORD_OUTPUT"], "submission.csv"), index=False)
+print("wrote", len(out), "rows")
+"""
+
+
+def real_sandbox_or_skip() -> None:
+    from trackrecord.jobs.sandbox import unavailable
+
+    reason = unavailable()
+    if reason is not None:
+        if os.environ.get("TRACKRECORD_REQUIRE_SERVICES") == "1":
+            pytest.fail(f"TRACKRECORD_REQUIRE_SERVICES=1 but the sandbox cannot run: {reason}")
+        pytest.skip(f"the real sandbox cannot run here: {reason}")
+
+
+@pytest.mark.parametrize("db_url", ["sqlite"], indirect=True)
+def test_a_job_runs_in_the_real_sandbox_and_the_answer_key_stays_out_of_reach(
+    service: Service, tmp_path: Path
+) -> None:
+    real_sandbox_or_skip()
+    me = service.local_user_id()
+    job = J.submit_code(service, me, "toy-reg", code_file(tmp_path, MEAN_SCRIPT))
+    assert run_job(service, job.id, "real") == "scored"
+    done = J.get_job(service, me, job.id)
+    assert done.submission_number == 1 and done.public_score is not None
+    assert done.environment is not None and done.environment["python"]
+    assert "pandas" in done.environment and done.cpu_seconds is not None
+    # The answer key's path, as the runner's process sees it: not there for the code.
+    key = service.bundle("toy-reg").solution_path
+    peek = f"print(open({str(key)!r}).read())\n".encode()
+    job = J.submit_code(service, me, "toy-reg", code_file(tmp_path, peek, "peek.py"))
+    assert run_job(service, job.id, "real") == "failed"
+    failed = J.get_job(service, me, job.id)
+    assert failed.failure == "crashed" and "No such file or directory" in (failed.reason or "")
+    assert str(SECRET_BASE) not in (failed.stderr_tail or "")

@@ -92,7 +92,8 @@ class BubblewrapSandbox:
             output_mb=settings.job_output_mb,
             tmp_mb=settings.job_tmp_mb,
         )
-        result: RunOutcome = sandbox.run_code(code, input_dir, work_dir, limits)
+        hide = hidden_paths(settings)
+        result: RunOutcome = sandbox.run_code(code, input_dir, work_dir, limits, hide=hide)
         return result
 
     def environment(self) -> dict[str, str]:
@@ -107,6 +108,21 @@ class BubblewrapSandbox:
             return f"the sandbox module cannot be loaded ({exc})"
         reason: str | None = sandbox.unavailable()
         return reason
+
+
+def hidden_paths(settings: Settings) -> tuple[Path, ...]:
+    """What the code must never see even where it lies inside a mounted tree: the data
+    directory (answer keys, the database, keys, the secret), a SQLite database elsewhere,
+    and a host's project folders (their prepare.py and source data)."""
+    from sqlalchemy.engine import make_url
+
+    paths = [settings.home]
+    url = make_url(settings.db_url)
+    if url.get_backend_name() == "sqlite" and url.database not in (None, "", ":memory:"):
+        paths.append(Path(str(url.database)).expanduser().parent)
+    if settings.projects_dir is not None:
+        paths.append(settings.projects_dir)
+    return tuple(dict.fromkeys(p.resolve() for p in paths))
 
 
 class LeaseLost(Exception):
@@ -229,33 +245,40 @@ def _last_line(stderr: str) -> str:
     return lines[-1] if lines else ""
 
 
+# Each run status: the failure kind, the words a reason starts with, and what to say when
+# the sandbox gives no detail of its own (RunResult.detail says which limit, with its value).
+_STATUSES: Mapping[str, tuple[str, str, str]] = {
+    "time-limit": (Q.TIME_LIMIT, "time limit", "stopped after its CPU or wall-time limit"),
+    "memory-limit": (Q.MEMORY_LIMIT, "memory limit", "stopped: it used more memory than allowed"),
+    "crashed": (Q.CRASHED, "crashed", "exited with an error"),
+    "no-output": (Q.NO_OUTPUT, "no output", "finished without writing output/submission.csv"),
+    "output-limit": (Q.OUTPUT_LIMIT, "output too large", "it wrote more than allowed"),
+    "sandbox-error": (Q.SANDBOX_ERROR, "sandbox error", "the sandbox could not run the code"),
+}
+
+
 def classify(result: RunOutcome, settings: Settings, work_dir: Path) -> tuple[str, str] | None:
     """(failure kind, reason) of a run that produced nothing to score; None: score it."""
+    if result.status == "ok":
+        return _check_output(result.output_file, work_dir)
+    kind, words, fallback = _STATUSES.get(
+        result.status, (Q.SANDBOX_ERROR, "sandbox error", f"unknown run status {result.status}")
+    )
+    detail = str(getattr(result, "detail", "") or "")
+    if not detail and result.status == "crashed":
+        detail = f"exited with code {result.exit_code}"
+    reason = f"{words}: {detail or fallback}"
     last = _last_line(result.stderr_tail or "")
-    reasons: Mapping[str, tuple[str, str]] = {
-        "time-limit": (Q.TIME_LIMIT, (
-            f"time limit: the code ran past its limit ({settings.job_cpu_seconds} s of CPU "
-            f"or {settings.job_wall_seconds} s in all) and was stopped")),
-        "memory-limit": (Q.MEMORY_LIMIT, (
-            f"memory limit: the code used more than {settings.job_memory_mb} MiB and was "
-            "stopped")),
-        "crashed": (Q.CRASHED, (
-            f"crashed with exit code {result.exit_code}" + (f": {last}" if last else "")
-            + "; the last lines of its error output are kept with the job")),
-        "no-output": (Q.NO_OUTPUT, _NO_OUTPUT),
-        "output-limit": (Q.OUTPUT_LIMIT, (
-            f"output too large: the code wrote more than {settings.job_output_mb} MiB")),
-        "sandbox-error": (Q.SANDBOX_ERROR, (
-            "the sandbox could not run the code" + (f": {last}" if last else ""))),
-    }  # fmt: skip
-    if result.status != "ok":
-        return reasons.get(result.status, (Q.SANDBOX_ERROR, f"unknown run status {result.status}"))
-    return _check_output(result.output_file, work_dir)
+    if result.status in ("crashed", "sandbox-error") and last and last not in reason:
+        reason += f": {last}"
+    if result.status == "no-output":
+        reason += " (write it to the folder $TRACKRECORD_OUTPUT names, ./output)"
+    return kind, reason
 
 
 _NO_OUTPUT = (
     "no output: the code finished without writing submission.csv to its output folder "
-    "(the folder named by $TRACKRECORD_OUTPUT, ./output)"
+    "(the folder $TRACKRECORD_OUTPUT names, ./output)"
 )
 
 
@@ -337,7 +360,10 @@ class Heartbeat:
 
 
 def describe_environment(environment: Mapping[str, Any] | None) -> str | None:
-    """The environment as one line for a credential ("python 3.11.9, numpy 1.26.4")."""
+    """The environment as one line for a credential ("python 3.11.9, numpy 1.26.4, ..."):
+    Python first, then the packages by name."""
     if not environment:
         return None
-    return ", ".join(f"{name} {version}" for name, version in sorted(environment.items()))
+    first = [k for k in ("python", "implementation") if k in environment]
+    rest = sorted(k for k in environment if k not in first)
+    return ", ".join(f"{name} {environment[name]}" for name in [*first, *rest])
