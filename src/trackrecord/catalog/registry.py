@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "trackrecord.recipes"
 BUILTIN_MODULES = (
-    "trackrecord.catalog.recipes.binary",
-    "trackrecord.catalog.recipes.binary_scores",
     "trackrecord.catalog.recipes.multiclass",
     "trackrecord.catalog.recipes.regression",
     "trackrecord.catalog.recipes.regression_advanced",

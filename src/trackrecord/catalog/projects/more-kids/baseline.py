@@ -1,0 +1,20 @@
+from sklearn.compose import make_column_transformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.linear_model import LogisticRegression
+
+numeric = ['work']
+categorical = ['gender1', 'gender2']
+features = numeric + categorical
+preprocess = make_column_transformer(
+    (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+    (OneHotEncoder(handle_unknown="ignore"), categorical),
+)
+model = make_pipeline(preprocess, LogisticRegression())
+model.fit(train[features], train['morekids'])
+
+submission = pd.DataFrame({'id': test['id']})
+proba = model.predict_proba(test[features])
+# one column: the probability of 'yes'
+submission['morekids'] = proba[:, list(model.classes_).index('yes')]
