@@ -28,7 +28,6 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "trackrecord.recipes"
 BUILTIN_MODULES = (
-    "trackrecord.catalog.recipes.multiclass",
     "trackrecord.catalog.recipes.regression",
     "trackrecord.catalog.recipes.regression_advanced",
     "trackrecord.catalog.recipes.timeseries",

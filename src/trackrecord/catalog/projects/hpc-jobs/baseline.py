@@ -1,0 +1,17 @@
+from sklearn.compose import make_column_transformer
+from sklearn.impute import SimpleImputer
+from sklearn.pipeline import make_pipeline
+from sklearn.preprocessing import OneHotEncoder, StandardScaler
+from sklearn.linear_model import LogisticRegression
+
+numeric = ['compounds', 'input_fields']
+categorical = []
+features = numeric + categorical
+preprocess = make_column_transformer(
+    (make_pipeline(SimpleImputer(strategy="median"), StandardScaler()), numeric),
+)
+model = make_pipeline(preprocess, LogisticRegression(max_iter=1000))
+model.fit(train[features], train['class'])
+
+submission = pd.DataFrame({'id': test['id']})
+submission['class'] = model.predict(test[features])
