@@ -32,8 +32,6 @@ BUILTIN_MODULES = (
     "trackrecord.catalog.recipes.regression_advanced",
     "trackrecord.catalog.recipes.timeseries",
     "trackrecord.catalog.recipes.text",
-    "trackrecord.catalog.recipes.images",
-    "trackrecord.catalog.recipes.clustering",
     "trackrecord.catalog.recipes.ranking",
 )
 
