@@ -28,8 +28,6 @@ if TYPE_CHECKING:
 
 ENTRY_POINT_GROUP = "trackrecord.recipes"
 BUILTIN_MODULES = (
-    "trackrecord.catalog.recipes.regression",
-    "trackrecord.catalog.recipes.regression_advanced",
     "trackrecord.catalog.recipes.timeseries",
     "trackrecord.catalog.recipes.text",
     "trackrecord.catalog.recipes.ranking",
