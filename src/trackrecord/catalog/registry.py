@@ -29,7 +29,6 @@ if TYPE_CHECKING:
 ENTRY_POINT_GROUP = "trackrecord.recipes"
 BUILTIN_MODULES = (
     "trackrecord.catalog.recipes.timeseries",
-    "trackrecord.catalog.recipes.ranking",
 )
 
 _RECIPES: dict[str, Recipe] = {}
