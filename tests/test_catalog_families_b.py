@@ -96,3 +96,10 @@ def test_the_anomaly_field_finds_planted_anomalies() -> None:
     assert found["local outlier factor (k=20)"] > 0.95
     # one centre for a two-blob normal: the Mahalanobis distance does worse than kNN
     assert found["robust Mahalanobis distance (MCD)"] < found["k-nearest-neighbour distance (k=10)"]
+
+
+def test_few_labels_gives_train_only_columns_to_train_alone() -> None:
+    df = _planted()
+    data = _few(df, train_only=["kind"])
+    assert "kind" in data.train.columns  # type: ignore[attr-defined]
+    assert "kind" not in data.test.columns  # type: ignore[attr-defined]

@@ -51,10 +51,13 @@ def few_labels(
     test_positives: int,
     seed: int,
     novel: pd.Series | None = None,
+    train_only: Sequence[str] = (),
 ) -> Prepared:
     """Normal rows split at random; only `train_positives` labelled anomalies in train, and
     `test_positives` in test (their natural rate there). `novel` marks anomalies of kinds
-    that must stay out of train. Public/Private is stratified on the target."""
+    that must stay out of train; `train_only` columns (a finer label, such as the species
+    of a normal row) are given in train and kept out of test.
+    Public/Private is stratified on the target."""
     rng = np.random.default_rng(splits.seed_for(seed))
     is_pos = (df[target].astype(str) == positive).to_numpy()
     is_novel = np.zeros(len(df), bool) if novel is None else novel.to_numpy(dtype=bool)
@@ -66,7 +69,8 @@ def few_labels(
     test_p = rng.choice(rest, size=min(test_positives, len(rest)), replace=False)
     train_idx = np.concatenate([np.setdiff1d(normals, test_n), train_p])
     test_idx = np.concatenate([test_n, test_p])
-    split = Split(df.iloc[train_idx].sort_values(ID), df.iloc[test_idx].sort_values(ID))
+    test = df.iloc[test_idx].drop(columns=list(train_only))
+    split = Split(df.iloc[train_idx].sort_values(ID), test.sort_values(ID))
     usage = splits.usage(split.test, seed=seed, stratify=target)
     labels = tuple(sorted({positive, *df[target].astype(str).unique()}))
     if labels[-1] != positive:
