@@ -467,3 +467,19 @@ def test_a_job_runs_in_the_real_sandbox_and_the_answer_key_stays_out_of_reach(
     failed = J.get_job(service, me, job.id)
     assert failed.failure == "crashed" and "No such file or directory" in (failed.reason or "")
     assert str(SECRET_BASE) not in (failed.stderr_tail or "")
+
+
+def test_a_runner_stuck_past_its_budget_stops_renewing_the_lease(service: Service) -> None:
+    """A run that hangs outside the sandbox (its wall limit cannot stop that) lets its
+    lease run out once the budget is spent; the reaper then takes the job back."""
+    from trackrecord.jobs.runner import Heartbeat
+
+    job_id = queue_job(service)
+    with service.session(write_lock=True) as s:
+        assert Q.claim(s, job_id, "w", 30, service.now())
+    moments = iter([0.0, 10.0, 101.0])
+    beat = Heartbeat(service, job_id, "w", 30, budget=100, clock=lambda: next(moments))
+    assert beat.beat() and not beat.lost.is_set()
+    before = job_row(service, job_id).lease_expires_at
+    assert not beat.beat() and beat.lost.is_set()
+    assert job_row(service, job_id).lease_expires_at == before  # not renewed

@@ -24,7 +24,8 @@ import secrets
 import shutil
 import tempfile
 import threading
-from collections.abc import Mapping
+import time
+from collections.abc import Callable, Mapping
 from dataclasses import dataclass
 from pathlib import Path
 from types import TracebackType
@@ -45,6 +46,7 @@ if TYPE_CHECKING:
 
 log = logging.getLogger(__name__)
 SUBMISSION = "submission.csv"
+SCORING_GRACE_S = 300.0  # beyond the sandbox's wall limit: input copied, output scored
 STDERR_LINES = 30
 
 
@@ -159,7 +161,7 @@ def _run(svc: Service, job_id: int, worker_name: str, sandbox: Sandbox) -> str:
     if not won:
         return state_of(svc, job_id)
     try:
-        with Heartbeat(svc, job_id, worker, lease):
+        with Heartbeat(svc, job_id, worker, lease, run_budget(svc.settings)):
             _execute(svc, job_id, worker, sandbox)
     except LeaseLost:
         log.warning("job %s: %s lost its lease; the run's outcome is dropped", job_id, worker)
@@ -322,17 +324,35 @@ def _score(svc: Service, job_id: int, worker: str, work: _Work, output: Path) ->
         _end(svc, job_id, worker, Q.REFUSED, f"not scored: {exc.message}")
 
 
-class Heartbeat:
-    """Renews the job's lease on a thread every third of the lease while the block runs;
-    `lost` is set when the lease is gone (the job was reaped)."""
+def run_budget(settings: Settings) -> float:
+    """The longest a run may hold its lease, in seconds: the sandbox's wall limit, plus
+    time to prepare the input and score the output. Past it the heartbeat stops renewing,
+    so even a runner stuck outside the sandbox lets its job go when the lease ends."""
+    return settings.job_wall_seconds + max(SCORING_GRACE_S, 5 * settings.job_lease_seconds)
 
-    def __init__(self, svc: Service, job_id: int, worker: str, lease_seconds: float) -> None:
+
+class Heartbeat:
+    """Renews the job's lease on a thread every third of the lease while the block runs,
+    for at most `budget` seconds; `lost` is set when the lease is gone (the job was reaped)
+    or the budget is spent."""
+
+    def __init__(
+        self, svc: Service, job_id: int, worker: str, lease_seconds: float, budget: float,
+        clock: Callable[[], float] = time.monotonic,
+    ) -> None:  # fmt: skip
         self.svc, self.job_id, self.worker, self.lease = svc, job_id, worker, lease_seconds
+        self.clock = clock
+        self.until = clock() + budget
         self.lost = threading.Event()
         self._stop = threading.Event()
         self._thread = threading.Thread(target=self._loop, name=f"heartbeat-{job_id}", daemon=True)
 
     def beat(self) -> bool:
+        """Renew the lease once; False (and `lost`) when it is gone or the budget spent."""
+        if self.clock() > self.until:
+            log.warning("job %s: over its time budget, its lease is left to expire", self.job_id)
+            self.lost.set()
+            return False
         with self.svc.session(write_lock=True) as s:
             held = Q.heartbeat(s, self.job_id, self.worker, self.lease, self.svc.now())
         if not held:
