@@ -8,15 +8,17 @@ $TRACKRECORD_INPUT and $TRACKRECORD_OUTPUT. Nothing else of the host is writable
 nothing private is mounted at all: see docs/sandbox.md for the full list.
 
 How the limits hold:
-- bwrap unshares every namespace (no network: only a loopback with nothing behind it), and
-  runs a small launcher (`LAUNCHER`) that sets the rlimits (CPU, address space, processes,
-  file size, open files, no core dumps) and, when the runner is root, drops to a uid of its
-  own for this run before it execs the code. Linux never applies RLIMIT_NPROC to root, and
-  a uid of its own also keeps one run's processes from counting against another's.
+- bwrap unshares the namespaces (no network: only a loopback with nothing behind it) and
+  runs a small launcher (sources.LAUNCHER) that sets the rlimits (CPU, address space,
+  processes, file size, open files, no core dumps) and, when the runner is root, enters a
+  chroot jail and drops to a uid of this run's own before it runs the code. Linux never
+  applies RLIMIT_NPROC to root; a uid per run keeps runs from sharing the count; and a
+  chrooted process cannot make a user namespace (to unmount what covers the datasets).
 - The runner watches from outside: the wall clock, the bytes printed (kept as a capped
-  tail, so printing gigabytes costs neither memory nor disk) and the size of output/; past
-  a limit it kills the sandbox (the process group of bwrap, whose PID namespace then takes
-  every process of the run with it).
+  tail, so printing gigabytes costs neither memory nor disk), the size of output/, the
+  files in the private /tmp and the memory of all the run's processes; past a limit it
+  kills the sandbox (bwrap's process group; the PID namespace then takes every process of
+  the run with it).
 """
 
 from __future__ import annotations
@@ -332,19 +334,25 @@ def _read(sel: selectors.BaseSelector, w: _Watch) -> None:
             w.printed += len(chunk)
 
 
-def _strays(uid: int) -> None:
-    """Kill any process left with the run's uid (the PID namespace should leave none)."""
-    for entry in Path("/proc").iterdir():
-        if not entry.name.isdigit():
-            continue
-        try:
-            status = (entry / "status").read_text()
-        except OSError:
-            continue
-        line = next((ln for ln in status.splitlines() if ln.startswith("Uid:")), "")
-        if str(uid) in line.split()[1:2]:
+def _strays(uid: int, seconds: float = 5.0) -> None:
+    """Kill what is left with the run's uid and wait until it is gone (the PID namespace
+    leaves nothing, but its last processes may still be exiting when bwrap is reaped)."""
+    deadline = time.monotonic() + seconds
+    while (left := _processes_of(uid)) and time.monotonic() < deadline:
+        for pid in left:
             with contextlib.suppress(OSError):
-                os.kill(int(entry.name), signal.SIGKILL)
+                os.kill(pid, signal.SIGKILL)
+        time.sleep(POLL_SECONDS / 5)
+
+
+def _processes_of(uid: int) -> list[int]:
+    found = []
+    for entry in os.scandir("/proc"):
+        if entry.name.isdigit():
+            with contextlib.suppress(OSError):
+                if entry.stat().st_uid == uid:
+                    found.append(int(entry.name))
+    return found
 
 
 # Saying how it ended ----------------------------------------------------------------------
