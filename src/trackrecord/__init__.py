@@ -5,6 +5,7 @@ The notebook API::
     import trackrecord as tr
     train, test = tr.load("titanic")
     tr.submit("titanic", predictions)   # a DataFrame or a file path
+    tr.submit("titanic", code="train.py")   # or code, run in a sandbox and scored
     tr.status()
 
 Names are imported on first use, so `import trackrecord` stays fast and light.
@@ -15,10 +16,19 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["finalize", "load", "results", "score", "status", "submissions", "submit"]
+__all__ = ["finalize", "jobs", "load", "results", "score", "status", "submissions", "submit"]
 
 if TYPE_CHECKING:
-    from trackrecord.api import finalize, load, results, score, status, submissions, submit
+    from trackrecord.api import (
+        finalize,
+        jobs,
+        load,
+        results,
+        score,
+        status,
+        submissions,
+        submit,
+    )
 
 
 def __getattr__(name: str) -> Any:

@@ -5,9 +5,9 @@ use case, so a notebook and the command line always agree. Results print as read
 summaries and render as HTML tables in Jupyter.
 
 With `server=URL` the same calls go through a hosted server's JSON API (after
-`trackrecord login --server URL` stored a token): `load`, `submit`, `submissions`,
-`finalize`, `results` and `status`, printed in the same words (scores from a server carry
-the boards' precision: 6 significant digits).
+`trackrecord login --server URL` stored a token): `load`, `submit` (also `code=`),
+`jobs`, `submissions`, `finalize`, `results` and `status`, printed in the same words
+(scores from a server carry the boards' precision: 6 significant digits).
 
 Every estimate made before finalizing compares the public score with the public lines;
 `finalize` asks for `confirm=True` (finalizing is once); afterwards `results` shows the
@@ -31,6 +31,7 @@ from trackrecord.settings import Settings, load_settings
 if TYPE_CHECKING:
     from trackrecord.client import Client
     from trackrecord.service import FinalizeResult, Service, SubmitResult
+    from trackrecord.service.jobs import JobView
     from trackrecord.service.types import ScoreLike
 
 _SERVICES: dict[tuple[str, str], Service] = {}
@@ -124,18 +125,30 @@ def _frame_file(frame: pd.DataFrame, folder: Path) -> Path:
 
 def submit(
     project_id: str,
-    submission: pd.DataFrame | str | Path,
+    submission: pd.DataFrame | str | Path | None = None,
     *,
+    code: str | Path | None = None,
     note: str | None = None,
     server: str | None = None,
+    wait: bool = True,
+    timeout: float | None = None,
 ) -> Summary:
     """Score and record a submission (a DataFrame or a CSV/Parquet path), like the CLI.
 
     A DataFrame is saved as CSV first, so what is stored is a file like any other; problems
     then name lines of that CSV (line 2 is the DataFrame's first row).
+
+    With `code=PATH` (a script or a notebook) instead, the code is run in the sandbox on
+    the public data and its `output/submission.csv` is scored (docs/jobs.md). `wait=True`
+    (default) returns once the job has ended: scored, or failed with its reason and the last
+    lines of stderr; `wait=False` returns the queued job (follow it with `jobs()`).
     """
     from trackrecord.service.render import submit_rows
 
+    if code is not None or submission is None:
+        if submission is not None or code is None:
+            raise InvalidSubmission("submit() takes a submission or code=PATH, one of the two")
+        return _submit_code(project_id, Path(code), note, server, wait, timeout)
     if server is not None:
         return _submit_remote(project_id, submission, note, server)
     svc = _service(server)
@@ -170,6 +183,103 @@ def _submit_remote(
     from trackrecord.client import remote_submit_rows
 
     return Summary(f"Submission to {project_id} on {server}", remote_submit_rows(answer), answer)
+
+
+def _submit_code(
+    project_id: str,
+    code: Path,
+    note: str | None,
+    server: str | None,
+    wait: bool,
+    timeout: float | None,
+) -> Summary:
+    from trackrecord.client import decode, submit_code_to_server
+    from trackrecord.service.jobs import JobView
+
+    if server is not None:
+        home = load_settings().home
+        answer = submit_code_to_server(
+            server, project_id, code, home=home, note=note, wait=wait, timeout=timeout
+        )
+        job = decode(JobView, answer)
+        title = f"{code.name} on {project_id} on {server}"
+        return Summary(title, job_rows(job), answer, text=_stderr(job))
+    from trackrecord.jobs.local import spawn_detached
+    from trackrecord.jobs.runner import run_job
+    from trackrecord.service import jobs as service_jobs
+
+    svc = _service(server)
+    user = svc.local_user_id()
+    job = service_jobs.submit_code(svc, user, project_id, code, note=note)
+    if wait:  # run here, in this process: the sandbox is a child process of the kernel
+        run_job(svc, job.id, "notebook")
+    else:
+        spawn_detached(svc.settings, job.id)
+    job = service_jobs.get_job(svc, user, job.id)
+    return Summary(f"{code.name} on {project_id}", job_rows(job), job, text=_stderr(job))
+
+
+def _stderr(job: JobView) -> str | None:
+    """A failed job's last lines of stderr, shown whole below its rows."""
+    return (
+        f"stderr (last lines):\n{job.stderr_tail}"
+        if job.state == "failed" and job.stderr_tail
+        else None
+    )
+
+
+def job_rows(job: JobView) -> list[tuple[str, str]]:
+    """A job in the words the CLI and the pages use: its state and what it came to."""
+    from trackrecord.service.render import num, ordinal
+
+    rows = [("job", str(job.id)), ("project", job.project_id), ("code", job.code_filename)]
+    rows.append(("state", job.state))
+    if job.state == "queued" and job.position:
+        rows.append(("queue", f"{ordinal(job.position)} in the queue"))
+    if job.state == "scored":
+        number = f" (submission #{job.submission_number})" if job.submission_number else ""
+        rows.append(("public score", num(job.public_score) + number))
+        rows.append(("origin", job.origin))
+    if job.state == "failed":
+        rows.append(("failure", f"{job.failure or 'failed'}: {job.reason or ''}".rstrip(": ")))
+    if job.wall_seconds is not None:
+        rows.append(("ran", f"{job.wall_seconds:.3g} s"))
+    rows.append(("code sha256", job.code_sha256))
+    return rows
+
+
+JOB_COLUMNS = [
+    "id",
+    "project_id",
+    "created_at",
+    "code_filename",
+    "state",
+    "position",
+    "failure",
+    "reason",
+    "submission_number",
+    "public_score",
+    "origin",
+    "stderr_tail",
+]
+
+
+def jobs(project_id: str | None = None, *, server: str | None = None) -> pd.DataFrame:
+    """Your code submissions (all, or one project's), newest first, as a table: `state`
+    is queued, running, scored, failed or cancelled; `position` the place in the queue
+    while queued; `failure`, `reason` and `stderr_tail` say why a job failed;
+    `public_score` and `submission_number` what a scored one came to."""
+    if server is not None:
+        with _remote(server) as client:
+            rows = client.jobs(project_id)
+        return pd.DataFrame([{c: r.get(c) for c in JOB_COLUMNS} for r in rows], columns=JOB_COLUMNS)
+    from trackrecord.service.jobs import list_jobs
+
+    svc = _service(server)
+    views = list_jobs(svc, svc.local_user_id(), project_id)
+    return pd.DataFrame(
+        [{c: getattr(v, c) for c in JOB_COLUMNS} for v in views], columns=JOB_COLUMNS
+    )
 
 
 SUBMISSION_COLUMNS = [

@@ -10,6 +10,7 @@ from __future__ import annotations
 import dataclasses
 import json
 import os
+import time
 from collections.abc import Callable, Mapping, Sequence
 from datetime import datetime
 from pathlib import Path
@@ -24,6 +25,7 @@ from trackrecord.errors import AuthenticationRequired, Problem, TrackrecordError
 if TYPE_CHECKING:
     from trackrecord.mastery.types import SkillEstimate
     from trackrecord.service import Service
+    from trackrecord.service.jobs import JobView
     from trackrecord.service.learning import NextReport
     from trackrecord.service.path import PathEntry
     from trackrecord.service.types import (
@@ -38,6 +40,9 @@ if TYPE_CHECKING:
 CREDENTIALS = "credentials.json"
 API = "/api/v1"
 TIMEOUT = httpx.Timeout(120.0, connect=10.0)
+# A job in one of these states never changes (jobs.queue.TERMINAL, without importing the
+# jobs core into the client).
+JOB_ENDED = frozenset({"scored", "failed", "cancelled"})
 T = TypeVar("T")
 
 
@@ -183,6 +188,31 @@ class Client:
             )
         return result
 
+    def submit_code(self, project_id: str, code: Path, note: str | None = None) -> dict[str, Any]:
+        """Send a script or notebook to be run in the server's sandbox and scored; returns
+        the queued job (the server's JobView as a dict)."""
+        data: Mapping[str, str] = {"note": note} if note else {}
+        with code.open("rb") as fh:
+            result: dict[str, Any] = self._call(
+                "POST", f"/challenges/{project_id}/jobs", files={"code": (code.name, fh)}, data=data
+            )
+        return result
+
+    def jobs(self, project_id: str | None = None) -> list[dict[str, Any]]:
+        """Your jobs (all, or one challenge's), newest first."""
+        params = {"project": project_id} if project_id else {}
+        result: list[dict[str, Any]] = self._call("GET", "/jobs", params=params)["jobs"]
+        return result
+
+    def job(self, job_id: int) -> dict[str, Any]:
+        result: dict[str, Any] = self._call("GET", f"/jobs/{job_id}")
+        return result
+
+    def cancel_job(self, job_id: int) -> dict[str, Any]:
+        """Cancel a queued job of yours (Conflict once it runs or has ended)."""
+        result: dict[str, Any] = self._call("POST", f"/jobs/{job_id}/cancel")
+        return result
+
     def submissions(self, project_id: str) -> list[dict[str, Any]]:
         result: list[dict[str, Any]] = self._call("GET", f"/challenges/{project_id}/submissions")[
             "submissions"
@@ -270,6 +300,59 @@ def submit_to_server(
         except AuthenticationRequired as exc:
             exc.message += f"; run `trackrecord login --server {normalize(server)}` first"
             raise
+
+
+def wait_for_job(
+    client: Client,
+    job_id: int,
+    *,
+    timeout: float | None = None,
+    interval: float = 1.0,
+    on_change: Callable[[dict[str, Any]], None] | None = None,
+    sleep: Callable[[float], None] = time.sleep,
+    clock: Callable[[], float] = time.monotonic,
+) -> dict[str, Any]:
+    """Ask for the job every `interval` seconds until it has ended (scored, failed or
+    cancelled) or `timeout` seconds passed; returns the last answer, so a caller that timed
+    out sees the job still queued or running. `on_change` hears each new state or queue
+    position (progress for the CLI)."""
+    deadline = None if timeout is None else clock() + timeout
+    seen: tuple[object, object] | None = None
+    while True:
+        job = client.job(job_id)
+        now = (job.get("state"), job.get("position"))
+        if on_change is not None and now != seen:
+            on_change(job)
+        seen = now
+        if job.get("state") in JOB_ENDED or (deadline is not None and clock() >= deadline):
+            return job
+        sleep(interval)
+
+
+def submit_code_to_server(
+    server: str,
+    project_id: str,
+    code: Path,
+    *,
+    home: Path,
+    note: str | None = None,
+    wait: bool = False,
+    timeout: float | None = None,
+    on_change: Callable[[dict[str, Any]], None] | None = None,
+    transport: httpx.BaseTransport | None = None,
+) -> dict[str, Any]:
+    """What `trackrecord submit ID --code FILE --server URL [--wait]` and
+    `tr.submit(ID, code=PATH, server=URL)` do: queue the code; with `wait`, follow the job
+    until it ends (see wait_for_job). Returns the job as the server's JobView dict."""
+    with connect(server, home=home, transport=transport) as client:
+        try:
+            job = client.submit_code(project_id, code, note)
+        except AuthenticationRequired as exc:
+            exc.message += f"; run `trackrecord login --server {normalize(server)}` first"
+            raise
+        if not wait or job.get("state") in JOB_ENDED:
+            return job
+        return wait_for_job(client, int(job["id"]), timeout=timeout, on_change=on_change)
 
 
 def decode(cls: type[T], data: Any) -> T:
@@ -361,6 +444,21 @@ class LocalLearner:
     def next_projects(self, k: int) -> NextReport:
         return self.svc.next_projects(self._user(), k)
 
+    def jobs(self, project_id: str | None = None) -> list[JobView]:
+        from trackrecord.service.jobs import list_jobs
+
+        return list_jobs(self.svc, self._user(), project_id)
+
+    def job(self, job_id: int) -> JobView:
+        from trackrecord.service.jobs import get_job
+
+        return get_job(self.svc, self._user(), job_id)
+
+    def cancel_job(self, job_id: int) -> JobView:
+        from trackrecord.service.jobs import cancel_job
+
+        return cancel_job(self.svc, self._user(), job_id)
+
 
 class RemoteLearner:
     """The same use cases on a server through its JSON API, answered with the same
@@ -425,6 +523,22 @@ class RemoteLearner:
         from trackrecord.service.learning import NextReport
 
         return decode(NextReport, self._ask(lambda: self.client.next(k)))
+
+    def jobs(self, project_id: str | None = None) -> list[JobView]:
+        from trackrecord.service.jobs import JobView
+
+        rows = self._ask(lambda: self.client.jobs(project_id))
+        return [decode(JobView, row) for row in rows]
+
+    def job(self, job_id: int) -> JobView:
+        from trackrecord.service.jobs import JobView
+
+        return decode(JobView, self._ask(lambda: self.client.job(job_id)))
+
+    def cancel_job(self, job_id: int) -> JobView:
+        from trackrecord.service.jobs import JobView
+
+        return decode(JobView, self._ask(lambda: self.client.cancel_job(job_id)))
 
 
 Learner = LocalLearner | RemoteLearner

@@ -11,7 +11,10 @@ from __future__ import annotations
 from collections.abc import Sequence
 from typing import Any
 
+from trackrecord.jobs.queue import IN_FLIGHT
 from trackrecord.service import Service, SubmissionView, teams
+from trackrecord.service import jobs as service_jobs
+from trackrecord.service.projects import find_row
 from trackrecord.web.data import STEPS, brief_html, project_basics
 from trackrecord.web.highlight import code_html
 
@@ -44,6 +47,32 @@ def project_page_data(
         "reference_html": code_html(code) if code else None,
         "upload_error": None,
         "team": teams.team_status(svc, user_id, project_id),  # the panel, templates/_team.html
+        "code": jobs_panel(svc, user_id, project_id),  # templates/_jobs.html
+        "code_error": None,
+    }
+
+
+JOBS_SHOWN = 20  # the newest; `trackrecord jobs` and GET /api/v1/jobs list them all
+
+
+def jobs_panel(svc: Service, user_id: int, project_id: str) -> dict[str, Any]:
+    """The code panel: whether the project takes code, the limits a run gets, and the
+    learner's newest jobs on it. `in_flight` tells the page's script to fetch the list
+    again until every job has ended."""
+    jobs = service_jobs.list_jobs(svc, user_id, project_id)[:JOBS_SHOWN]
+    s = svc.settings
+    return {
+        "project_id": project_id,
+        "accepts": takes_code(svc, project_id),
+        "jobs": jobs,
+        "in_flight": any(j.state in IN_FLIGHT for j in jobs),
+        "limits": {
+            "wall_seconds": s.job_wall_seconds,
+            "cpu_seconds": s.job_cpu_seconds,
+            "memory_mb": s.job_memory_mb,
+            "max_code_kb": s.max_code_kb,
+            "per_user": s.jobs_per_user,
+        },
     }
 
 
@@ -60,3 +89,12 @@ def finalize_page_data(
         "preview": preview,
         "named": list(picks),
     }
+
+
+def takes_code(svc: Service, project_id: str) -> bool:
+    """Whether the project takes code now (service.jobs.accepts_code). A project without a
+    stored row is a built-in nobody has sent anything to yet (a host's challenge is stored
+    when it is made), so it takes code as built-in projects do."""
+    with svc.reading() as s:
+        row = find_row(s, project_id)
+        return row is None or service_jobs.accepts_code(row)

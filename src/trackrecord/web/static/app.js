@@ -43,3 +43,28 @@
     });
   });
 })();
+// A jobs list with data-poll (a job queued or running) is fetched again every few seconds
+// and replaced by the server's fresh rendering of it, until every job has ended. Only the
+// list is replaced: a file chosen in the upload form above it stays chosen.
+(function () {
+  "use strict";
+  var DELAY = 2000;
+  function poll(list) {
+    var url = list.getAttribute("data-poll");
+    if (!url) return;
+    setTimeout(function () {
+      fetch(url, { credentials: "same-origin", headers: { Accept: "text/html" } })
+        .then(function (r) { if (!r.ok) throw new Error(r.status); return r.text(); })
+        .then(function (html) {
+          var box = document.createElement("template");
+          box.innerHTML = html.trim();
+          var fresh = box.content.querySelector("#jobs-list");
+          if (!fresh) throw new Error("no list");
+          list.replaceWith(fresh);
+          poll(fresh);
+        })
+        .catch(function () { setTimeout(function () { poll(list); }, DELAY * 4); });
+    }, DELAY);
+  }
+  document.querySelectorAll("#jobs-list[data-poll]").forEach(poll);
+})();
