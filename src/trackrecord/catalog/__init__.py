@@ -7,16 +7,14 @@ packages ship, with thresholds measured by real pipelines.
 
 from __future__ import annotations
 
-from trackrecord.catalog.build import build_catalog, bundle_path
+from trackrecord.catalog.build import build_catalog, bundle_path, stored_entry
 from trackrecord.catalog.model import Brief, Project, ProjectMeta, Recipe, Spec
 from trackrecord.catalog.registry import all_recipes, get_recipe, recipe, register_recipe
 from trackrecord.catalog.skills import SKILLS
-from trackrecord.catalog.stored import load_stored
 
 
 def _meta(r: Recipe) -> ProjectMeta:
-    entry = load_stored().get(r.id)
-    return r.meta(entry if entry is not None and entry.version == r.version else None)
+    return r.meta(stored_entry(r))
 
 
 def list_projects() -> list[ProjectMeta]:

@@ -15,6 +15,7 @@ import tempfile
 import textwrap
 import time
 from collections.abc import Callable, Sequence
+from functools import lru_cache
 from pathlib import Path
 
 from trackrecord.bundle import Bundle, Challenge, Thresholds, write_bundle
@@ -31,7 +32,14 @@ from trackrecord.catalog.evaluate import (
 from trackrecord.catalog.model import Project, Recipe
 from trackrecord.catalog.notebook import starter_files
 from trackrecord.catalog.registry import all_recipes, get_recipe
-from trackrecord.catalog.stored import StoredEntry, environment, load_stored, save_stored
+from trackrecord.catalog.stored import (
+    ENVIRONMENT,
+    STORED_PATH,
+    StoredEntry,
+    environment,
+    load_stored,
+    save_stored,
+)
 
 FINGERPRINT_FILE = ".recipe-fingerprint"
 Progress = Callable[[str, int, int], None]
@@ -145,12 +153,13 @@ def evaluate_recipe(recipe: Recipe, folder: Path) -> StoredEntry:
 
 
 def fingerprint(recipe: Recipe, entry: StoredEntry | None) -> str:
-    """Recipe version + code hash (its module and the catalog's shared modules) + the
-    stored numbers + library versions."""
+    """Recipe version + code hash (the recipe's files, or its module, and the catalog's
+    shared modules) + the stored numbers + library versions."""
     h = hashlib.sha256(f"{recipe.id}\n{recipe.version}\n".encode())
     shared = sorted(Path(__file__).parent.glob("*.py"))
-    own = inspect.getsourcefile(recipe.build)
-    for path in [*shared, *([Path(own)] if own else [])]:
+    source = inspect.getsourcefile(recipe.build)
+    own = list(recipe.files) or ([Path(source)] if source else [])
+    for path in [*shared, *own]:
         h.update(path.read_bytes())
     h.update(json.dumps(entry.to_json() if entry else None, sort_keys=True).encode())
     for lib, found in environment().items():
@@ -158,11 +167,34 @@ def fingerprint(recipe: Recipe, entry: StoredEntry | None) -> str:
     return h.hexdigest()
 
 
+def _read_stored(path: Path) -> dict[str, StoredEntry]:
+    """A stored-numbers file that may change while the process runs (a host's projects
+    are measured on their first build), read again whenever it changed."""
+    try:
+        stat = path.stat()
+    except FileNotFoundError:
+        return {}
+    return _read_stored_version(path, stat.st_mtime_ns, stat.st_size)
+
+
+@lru_cache(maxsize=16)
+def _read_stored_version(path: Path, mtime_ns: int, size: int) -> dict[str, StoredEntry]:
+    doc = json.loads(path.read_text(encoding="utf-8"))
+    return {rid: StoredEntry.from_json(e) for rid, e in doc.items() if rid != ENVIRONMENT}
+
+
+def stored_entry(recipe: Recipe) -> StoredEntry | None:
+    """The numbers measured for this version of the recipe: from the catalog's stored.json,
+    or from the recipe's own file (a host's projects); None when none are."""
+    stored = load_stored() if recipe.stored is None else _read_stored(recipe.stored)
+    entry = stored.get(recipe.id)
+    return entry if entry is not None and entry.version == recipe.version else None
+
+
 def build_project(recipe: Recipe, dest: Path, *, force: bool = False) -> Path:
     """Build one bundle unless its fingerprint says it is current."""
     folder = dest / recipe.id
-    stored = load_stored().get(recipe.id)
-    stored = stored if stored and stored.version == recipe.version else None
+    stored = stored_entry(recipe)
     fp = fingerprint(recipe, stored)
     marker = folder / FINGERPRINT_FILE
     if not force and marker.is_file() and marker.read_text(encoding="utf-8") == fp:
@@ -171,7 +203,11 @@ def build_project(recipe: Recipe, dest: Path, *, force: bool = False) -> Path:
     bundle = write_project(recipe, project, folder, stored)
     if stored is None or stored.solution_sha256 != sha256(bundle.solution_path):
         # No numbers for this exact data: measure them here (slower, still deterministic).
-        write_project(recipe, project, folder, measure(recipe, project, bundle))
+        entry = measure(recipe, project, bundle)
+        write_project(recipe, project, folder, entry)
+        if recipe.stored is not None:  # a host's project: keep them for the listing
+            save_stored({recipe.id: entry}, recipe.stored)
+            fp = fingerprint(recipe, entry)
     marker.write_text(fp, encoding="utf-8")
     return folder
 
@@ -210,7 +246,8 @@ def update_stored(ids: Sequence[str] | None = None) -> dict[str, float]:
         for recipe in recipes:
             start = time.perf_counter()
             entry = evaluate_recipe(recipe, Path(tmp) / recipe.id)
-            save_stored({recipe.id: entry})  # one at a time: a failure later keeps this one
+            # one at a time: a failure later keeps this one
+            save_stored({recipe.id: entry}, recipe.stored or STORED_PATH)
             seconds[recipe.id] = time.perf_counter() - start
             print(f"{recipe.id:28s} {seconds[recipe.id]:6.1f}s", flush=True)
     return seconds

@@ -347,8 +347,11 @@ def _pipeline(folder: Path, name: str, table: Any, problems: list[Problem]) -> P
     return Pipeline(str(table.get("name", "")), str(table.get("explanation", "")), code)
 
 
-def read_folder(folder: Path) -> tuple[ProjectFolder | None, list[Problem]]:
-    """Check one folder; the folder (None when it has problems) and its problems."""
+def read_folder(
+    folder: Path, stored: Path | None = None
+) -> tuple[ProjectFolder | None, list[Problem]]:
+    """Check one folder; the folder (None when it has problems) and its problems. `stored`:
+    the file its measured numbers are kept in (None: the catalog's stored.json)."""
     problems: list[Problem] = []
     project_file = folder / PROJECT_FILE
     doc, text = _read_toml(project_file, problems)
@@ -367,7 +370,7 @@ def read_folder(folder: Path) -> tuple[ProjectFolder | None, list[Problem]]:
         return None, problems
     project = ProjectFolder(
         path=folder,
-        recipe=_recipe(folder, doc),
+        recipe=_recipe(folder, doc, stored),
         brief=brief,
         baseline=baseline,
         reference=reference,
@@ -381,7 +384,7 @@ def read_folder(folder: Path) -> tuple[ProjectFolder | None, list[Problem]]:
     return _with_build(project), problems
 
 
-def _recipe(folder: Path, doc: Mapping[str, Any]) -> Recipe:
+def _recipe(folder: Path, doc: Mapping[str, Any], stored: Path | None) -> Recipe:
     return Recipe(
         id=folder.name,
         title=doc["title"].strip(),
@@ -394,6 +397,7 @@ def _recipe(folder: Path, doc: Mapping[str, Any]) -> Recipe:
         gold_margin=float(doc["gold_margin"]),
         version=doc["version"],
         build=_unbuilt,
+        stored=stored,
     )
 
 
@@ -496,7 +500,7 @@ def _with_build(folder: ProjectFolder) -> ProjectFolder:
         return project
 
     build.__qualname__ = build.__name__ = folder.recipe.id.replace("-", "_")
-    recipe = Recipe(**{**folder.recipe.__dict__, "build": build})
+    recipe = Recipe(**{**folder.recipe.__dict__, "build": build, "files": folder.files})
     return ProjectFolder(**{**folder.__dict__, "recipe": recipe})
 
 
@@ -510,13 +514,13 @@ def project_dirs(root: Path) -> list[Path]:
     return sorted(p for p in root.iterdir() if p.is_dir() and not p.name.startswith((".", "_")))
 
 
-def read_dir(root: Path) -> list[ProjectFolder]:
+def read_dir(root: Path, stored: Path | None = None) -> list[ProjectFolder]:
     """Every project folder under `root`, checked; one ConfigError lists every problem of
-    every folder."""
+    every folder. `stored`: where their measured numbers are kept (see read_folder)."""
     found: list[ProjectFolder] = []
     problems: list[Problem] = []
     for path in project_dirs(Path(root)):
-        folder, wrong = read_folder(path)
+        folder, wrong = read_folder(path, stored)
         problems += wrong
         if folder is not None:
             found.append(folder)
@@ -527,3 +531,21 @@ def read_dir(root: Path) -> list[ProjectFolder]:
             problems=problems,
         )
     return found
+
+
+def main(argv: Sequence[str] | None = None) -> int:
+    """`python -m trackrecord.catalog.folders [DIR]`: check a folder of project folders
+    (default: the built-in ones) and print every problem, or what it holds."""
+    args = list(sys.argv[1:] if argv is None else argv)
+    root = Path(args[0]) if args else BUILTIN_DIR
+    try:
+        found = read_dir(root)
+    except ConfigError as exc:
+        print(exc, file=sys.stderr)
+        return 1
+    print(f"{root}: {len(found)} project folder(s), no problems")
+    return 0
+
+
+if __name__ == "__main__":
+    sys.exit(main())

@@ -6,6 +6,7 @@ from __future__ import annotations
 import dataclasses
 from collections.abc import Callable, Mapping
 from dataclasses import dataclass
+from pathlib import Path
 from typing import TYPE_CHECKING, Any, Literal, Protocol
 
 import pandas as pd
@@ -147,6 +148,12 @@ class Recipe:
     gold_margin: float
     version: str
     build: BuildFn
+    # The files the recipe is made of (a project folder's); a build is current only while
+    # they are unchanged. Empty: the source file of `build`.
+    files: tuple[Path, ...] = ()
+    # Where its measured numbers are kept: None for the catalog's stored.json; a host's
+    # projects keep theirs in a file of their own (registry.add_projects_dir).
+    stored: Path | None = None
 
     def margin(self, entry: StoredEntry | None) -> float:
         """The gold margin in force: the stored one (raised to one SE by the build), else

@@ -24,7 +24,6 @@ from typing import Any, Literal, Protocol
 from trackrecord.catalog.skills import SKILLS
 from trackrecord.errors import ConfigError, Problem
 
-PATH_FILE = Path(__file__).with_name("path.toml")  # the built-in path before folders
 FOLDER_SOURCE = "project.toml `requires`"
 FORMAT_VERSION = 1
 MEDALS = ("bronze", "silver", "gold")
@@ -84,7 +83,7 @@ class LearningPath:
     """Every project's prerequisites: all conditions of a project must be met."""
 
     requires: Mapping[str, tuple[Condition, ...]]
-    source: str = "path.toml"
+    source: str = "a path file"
 
     def of(self, project_id: str) -> tuple[Condition, ...]:
         return self.requires.get(project_id, ())
@@ -103,7 +102,7 @@ class PathMark:
     after: tuple[str, ...] = ()
 
 
-# Reading path.toml -----------------------------------------------------------------------
+# Reading a path file (one table per project) ---------------------------------------------
 
 
 def _line_of(text: str, entry: str) -> int | None:
@@ -149,8 +148,9 @@ def _condition(raw: Any, known: Collection[str], say: Callable[[str], None]) -> 
 
 
 def parse_path(text: str, source: str, known: Collection[str]) -> LearningPath:
-    """Parse path.toml's text; every problem (unknown project or skill, bad key) is reported
-    at once in one ConfigError naming `source` and the entry."""
+    """Parse a path file's text (`version = 1`, then one `[id]` table with `requires` per
+    project); every problem (unknown project or skill, bad key) is reported at once in one
+    ConfigError naming `source` and the entry."""
     problems: list[Problem] = []
     try:
         doc = tomllib.loads(text)
@@ -179,7 +179,7 @@ def parse_path(text: str, source: str, known: Collection[str]) -> LearningPath:
     return LearningPath(requires, source)
 
 
-def load_path(file: Path = PATH_FILE, known: Collection[str] | None = None) -> LearningPath:
+def load_path(file: Path, known: Collection[str] | None = None) -> LearningPath:
     """Read and validate a path file; `known` project ids default to the catalog's."""
     if known is None:
         from trackrecord.catalog.registry import all_recipes
@@ -189,9 +189,9 @@ def load_path(file: Path = PATH_FILE, known: Collection[str] | None = None) -> L
 
 
 def folder_path(known: Collection[str] | None = None) -> LearningPath:
-    """The prerequisites of every registered project folder (built-in and a host's), and
-    of path.toml while it still holds entries; every problem (an unknown project or skill,
-    a bad key) is reported at once, naming the project.toml and its line."""
+    """The prerequisites of every registered project folder (built-in and a host's); every
+    problem (an unknown project or skill, a bad key) is reported at once, naming the
+    project.toml and its line."""
     from trackrecord.catalog.registry import all_recipes, project_folders
 
     if known is None:
@@ -218,13 +218,6 @@ def _folder_path(key: tuple[tuple[str, str], ...], known: frozenset[str]) -> Lea
 
         conditions = [_condition(raw, known, say) for raw in folder.requires]
         requires[rid] = tuple(c for c in conditions if c is not None)
-    if PATH_FILE.is_file():
-        old = parse_path(PATH_FILE.read_text(encoding="utf-8"), str(PATH_FILE), known)
-        for rid in old.requires.keys() & requires.keys():
-            problems.append(
-                Problem(f"[{rid}] also has `requires` in its project.toml", file=str(PATH_FILE))
-            )
-        requires.update(old.requires)
     if problems:
         raise ConfigError("the catalog's prerequisites are not valid", problems=problems)
     return LearningPath(requires, FOLDER_SOURCE)
@@ -279,7 +272,7 @@ def marks(
     return {p.id: mark(path, p, projects, finalized) for p in projects}
 
 
-# Checks a teacher runs after editing path.toml ------------------------------------------
+# Checks a teacher runs after editing prerequisites -----------------------------------------
 
 
 def find_cycle(path: LearningPath, projects: Sequence[ProjectLike]) -> list[str] | None:

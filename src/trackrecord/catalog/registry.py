@@ -10,7 +10,6 @@ imports it on first use. Every way ends in `register_recipe`.
 from __future__ import annotations
 
 import difflib
-import importlib
 import threading
 from collections.abc import Callable, Sequence
 from importlib.metadata import entry_points
@@ -27,10 +26,6 @@ if TYPE_CHECKING:
     from trackrecord.catalog.folders import ProjectFolder
 
 ENTRY_POINT_GROUP = "trackrecord.recipes"
-BUILTIN_MODULES = (
-    "trackrecord.catalog.recipes.timeseries",
-)
-
 _RECIPES: dict[str, Recipe] = {}
 _FOLDERS: dict[str, ProjectFolder] = {}  # the recipes that are folders, by id
 _DIRS: list[Path] = []  # the folders of project folders registered, in order
@@ -115,10 +110,13 @@ def register_folders(folders: Sequence[ProjectFolder]) -> None:
             _FOLDERS[folder.recipe.id] = folder
 
 
-def add_projects_dir(root: Path) -> list[str]:
+def add_projects_dir(root: Path, *, stored: Path | None = None) -> list[str]:
     """Add every project folder under `root` to the catalog (once per folder: a second call
     with the same folder does nothing); returns the ids added. Every problem of every folder
-    is reported at once in a ConfigError, and then nothing is added."""
+    is reported at once in a ConfigError, and then nothing is added.
+
+    Their numbers (thresholds, field, SE) are measured on each one's first build and kept
+    in `stored` (default: `root`/stored.json; `serve` keeps them in the data directory)."""
     from trackrecord.catalog.folders import read_dir
 
     _load()
@@ -126,7 +124,7 @@ def add_projects_dir(root: Path) -> list[str]:
         root = Path(root).expanduser().resolve()
         if root in _DIRS:
             return []
-        folders = read_dir(root)
+        folders = read_dir(root, stored or root / "stored.json")
         register_folders(folders)
         _DIRS.append(root)
         return [f.recipe.id for f in folders]
@@ -153,12 +151,10 @@ def _load() -> None:
             return
         from trackrecord.catalog.folders import BUILTIN_DIR, read_dir
 
-        _LOADED = True  # set first: the modules below register through this registry
+        _LOADED = True  # set first: plugins register through this registry
         before = set(_RECIPES)
         try:
             register_folders(read_dir(BUILTIN_DIR))
-            for module in BUILTIN_MODULES:
-                importlib.import_module(module)
             for ep in entry_points(group=ENTRY_POINT_GROUP):
                 ep.load()
         except Exception:

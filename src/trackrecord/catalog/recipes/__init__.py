@@ -1,1 +1,0 @@
-"""The built-in recipes, one module per task family."""
