@@ -103,3 +103,61 @@ def test_few_labels_gives_train_only_columns_to_train_alone() -> None:
     data = _few(df, train_only=["kind"])
     assert "kind" in data.train.columns  # type: ignore[attr-defined]
     assert "kind" not in data.test.columns  # type: ignore[attr-defined]
+
+
+# --- implicit feedback ----------------------------------------------------------------------
+
+
+def _log(users: int = 60, seed: int = 1) -> pd.DataFrame:
+    """Two tastes: even users watch items 0-19, odd users items 20-39, in random order."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(users):
+        base = 0 if u % 2 == 0 else 20
+        for t, item in enumerate(rng.permutation(np.arange(base, base + 20))):
+            rows.append({"user": u, "item": int(item), "time": 1000 * u + t, "kind": base})
+    return with_ids(pd.DataFrame(rows))
+
+
+def test_later_candidates_hold_out_what_users_did_next() -> None:
+    from trackrecord.catalog.evaluate import check_split
+    from trackrecord.catalog.implicit import Log, later_candidates
+
+    cols = Log("user", "item", "time", ("kind",))
+    log = _log()
+    data = later_candidates(log, cols, share=0.5, pool=40, seed=4, min_events=10)
+    train, test, answers = data.train, data.test, data.answers
+    assert "relevant" not in train.columns and "relevant" not in test.columns
+    assert answers["user"].nunique() == 30
+    seen = set(zip(train["user"], train["item"], strict=True))
+    assert not seen & set(zip(test["user"], test["item"], strict=True))  # no watched candidate
+    key = answers.merge(test, on=["id", "user"])
+    later = set(zip(log["user"], log["item"], strict=True)) - seen
+    truth = {(u, i) for u, i, r in zip(key["user"], key["item"], key["relevant"], strict=True) if r}
+    assert truth == {(u, i) for u, i in later if u in set(answers["user"])}
+    assert not set(train["id"]) & set(test["id"])
+    project = data.project(
+        brief=None,  # type: ignore[arg-type]
+        baseline=None,  # type: ignore[arg-type]
+        reference=None,  # type: ignore[arg-type]
+        field=(),
+    )
+    check_split(project)  # train rows of a test user all come before their candidates
+
+
+def test_the_implicit_field_personalizes() -> None:
+    from trackrecord.catalog.implicit import Log, implicit_field, later_candidates
+    from trackrecord.metrics import get_metric
+
+    cols = Log("user", "item", "time", ("kind",))
+    data = later_candidates(_log(), cols, share=0.5, pool=40, seed=4, min_events=10)
+    y, groups = data.answers["relevant"].to_numpy(), data.answers["user"].to_numpy()
+    metric = get_metric("map_at_k")
+    found = {}
+    for contender in implicit_field(cols):
+        sub = contender.predict(data.train, data.test, data.spec)
+        found[contender.name] = metric(y, sub["score"].to_numpy(), groups=groups, k=5)
+    # two clean tastes: neighbours of either kind find the user's half, popularity cannot
+    assert found["item-item cosine k-NN (all neighbours)"] > 0.9
+    assert found["user-user cosine k-NN (50 neighbours)"] > 0.9
+    assert found["popularity (interactions per item)"] < 0.7
