@@ -3,6 +3,7 @@ broken folder (naming the folder and the file), and a host's folder added to the
 
 from __future__ import annotations
 
+import json
 import shutil
 from collections.abc import Iterator
 from pathlib import Path
@@ -13,6 +14,7 @@ from trackrecord.bundle import open_bundle
 from trackrecord.catalog import build_catalog, get_project, list_projects, registry
 from trackrecord.catalog.briefs import HEADINGS, brief_markdown, parse_brief_text
 from trackrecord.catalog.folders import BUILTIN_DIR, load_folder, read_dir
+from trackrecord.catalog.folders import main as folders_main
 from trackrecord.catalog.path import folder_path
 from trackrecord.errors import ConfigError
 
@@ -189,17 +191,26 @@ def test_a_folder_of_folders_reports_every_broken_one(tmp_path: Path) -> None:
         read_dir(tmp_path / "nowhere")
 
 
+def test_the_checker_command(tmp_path: Path, capsys: pytest.CaptureFixture[str]) -> None:
+    assert folders_main([]) == 0
+    assert "no problems" in capsys.readouterr().out
+    bad = _copy(tmp_path)
+    (bad / "baseline.py").write_text("model = None\n")
+    assert folders_main([str(bad.parent)]) == 1
+    err = capsys.readouterr().err
+    assert f"{bad / 'baseline.py'}: the snippet never sets `submission`" in err
+
+
 # --- a host's projects -----------------------------------------------------------------------
 
 
-def test_a_hosts_folder_joins_the_catalog_and_builds(
-    scratch_registry: None, tmp_path: Path
-) -> None:
+def _host_dir(tmp_path: Path) -> Path:
+    """A host's folder of projects: titanic copied as `my-titanic` (level 2, after titanic),
+    with a small field from prepare.py's field() instead of [field], to build quickly."""
     folder = _copy(tmp_path)
     toml = folder / "project.toml"
     text = toml.read_text().replace('title = "Titanic: who survived?"', 'title = "My Titanic"')
     text = text.replace("level = 1", 'level = 2\nrequires = ["titanic"]')
-    # a smaller field from prepare.py instead of [field], to keep the build quick
     toml.write_text(text.split("[field]")[0])
     with (folder / "prepare.py").open("a") as f:
         f.write(
@@ -207,10 +218,21 @@ def test_a_hosts_folder_joins_the_catalog_and_builds(
             "    from trackrecord.catalog.fields import classification_field\n\n"
             "    return classification_field(len(data.train), proba=False)[:4]\n"
         )
-    assert registry.add_projects_dir(folder.parent) == ["my-titanic"]
-    assert registry.add_projects_dir(folder.parent) == []  # once per folder
-    assert get_project("my-titanic").title == "My Titanic"
+    return folder.parent
+
+
+def test_a_hosts_folder_joins_the_catalog_and_builds(
+    scratch_registry: None, tmp_path: Path
+) -> None:
+    root = _host_dir(tmp_path)
+    stored = tmp_path / "numbers.json"
+    assert registry.add_projects_dir(root, stored=stored) == ["my-titanic"]
+    assert registry.add_projects_dir(root) == []  # once per folder
+    meta = get_project("my-titanic")
+    assert meta.title == "My Titanic" and meta.thresholds.baseline is None  # not measured yet
     assert "my-titanic" in {p.id for p in list_projects()}
+    assert [c.projects for c in folder_path().of("my-titanic")] == [("titanic",)]
+
     built = build_catalog(tmp_path / "bundles", ["my-titanic"])["my-titanic"]
     challenge = open_bundle(built).challenge
     assert challenge.title == "My Titanic" and challenge.metric == "accuracy"
@@ -222,9 +244,100 @@ def test_a_hosts_folder_joins_the_catalog_and_builds(
         "k-nearest neighbours (k=25)",
         "Gaussian naive Bayes",
     ]
+    # measured on the first build, kept in the host's file (never the catalog's stored.json)
+    assert get_project("my-titanic").thresholds == th
+    assert "my-titanic" in json.loads(stored.read_text())
     assert "my-titanic" not in (BUILTIN_DIR.parent / "stored.json").read_text()
-    path = folder_path()
-    assert [c.projects for c in path.of("my-titanic")] == [("titanic",)]
+
+
+def test_editing_a_folder_rebuilds_its_bundle(scratch_registry: None, tmp_path: Path) -> None:
+    root = _host_dir(tmp_path)
+    registry.add_projects_dir(root)
+    first = build_catalog(tmp_path / "bundles", ["my-titanic"])["my-titanic"]
+    measured = (root / "stored.json").read_text()
+    brief = root / "my-titanic" / "brief.md"
+    brief.write_text(brief.read_text().replace("RMS Titanic", "RMS Titanic (White Star Line)"))
+    # read again, as a server restarted after the edit would
+    registry._RECIPES.pop("my-titanic")
+    registry._FOLDERS.pop("my-titanic")
+    registry._DIRS.clear()
+    registry.add_projects_dir(root)
+    build_catalog(tmp_path / "bundles", ["my-titanic"])
+    assert "White Star Line" in (first / "description.md").read_text()
+    assert (root / "stored.json").read_text() == measured  # same data: nothing re-measured
+
+
+def test_serve_and_catalog_add_the_projects_folder(
+    scratch_registry: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from trackrecord.cli import app
+
+    root = _host_dir(tmp_path)
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: started.append(target))
+    runner = CliRunner()
+    home = ["--home", str(tmp_path / "home")]
+    result = runner.invoke(app, ["serve", "--projects", str(root), *home])
+    assert result.exit_code == 0, result.output
+    assert f"1 project(s) from {root}: my-titanic" in result.stderr
+    assert len(started) == 1 and "my-titanic" in registry._RECIPES
+
+    monkeypatch.setenv("TRACKRECORD_PROJECTS_DIR", str(root))
+    listed = runner.invoke(app, ["catalog", "--json", *home])
+    assert listed.exit_code == 0, listed.output
+    rows = json.loads(listed.stdout)
+    mine = next(r for r in rows if r["project"]["id"] == "my-titanic")
+    assert mine["project"]["title"] == "My Titanic"
+    assert mine["path"]["status"] == "not_yet"
+    assert mine["path"]["reason"] == "needs a medal on titanic"
+
+
+def test_a_learner_starts_and_submits_to_a_hosts_project(
+    scratch_registry: None, tmp_path: Path
+) -> None:
+    from trackrecord.service.core import Service
+    from trackrecord.service.projects import PROJECTS_STORED
+    from trackrecord.settings import load_settings
+
+    root = _host_dir(tmp_path)
+    home = tmp_path / "home"
+    settings = load_settings({"home": home, "projects_dir": root}, environ={})
+    with Service(settings) as svc:
+        user = svc.local_user_id()
+        listed = {e.project.id for e in svc.list_catalog(user)}
+        assert {"my-titanic", "titanic"} <= listed
+        started = svc.start(user, "my-titanic", tmp_path / "work")  # built and measured here
+        assert (tmp_path / "work").is_dir() and started is not None
+        assert "my-titanic" in json.loads((home / PROJECTS_STORED).read_text())
+        sample = next((tmp_path / "work").rglob("sample_submission.csv"))
+        result = svc.submit(user, "my-titanic", sample)
+        lines = result.medal_progress
+        assert lines.baseline is not None and lines.reference is not None  # medals can be won
+        assert lines.medal is None  # the sample earns nothing
+        assert svc.project("my-titanic").public_thresholds.baseline == lines.baseline
+
+
+def test_serve_refuses_a_broken_projects_folder(
+    scratch_registry: None, tmp_path: Path, monkeypatch: pytest.MonkeyPatch
+) -> None:
+    import uvicorn
+    from typer.testing import CliRunner
+
+    from trackrecord.cli import app
+
+    root = _host_dir(tmp_path)
+    (root / "my-titanic" / "brief.md").write_text("## Source\n\nsomewhere\n")
+    started: list[object] = []
+    monkeypatch.setattr(uvicorn, "run", lambda target, **kw: started.append(target))
+    home = ["--home", str(tmp_path / "home")]
+    result = CliRunner().invoke(app, ["serve", "--projects", str(root), *home])
+    assert result.exit_code == 1 and not started
+    assert "my-titanic" in result.stderr and "missing heading `## About`" in result.stderr
+    assert str(root / "my-titanic" / "brief.md") in result.stderr
+    assert "my-titanic" not in registry._RECIPES
 
 
 def test_a_host_project_cannot_take_a_builtin_id(scratch_registry: None, tmp_path: Path) -> None:

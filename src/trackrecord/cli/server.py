@@ -45,6 +45,13 @@ def serve(
         help="Reverse proxies (addresses or networks, comma-separated) whose "
         "X-Forwarded-For/-Proto are believed (default: none).",
     ),
+    projects: Path | None = typer.Option(
+        None,
+        "--projects",
+        help="A folder of project folders to add to the catalog "
+        "(default: $TRACKRECORD_PROJECTS_DIR; docs/catalog.md).",
+        file_okay=False,
+    ),
     home: Path | None = HomeOption,
 ) -> None:
     """Start the web app: personal (this computer only, no login) or --hosted."""
@@ -66,7 +73,10 @@ def serve(
         workers=workers,
         open_signup=open_signup or None,
         trusted_proxies=proxies,
+        projects_dir=projects,
     )
+    for line in add_projects(settings):  # a broken folder stops here, every problem named
+        err_console.print(line, highlight=False)
     revision = upgrade(settings)  # once, before any worker starts
     err_console.print(f"database at revision {revision}", highlight=False)
     mode = "hosted" if settings.hosted else "personal (answers this computer only)"
@@ -96,6 +106,23 @@ def serve(
     os.environ.update(to_environment(settings))
     target = f"{app_from_environment.__module__}:{app_from_environment.__name__}"
     uvicorn.run(target, factory=True, workers=settings.workers, **options)
+
+
+def add_projects(settings: Any) -> list[str]:
+    """Add the host's project folders (settings.projects_dir) to the catalog, checked
+    before the server starts; what to say about them."""
+    if settings.projects_dir is None:
+        return []
+    from trackrecord.catalog.registry import add_projects_dir
+    from trackrecord.service.projects import PROJECTS_STORED
+
+    stored = settings.home / PROJECTS_STORED
+    ids = add_projects_dir(settings.projects_dir, stored=stored)
+    listed = ", ".join(ids) if ids else "none"
+    return [
+        f"{len(ids)} project(s) from {settings.projects_dir}: {listed} "
+        f"(numbers measured on first build, kept in {stored})"
+    ]
 
 
 def _parse_proxies(text: str | None) -> str | None:

@@ -97,7 +97,9 @@ class Service:
         self.settings = settings
         self._owns_engine = engine is None
         self.engine = engine if engine is not None else make_engine(settings)
-        self.catalog: CatalogSource = catalog or _projects.BuiltinCatalog(settings.catalog_dir)
+        self.catalog: CatalogSource = catalog or _projects.BuiltinCatalog(
+            settings.catalog_dir, settings.projects_dir, settings.home / _projects.PROJECTS_STORED
+        )
         self.scorer = scorer or default_scorer(settings)
         self.clock = clock
         self.blobs = BlobStore(settings.blobs_dir)

@@ -30,13 +30,22 @@ from trackrecord.store.models import Challenge
 
 CATALOG_REF = "catalog:"
 BLOB_REF = "blob:"
+# In the data directory: the numbers measured for a host's project folders (--projects).
+PROJECTS_STORED = "projects-stored.json"
 
 
 class BuiltinCatalog:
-    """The built-in catalog package, building bundles under `dest` on demand (cached)."""
+    """The built-in catalog package, building bundles under `dest` on demand (cached), with
+    a host's project folders from `projects_dir` (their numbers kept in `stored`)."""
 
-    def __init__(self, dest: Path) -> None:
+    def __init__(
+        self, dest: Path, projects_dir: Path | None = None, stored: Path | None = None
+    ) -> None:
         self.dest = dest
+        if projects_dir is not None:
+            from trackrecord.catalog.registry import add_projects_dir
+
+            add_projects_dir(projects_dir, stored=stored)
 
     def list_projects(self) -> Sequence[ProjectMetaLike]:
         from trackrecord import catalog
