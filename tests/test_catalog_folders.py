@@ -173,6 +173,27 @@ def test_a_prepare_py_defining_neither_load_nor_prepare(tmp_path: Path) -> None:
     assert "not valid Python" in problems[0].message
 
 
+def test_prepare_py_and_project_toml_must_agree(tmp_path: Path) -> None:
+    folder = _copy(tmp_path)
+    prepare = folder / "prepare.py"
+    prepare.write_text(
+        prepare.read_text().replace("def load(", "def prepare(")
+        + "\n\ndef field(data):\n    return ()\n"
+    )
+    toml = folder / "project.toml"
+    found = [str(p) for p in _error(folder).problems]
+    assert (
+        f"{toml}: [split] goes with load(); prepare.py defines prepare(), which splits itself"
+        in found
+    )
+    assert f"{toml}: [field] and prepare.py's field() both give the field: keep one" in found
+    prepare.write_text("def load():\n    return None\n")
+    toml.write_text(toml.read_text().split("[split]")[0])
+    found = [str(p) for p in _error(folder).problems]
+    assert f"{toml}: prepare.py defines load(), so project.toml needs a [split] table" in found
+    assert any("no field: add a [field] table" in p for p in found)
+
+
 def test_missing_files_and_a_bad_folder_name(tmp_path: Path) -> None:
     folder = _copy(tmp_path, "My_Titanic")
     (folder / "reference.py").unlink()

@@ -310,17 +310,16 @@ def _hooks(file: Path, problems: list[Problem]) -> frozenset[str]:
 
 
 def _check_hooks(hooks: frozenset[str], doc: Mapping[str, Any], file: Path, say: _Say) -> None:
-    where = Problem("", file=str(file))
+    """prepare.py's hooks against project.toml: one of load()/prepare(), [split] with
+    load() only, and the field from [field] or field(), not both."""
+    in_prepare = _Say(say.problems, file)
     if not {"load", "prepare"} & hooks:
-        say.problems.append(
-            Problem(
-                "defines neither load() (the cleaned table; [split] in project.toml splits it)"
-                " nor prepare() (the split data, for any other split)",
-                file=where.file,
-            )
+        in_prepare(
+            "defines neither load() (the cleaned table; [split] in project.toml splits it)"
+            " nor prepare() (the split data, for any other split)"
         )
     if {"load", "prepare"} <= hooks:
-        say.problems.append(Problem("defines both load() and prepare(): keep one", file=where.file))
+        in_prepare("defines both load() and prepare(): keep one")
     if "load" in hooks and "prepare" not in hooks and "split" not in doc:
         say("prepare.py defines load(), so project.toml needs a [split] table")
     if "prepare" in hooks and "split" in doc:
