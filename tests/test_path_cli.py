@@ -195,7 +195,7 @@ def test_the_catalog_table_fits_80_columns_with_whole_titles() -> None:
         e.path.status == "not_yet" for e in entries
     )
     short = [e for e in entries if len(e.project.title) <= 46]
-    assert len(short) >= 0.9 * len(entries)  # most titles fit on their id's line
+    assert len(short) >= 0.8 * len(entries)  # most titles fit on their id's line
     for e in short:
         row = next(line for line in lines if line[:20].split()[1:] == [e.project.id])
         assert e.project.title in row
