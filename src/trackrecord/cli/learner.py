@@ -16,6 +16,7 @@ from typing import TYPE_CHECKING
 import typer
 from rich.table import Table
 
+from trackrecord.cli import jobs_cli
 from trackrecord.cli.common import (
     HomeOption,
     JsonOption,
@@ -88,7 +89,18 @@ def start(
 
 def submit(
     project_id: str = typer.Argument(..., metavar="ID"),
-    file: Path = typer.Argument(..., help="Submission file: CSV (optionally gzipped) or Parquet."),
+    file: Path | None = typer.Argument(
+        None, help="Submission file: CSV (optionally gzipped) or Parquet (or give --code)."
+    ),
+    code: Path | None = typer.Option(
+        None,
+        "--code",
+        help="Instead of a file: a Python script (.py) or notebook (.ipynb) to run in the "
+        "sandbox; it reads input/ and writes output/submission.csv, which is scored.",
+    ),
+    wait: bool = typer.Option(
+        False, "--wait", help="With --code: wait until the job ends and print its result."
+    ),
     note: str | None = typer.Option(None, "--note", help="A note kept with the submission."),
     server: str | None = typer.Option(
         None,
@@ -99,7 +111,17 @@ def submit(
     json: bool = JsonOption,
     home: Path | None = HomeOption,
 ) -> None:
-    """Score a submission file and record it (after finalizing: as practice)."""
+    """Score a submission file and record it (after finalizing: as practice); or, with
+    --code, run your code in the sandbox and score the file it writes."""
+    if (file is None) == (code is None):
+        raise typer.BadParameter("give a submission FILE or --code SCRIPT, one of them")
+    if wait and code is None:
+        raise typer.BadParameter("--wait goes with --code", param_hint="--wait")
+    if code is not None:
+        view = jobs_cli.submit_code(project_id, code, note, server, wait, json, home)
+        jobs_cli.show_submitted(view, wait, json, server_of(home, server))
+        return
+    assert file is not None
     settings = settings_from(home, server=server)
     if settings.server:
         from trackrecord.client import remote_submit_rows, submit_to_server
@@ -292,7 +314,12 @@ def db_upgrade(home: Path | None = HomeOption) -> None:
     console.print(f"Database at revision {revision}.")
 
 
+def server_of(home: Path | None, server: str | None) -> str | None:
+    return settings_from(home, server=server).server
+
+
 def register(app: typer.Typer) -> None:
+    app.command("jobs")(handle_errors(jobs_cli.jobs))
     for command in (start, submit, submissions, finalize, status):
         app.command(command.__name__)(handle_errors(command))
     app.add_typer(db_app, name="db")
