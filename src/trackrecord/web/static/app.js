@@ -61,10 +61,16 @@
           var fresh = box.content.querySelector("#jobs-list");
           if (!fresh) throw new Error("no list");
           list.replaceWith(fresh);
+          ends(fresh);
           poll(fresh);
         })
         .catch(function () { setTimeout(function () { poll(list); }, DELAY * 4); });
     }, DELAY);
   }
+  // A failed job's stderr tail opens at its end: the error is on its last lines.
+  function ends(root) {
+    root.querySelectorAll("pre.stderr").forEach(function (pre) { pre.scrollTop = pre.scrollHeight; });
+  }
+  ends(document);
   document.querySelectorAll("#jobs-list[data-poll]").forEach(poll);
 })();
