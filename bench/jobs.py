@@ -6,11 +6,13 @@ ten numeric features, ROC AUC) and one learner's script: pandas reads input/trai
 input/test.csv, scikit-learn's LogisticRegression fits, output/submission.csv is written.
 Measured in the same run, on the same machine:
 
-  - bare: `python script.py` in a subprocess, in a folder holding input/ (copies of the
-    public files) and output/, TRACKRECORD_INPUT/OUTPUT set; no sandbox, nothing recorded;
+  - bare: `python script.py` in a subprocess, in a folder holding input/ (the public files,
+    as a job gets them) and output/, with the environment the sandbox gives the code (one
+    BLAS thread, no bytecode written); no sandbox, nothing recorded;
   - sandbox: the same script through trackrecord.jobs.sandbox.run_code with the default job
-    limits (bubblewrap: namespaces, read-only system, private tmp, rlimits); bare and
-    sandbox runs alternate, --repeat of each, medians compared;
+    limits (bubblewrap: namespaces, read-only system, private tmp, rlimits, a uid of its
+    own). Both for the training script and for an empty one (start Python, write one line:
+    the sandbox's fixed cost); all four alternate, --repeat of each, medians compared;
   - 1 worker, 2 workers: `trackrecord worker --concurrency 1` processes (real Celery over
     Redis, PostgreSQL or SQLite), --jobs code submissions sent at once through the service
     (submit_code with the Celery executor: stored, queued, claimed, run in the sandbox,
@@ -18,10 +20,11 @@ Measured in the same run, on the same machine:
     from the first submission to the last job's end. Each worker first runs one warm-up job
     (a worker's first job imports pandas, scikit-learn and the scorer in its pool process).
 
-CPU time counts every process of a run (bwrap, the sandbox's launcher, the code), from the
-bench's reaped children. Prints the ratios: sandbox / bare (the sandbox's overhead) and
-2 workers / 1 worker. On a shared machine, read them with the load averages printed before
-and after: under load, more processes also take a larger share of the CPUs.
+CPU time is the code's (and its children's): wait4 for the bare run, the sandbox's own
+report for the sandboxed one (bwrap's set-up is not in it; the wall time is). Prints the
+ratios: sandbox / bare (the sandbox's overhead) and 2 workers / 1 worker. On a shared
+machine, read them with the load averages printed before and after: under load, more
+processes also take a larger share of the CPUs.
 
     python bench/jobs.py [--db postgres|sqlite] [--jobs 12] [--rows 5000] [--repeat 5]
 
@@ -36,7 +39,6 @@ import argparse
 import contextlib
 import os
 import platform
-import resource
 import shutil
 import signal
 import socket
@@ -187,11 +189,28 @@ def fresh(bundle: Any, work: Path) -> Path:
     return materialize(bundle, work / "input")
 
 
+# What the sandbox sets for the code (jobs/sources.py): one thread per numeric library, no
+# bytecode written. The bare runs get the same, so that only the sandbox differs.
+CODE_ENV = {
+    "OMP_NUM_THREADS": "1", "OPENBLAS_NUM_THREADS": "1", "MKL_NUM_THREADS": "1",
+    "NUMEXPR_NUM_THREADS": "1", "MPLBACKEND": "Agg", "PYTHONDONTWRITEBYTECODE": "1",
+    "PYTHONHASHSEED": "0", "PYTHONNOUSERSITE": "1",
+}  # fmt: skip
+# The smallest job: start Python, write a one-line file. What is left is the sandbox.
+EMPTY = """\
+import os
+
+with open(os.path.join(os.environ["TRACKRECORD_OUTPUT"], "submission.csv"), "w") as f:
+    f.write("id,y\\n")
+"""
+
+
 def run_bare(script: Path, bundle: Any, work: Path) -> Run:
-    """The script in a plain subprocess (no sandbox), input/ and output/ as in a job."""
+    """The script in a plain subprocess (no sandbox), input/ and output/ as in a job; CPU
+    time of the process and its children (wait4)."""
     fresh(bundle, work)
     (work / "output").mkdir()
-    env = {**os.environ, "TRACKRECORD_INPUT": str(work / "input")}
+    env = {**os.environ, **CODE_ENV, "TRACKRECORD_INPUT": str(work / "input")}
     env["TRACKRECORD_OUTPUT"] = str(work / "output")
     start = time.perf_counter()
     proc = subprocess.Popen([sys.executable, str(script)], cwd=work, env=env)
@@ -204,6 +223,8 @@ def run_bare(script: Path, bundle: Any, work: Path) -> Run:
 
 
 def run_sandboxed(script: Path, bundle: Any, work: Path) -> Run:
+    """The script through the sandbox with the default job limits; CPU time of the code and
+    its children as the sandbox's launcher reports it (bwrap's own set-up is not in it)."""
     from trackrecord.jobs import sandbox
     from trackrecord.settings import Settings
 
@@ -218,29 +239,28 @@ def run_sandboxed(script: Path, bundle: Any, work: Path) -> Run:
     )
     fresh(bundle, work)
     (work / "work").mkdir()
-    before = children_cpu()
     start = time.perf_counter()
     result = sandbox.run_code(script, work / "input", work / "work", limits)
     wall = time.perf_counter() - start
     if result.status != "ok" or result.output_file is None:
         raise SystemExit(f"the sandboxed run failed: {result.status}\n{result.stderr_tail}")
-    # bwrap, its launcher and the code: every process of the run, reaped by its parent
-    return Run(wall, children_cpu() - before)
+    return Run(wall, result.cpu_seconds)
 
 
-def children_cpu() -> float:
-    usage = resource.getrusage(resource.RUSAGE_CHILDREN)
-    return usage.ru_utime + usage.ru_stime
-
-
-def overhead(script: Path, bundle: Any, scratch: Path, repeat: int) -> tuple[list[Run], ...]:
-    bare: list[Run] = []
-    boxed: list[Run] = []
-    run_bare(script, bundle, scratch / "warm")  # page cache and bytecode, for both
-    for _ in range(repeat):  # alternate, so that other load on the machine hits both alike
-        bare.append(run_bare(script, bundle, scratch / "bare"))
-        boxed.append(run_sandboxed(script, bundle, scratch / "boxed"))
-    return bare, boxed
+def overhead(
+    scripts: dict[str, Path], bundle: Any, scratch: Path, repeat: int
+) -> dict[tuple[str, str], list[Run]]:
+    """Each script bare and sandboxed, `repeat` times, all four alternating so that other
+    load on the machine hits each alike."""
+    runs: dict[tuple[str, str], list[Run]] = {}
+    for script in scripts.values():
+        run_bare(script, bundle, scratch / "warm")  # page cache, for both
+    for _ in range(repeat):
+        for name, script in scripts.items():
+            runs.setdefault((name, "bare"), []).append(run_bare(script, bundle, scratch / "b"))
+            boxed = run_sandboxed(script, bundle, scratch / "s")
+            runs.setdefault((name, "sandbox"), []).append(boxed)
+    return runs
 
 
 # Workers --------------------------------------------------------------------------------
@@ -364,22 +384,27 @@ def med(runs: list[Run], attr: str) -> float:
     return statistics.median(getattr(r, attr) for r in runs)
 
 
-def report(args: argparse.Namespace, bare: list[Run], boxed: list[Run], rates: list[float]) -> None:
+def report(
+    args: argparse.Namespace, runs: dict[tuple[str, str], list[Run]], rates: list[float]
+) -> None:
     one, two = rates
     print(f"\n{args.rows:,} training and test rows, {FEATURES} features; db {args.db}")
-    print("| contender | wall s (median) | CPU s, all its processes (median) | wall vs bare |")
-    print("|---|---:|---:|---:|")
-    for label, runs in (("bare `python script.py`", bare), ("sandbox (`run_code`)", boxed)):
-        ratio = med(runs, "wall") / med(bare, "wall")
-        print(f"| {label} | {med(runs, 'wall'):.2f} | {med(runs, 'cpu'):.2f} | {ratio:.2f}x |")
-    print(f"\nsandbox / bare wall time: {med(boxed, 'wall') / med(bare, 'wall'):.2f}x "
-          f"(+{med(boxed, 'wall') - med(bare, 'wall'):.2f} s per run)")  # fmt: skip
-    print("| workers | jobs/min | seconds per job | vs 1 worker |")
+    print("| script | how | wall s (median) | CPU s of the code (median) | wall vs bare |")
+    print("|---|---|---:|---:|---:|")
+    for (name, how), got in runs.items():
+        base = med(runs[(name, "bare")], "wall")
+        wall, cpu = med(got, "wall"), med(got, "cpu")
+        print(f"| {name} | {how} | {wall:.2f} | {cpu:.2f} | {wall / base:.2f}x |")
+    for name in dict.fromkeys(n for n, _ in runs):
+        bare, boxed = med(runs[(name, "bare")], "wall"), med(runs[(name, "sandbox")], "wall")
+        print(f"{name}: sandbox / bare {boxed / bare:.2f}x ({boxed - bare:+.2f} s per run)")
+    print("\n| workers | jobs/min | seconds per job | vs 1 worker |")
     print("|---:|---:|---:|---:|")
     for n, rate in ((1, one), (2, two)):
         print(f"| {n} | {rate:.1f} | {60 / rate:.2f} | {rate / one:.2f}x |")
-    print(f"\n2 workers / 1 worker: {two / one:.2f}x; one job end to end / one sandboxed run: "
-          f"{60 / one / med(boxed, 'wall'):.2f}x")  # fmt: skip
+    boxed = med(runs[("training", "sandbox")], "wall")
+    print(f"\n2 workers / 1 worker: {two / one:.2f}x; one job end to end (1 worker) / one "
+          f"sandboxed run: {60 / one / boxed:.2f}x")  # fmt: skip
 
 
 def main() -> None:
@@ -402,15 +427,17 @@ def main() -> None:
     home = Path(tempfile.mkdtemp(prefix="trackrecord-bench-jobs-"))
     try:
         bundle = write_challenge(home / "src", args.rows)
-        script = home / "train.py"
+        script, empty = home / "train.py", home / "empty.py"
         script.write_text(SCRIPT)
-        bare, boxed = overhead(script, bundle, home / "scratch", args.repeat)
+        empty.write_text(EMPTY)
+        scripts = {"empty": empty, "training": script}
+        runs = overhead(scripts, bundle, home / "scratch", args.repeat)
         with database(args.db, home) as url:
             env = environment(home, url, broker, queue)
             with Service(load_settings(environ=env)) as svc:
                 learner = seed(svc, bundle)
                 rates = [throughput(svc, learner, script, env, home, n, args.jobs) for n in (1, 2)]
-        report(args, bare, boxed, rates)
+        report(args, runs, rates)
         print(machine())
     finally:
         remove_queue(broker, queue)
