@@ -12,9 +12,6 @@ from __future__ import annotations
 import json
 from dataclasses import dataclass
 
-import nbformat
-from nbformat.reader import NotJSONError
-
 PRELUDE = """\
 import sys as _trackrecord_sys
 for _trackrecord_note in {notes!r}:
@@ -76,6 +73,10 @@ def _cell(source: str, number: int, notes: list[str]) -> str:
 
 def notebook_script(raw: bytes) -> Script:
     """The script of a notebook's code cells; NotebookError when `raw` is no notebook."""
+    # nbformat takes seconds to import (it compiles its schemas): only notebooks pay for it.
+    import nbformat
+    from nbformat.reader import NotJSONError
+
     try:
         nb = nbformat.reads(raw.decode("utf-8"), as_version=4)  # type: ignore[no-untyped-call]
     except (UnicodeDecodeError, json.JSONDecodeError, NotJSONError) as exc:
