@@ -372,7 +372,7 @@ def test_two_workers_share_the_jobs_and_a_killed_one_loses_none(
         wait_until("both workers answer", ready, workers, 120)
         ping.close()
 
-        ids = [enqueue_script(svc, learner, f"train{i}.py") for i in range(4)]
+        ids = [enqueue_script(svc, learner, f"train{i}.py") for i in range(5)]
         for job_id in ids:
             executor.submit(job_id)
 
