@@ -40,6 +40,7 @@ COMMANDS = {
     "start": "learner",
     "submit": "learner",
     "submissions": "learner",
+    "jobs": "learner",
     "finalize": "learner",
     "status": "learner",
     "db": "learner",
