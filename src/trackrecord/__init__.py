@@ -16,12 +16,22 @@ from __future__ import annotations
 from typing import TYPE_CHECKING, Any
 
 __version__ = "0.1.0"
-__all__ = ["finalize", "jobs", "load", "results", "score", "status", "submissions", "submit"]
+# `code_jobs`, not `jobs`: importing the package trackrecord.jobs would replace the attribute.
+__all__ = [
+    "code_jobs",
+    "finalize",
+    "load",
+    "results",
+    "score",
+    "status",
+    "submissions",
+    "submit",
+]
 
 if TYPE_CHECKING:
     from trackrecord.api import (
+        code_jobs,
         finalize,
-        jobs,
         load,
         results,
         score,

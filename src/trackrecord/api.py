@@ -6,7 +6,7 @@ summaries and render as HTML tables in Jupyter.
 
 With `server=URL` the same calls go through a hosted server's JSON API (after
 `trackrecord login --server URL` stored a token): `load`, `submit` (also `code=`),
-`jobs`, `submissions`, `finalize`, `results` and `status`, printed in the same words
+`code_jobs`, `submissions`, `finalize`, `results` and `status`, printed in the same words
 (scores from a server carry the boards' precision: 6 significant digits).
 
 Every estimate made before finalizing compares the public score with the public lines;
@@ -141,7 +141,7 @@ def submit(
     With `code=PATH` (a script or a notebook) instead, the code is run in the sandbox on
     the public data and its `output/submission.csv` is scored (docs/jobs.md). `wait=True`
     (default) returns once the job has ended: scored, or failed with its reason and the last
-    lines of stderr; `wait=False` returns the queued job (follow it with `jobs()`).
+    lines of stderr; `wait=False` returns the queued job (follow it with `code_jobs()`).
     """
     from trackrecord.service.render import submit_rows
 
@@ -264,7 +264,7 @@ JOB_COLUMNS = [
 ]
 
 
-def jobs(project_id: str | None = None, *, server: str | None = None) -> pd.DataFrame:
+def code_jobs(project_id: str | None = None, *, server: str | None = None) -> pd.DataFrame:
     """Your code submissions (all, or one project's), newest first, as a table: `state`
     is queued, running, scored, failed or cancelled; `position` the place in the queue
     while queued; `failure`, `reason` and `stderr_tail` say why a job failed;
