@@ -225,7 +225,16 @@ def test_a_hosts_challenge_shows_the_code_card_only_when_it_takes_code(
     assert refused.status_code == 409 and 'id="code-error"' in refused.text  # type: ignore[attr-defined]
     assert executor.held == []
 
-    service_jobs.set_accepts_code(executor.svc, "class-reg", True)  # the host's switch
+    host_page = client.get("/host/challenges/class-reg").text  # the host's switch, off
+    assert 'action="/host/challenges/class-reg/code"' in host_page
+    assert 'name="accepts_code" value="on" >' in host_page
+    switched = client.post(
+        "/host/challenges/class-reg/code",
+        data={"csrf_token": csrf(client, "/host/challenges/class-reg"), "accepts_code": "on"},
+        follow_redirects=False,
+    )
+    assert switched.status_code == 303, switched.text[:300]
+    assert 'value="on" checked' in client.get("/host/challenges/class-reg").text
     assert 'action="/projects/class-reg/code"' in client.get("/projects/class-reg").text
     assert send(client, "class-reg", tmp_path / "train.py").status_code == 303  # type: ignore[attr-defined]
     assert executor.run() == ["scored"]
