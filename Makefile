@@ -7,7 +7,7 @@ STAMP := $(VENV)/.installed
 TEST_STAMP := $(VENV)/.installed-test
 PYTEST_WORKERS ?= auto
 
-.PHONY: install install-test run test test-fast lint format bench bench-scoring bench-mastery bench-server bench-catalog clean
+.PHONY: install install-test run test test-fast lint format bench bench-scoring bench-mastery bench-server bench-catalog bench-jobs clean
 
 install: $(STAMP)
 
@@ -44,7 +44,7 @@ format: install-test
 	$(BIN)/ruff format src tests bench
 	$(BIN)/ruff check --fix src tests bench
 
-bench: bench-scoring bench-mastery bench-server bench-catalog
+bench: bench-scoring bench-mastery bench-server bench-catalog bench-jobs
 
 bench-scoring: install
 	$(PY) bench/scoring.py
@@ -62,6 +62,10 @@ bench-server: install-test
 
 bench-catalog: install
 	$(PY) bench/catalog.py --fields
+
+# Needs Redis (TRACKRECORD_TEST_REDIS_URL or redis://127.0.0.1:6379/0) and bubblewrap.
+bench-jobs: install-test
+	$(PY) bench/jobs.py
 
 clean:
 	rm -rf $(VENV) build dist .pytest_cache .mypy_cache .ruff_cache
