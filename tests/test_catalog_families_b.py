@@ -161,3 +161,69 @@ def test_the_implicit_field_personalizes() -> None:
     assert found["item-item cosine k-NN (all neighbours)"] > 0.9
     assert found["user-user cosine k-NN (50 neighbours)"] > 0.9
     assert found["popularity (interactions per item)"] < 0.7
+
+
+def _terms(users: int = 120, seed: int = 2) -> pd.DataFrame:
+    """A curriculum of 27 courses, three a term, in one of two programmes (courses 0-26 or
+    30-56); users started 0 to 3 terms before term 1 (`stage`), so their term-6 courses
+    are ones that users who started earlier took before term 6. A few courses skipped."""
+    rng = np.random.default_rng(seed)
+    rows = []
+    for u in range(users):
+        base, stage = (0 if u % 2 == 0 else 30), u % 4
+        for course in range(27):
+            term = course // 3 + 1 - stage
+            if 1 <= term <= 6 and rng.random() < 0.9:
+                rows.append({"user": u, "item": base + course, "term": term, "stage": stage})
+    return with_ids(pd.DataFrame(rows))
+
+
+def test_time_cut_candidates_keep_the_future_out_of_train() -> None:
+    from trackrecord.catalog.evaluate import check_split
+    from trackrecord.catalog.implicit import Log, time_cut_candidates
+
+    cols = Log("user", "item", "term", user_columns=("stage",))
+    log = _terms()
+    data = time_cut_candidates(log, cols, cut=6, share=0.5, pool=60, seed=3, min_history=3)
+    train, test, answers = data.train, data.test, data.answers
+    assert train["term"].max() == 5 and (test["term"] == 6).all()
+    assert len(train) == (log["term"] < 6).sum()  # the other users' term 6 is dropped, not kept
+    assert list(test.columns) == ["id", "user", "stage", "item", "term"]
+    stage = dict(zip(log["user"], log["stage"], strict=False))
+    assert all(stage[u] == s for u, s in zip(test["user"], test["stage"], strict=True))
+    assert answers["user"].nunique() == 60
+    key = answers.merge(test, on=["id", "user"])
+    truth = {(u, i) for u, i, r in zip(key["user"], key["item"], key["relevant"], strict=True) if r}
+    future = log[(log["term"] == 6) & log["user"].isin(set(answers["user"]))]
+    candidates = set(log.loc[log["term"] < 6, "item"])  # the pool: every item of train
+    assert truth == {
+        (u, i) for u, i in zip(future["user"], future["item"], strict=True) if i in candidates
+    }
+    assert truth
+    project = data.project(
+        brief=None,  # type: ignore[arg-type]
+        baseline=None,  # type: ignore[arg-type]
+        reference=None,  # type: ignore[arg-type]
+        field=(),
+    )
+    check_split(project)  # a time split: all of train before test
+
+
+def test_transitions_follow_the_curriculum() -> None:
+    from trackrecord.catalog.implicit import Log, implicit_field, time_cut_candidates, transitions
+    from trackrecord.metrics import get_metric
+
+    cols = Log("user", "item", "term")
+    data = time_cut_candidates(_terms(), cols, cut=6, share=0.5, pool=60, seed=3, min_history=3)
+    y, groups = data.answers["relevant"].to_numpy(), data.answers["user"].to_numpy()
+    metric = get_metric("map_at_k")
+
+    def found(fn: object) -> float:
+        scores = fn(data.train, data.test, data.spec)  # type: ignore[operator]
+        return float(metric(y, np.asarray(scores), groups=groups, k=3))
+
+    # the courses of term 6 are exactly those that followed term 5's: order finds them
+    assert found(transitions("user", "item", "term", gaps=(1,))) > 0.95
+    # similarity without order finds the user's programme, not where they are in it
+    item_knn = next(c for c in implicit_field(cols) if c.name.startswith("item-item"))
+    assert found(lambda tr, te, sp: item_knn.predict(tr, te, sp)["score"]) < 0.6

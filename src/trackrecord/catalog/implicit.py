@@ -38,6 +38,7 @@ class Log:
     item: str
     time: str
     item_columns: tuple[str, ...] = ()  # item attributes copied onto candidate rows
+    user_columns: tuple[str, ...] = ()  # user attributes (their latest train row's) copied too
 
 
 def later_candidates(
@@ -62,6 +63,48 @@ def later_candidates(
     size = mine.groupby(cols.user)[cols.item].transform("size")
     later = mine[rank >= size // 2]
     train = log.drop(index=later.index).sort_values(ID)
+    info = SplitInfo("group-later", cols.user, order=cols.time)
+    return _assemble(log, train, later, cols, pool=pool, seed=seed, k=k, info=info)
+
+
+def time_cut_candidates(
+    log: pd.DataFrame,
+    cols: Log,
+    *,
+    cut: Any,
+    share: float,
+    pool: int,
+    seed: int,
+    k: int = 10,
+    min_history: int = 3,
+) -> Prepared:
+    """Everything from `cut` on (in `cols.time`) is the future, for every user: train is
+    the log before it. `share` of the users with `min_history` rows before the cut and some
+    after it are the test users; their candidates are the `pool` most frequent items of
+    train they have not touched, relevant = touched from the cut on. The other users' later
+    rows are dropped (no one may see the test period). `log` must already carry ids."""
+    before, after = log[log[cols.time] < cut], log[log[cols.time] >= cut]
+    history = before[cols.user].value_counts()
+    eligible = pd.Series(sorted(set(history[history >= min_history].index) & set(after[cols.user])))
+    chosen = set(eligible.sample(frac=share, random_state=splits.seed_for(seed)))
+    later = after[after[cols.user].isin(chosen)]
+    info = SplitInfo("time", cols.time)
+    return _assemble(log, before.sort_values(ID), later, cols, pool=pool, seed=seed, k=k, info=info)
+
+
+def _assemble(
+    log: pd.DataFrame,
+    train: pd.DataFrame,
+    later: pd.DataFrame,
+    cols: Log,
+    *,
+    pool: int,
+    seed: int,
+    k: int,
+    info: SplitInfo,
+) -> Prepared:
+    """The candidate test rows of the held-out users, with fresh ids, split into Public and
+    Private by whole users."""
     test = _candidates(train, later, cols, pool)
     test = splits.with_ids(test, seed=seed, start=int(log[ID].max()) + 1)
     test = test.sort_values(ID)
@@ -74,7 +117,7 @@ def later_candidates(
         group=cols.user,
         metric_params={"k": k},
         prediction=SCORE,
-        split_info=SplitInfo("group-later", cols.user, order=cols.time),
+        split_info=info,
     )
 
 
@@ -83,6 +126,8 @@ def _candidates(train: pd.DataFrame, later: pd.DataFrame, cols: Log, pool: int) 
     popular = train[cols.item].value_counts(sort=True).index[:pool]
     items = train.drop_duplicates(cols.item).set_index(cols.item)
     attrs = items.loc[popular, list(cols.item_columns)].reset_index()
+    people = train.sort_values(cols.time, kind="stable").drop_duplicates(cols.user, keep="last")
+    people = people.set_index(cols.user)[list(cols.user_columns)]
     seen = set(zip(train[cols.user], train[cols.item], strict=True))
     wanted = set(zip(later[cols.user], later[cols.item], strict=True))
     asked = later.groupby(cols.user)[cols.time].min()
@@ -90,11 +135,14 @@ def _candidates(train: pd.DataFrame, later: pd.DataFrame, cols: Log, pool: int) 
     for user, when in asked.items():
         mine = attrs[[(user, i) not in seen for i in attrs[cols.item]]].copy()
         mine.insert(0, cols.user, [user] * len(mine))
+        for column in cols.user_columns:
+            value: Any = people.at[user, column]
+            mine[column] = value
         mine[cols.time] = when
         mine[RELEVANT] = [int((user, i) in wanted) for i in mine[cols.item]]
         rows.append(mine)
     out = pd.concat(rows, ignore_index=True)
-    return out[[cols.user, cols.item, cols.time, *cols.item_columns, RELEVANT]]
+    return out[[cols.user, *cols.user_columns, cols.item, cols.time, *cols.item_columns, RELEVANT]]
 
 
 # --- the field ------------------------------------------------------------------------------
@@ -197,6 +245,39 @@ def svd(user: str, item: str, rank: int) -> Any:
         model = TruncatedSVD(min(rank, min(R.shape) - 1), random_state=SEED)
         U = model.fit_transform(R)
         return _lookup(U @ model.components_, test, user, item, users, items)
+
+    return fn
+
+
+def transitions(user: str, item: str, time: str, gaps: tuple[int, ...] = (1,)) -> Any:
+    """What comes next, for logs in whole periods (terms, seasons): the share of the users
+    with item X in period t who had item Y in period t + gap, summed over the items the user
+    had `gap` periods before the recommendation."""
+
+    def fn(train: pd.DataFrame, test: pd.DataFrame, spec: Spec) -> Any:
+        users = {u: i for i, u in enumerate(sorted(train[user].unique()))}
+        items = {m: i for i, m in enumerate(sorted(train[item].unique()))}
+        shape = (len(users), len(items))
+
+        def at(period: Any) -> sparse.csr_matrix:
+            rows = train.loc[train[time] == period, [user, item]].drop_duplicates()
+            data = np.ones(len(rows))
+            where = (rows[user].map(users).to_numpy(), rows[item].map(items).to_numpy())
+            return sparse.csr_matrix((data, where), shape=shape)
+
+        periods = sorted(train[time].unique())
+        out = np.zeros(len(test))
+        for gap in gaps:
+            counts = sparse.csr_matrix((len(items), len(items)))
+            for t in periods:
+                if t + gap in periods:
+                    counts = counts + at(t).T @ at(t + gap)
+            follows = normalize(counts.tocsr(), norm="l1", axis=1)
+            for when in test[time].unique():
+                scores = (at(when - gap) @ follows).toarray()
+                mine = (test[time] == when).to_numpy()
+                out[mine] += _lookup(scores, test[mine], user, item, users, items)
+        return out
 
     return fn
 
