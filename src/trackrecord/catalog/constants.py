@@ -53,11 +53,13 @@ def _values(train: pd.DataFrame, test: pd.DataFrame, project: Project) -> list[S
 
 def _multilabel(train: pd.DataFrame, test: pd.DataFrame, project: Project) -> list[Submission]:
     spec = project.spec
+    # the best constant for a 0/1 metric: each label's majority in train (frequencies are
+    # not valid 0/1 predictions)
     shares = [float(train[c].mean()) if c in train else 0.0 for c in spec.target_columns]
-    values = np.tile(np.array(shares), (len(test), 1))
+    values = np.tile((np.array(shares) > 0.5).astype(int), (len(test), 1))
     return [
         (
-            "constant: training label frequencies",
+            "constant: each label's training majority",
             submission_frame(test[spec.id_column], values, spec),
         )
     ]

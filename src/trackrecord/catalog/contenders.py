@@ -130,6 +130,9 @@ def sample_submission(train: pd.DataFrame, test: pd.DataFrame, spec: Spec) -> pd
         out[spec.target_columns[0]] = train[spec.target].mode().sort_values().iloc[0]
     elif spec.kind is InputKind.CLUSTERS:
         out[spec.target_columns[0]] = np.zeros(n, dtype=int)
+    elif spec.kind is InputKind.MULTILABEL:
+        for column in spec.target_columns:
+            out[column] = np.zeros(n, dtype=int)
     elif spec.target not in train.columns:  # e.g. implicit feedback: train is the log itself
         out[spec.target_columns[0]] = np.zeros(n)
     else:

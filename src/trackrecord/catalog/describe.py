@@ -21,6 +21,9 @@ _SUBMISSION = {
     InputKind.SCORES: "a score for each test row; only the order within each group matters",
     InputKind.CLUSTERS: "a cluster number for each test row; only which rows share a cluster"
     " matters, not the numbers themselves",
+    InputKind.RISK: "a risk score for each test row: higher means the event is expected"
+    " sooner; only the order of the scores matters",
+    InputKind.MULTILABEL: "0 or 1 in each label column: 1 where the label applies to the row",
 }
 
 

@@ -91,8 +91,28 @@ def _evaluate(project: Project, bundle: Bundle) -> Evaluation:
     nothing += [(c.name, _predict(c, bundle, project)) for c in project.trivial]
     constants = tuple(_entry(name, bundle, sub) for name, sub in nothing)
     aligned = align_frame(bundle, ref_submission, name=project.reference.name)
-    se = bootstrap_se(aligned, ordered=project.split.kind == "time")
+    se = bootstrap_se(
+        aligned, ordered=project.split.kind == "time", clusters=_clusters(project, bundle)
+    )
     return Evaluation(baseline, reference, (baseline, reference, *field), constants, se)
+
+
+def _clusters(project: Project, bundle: Bundle) -> np.ndarray | None:
+    """For a group split: each answer-key row's group (in the key's order), so the SE
+    resamples whole groups; None for other splits or when no public file holds the column."""
+    column = project.split.column
+    if project.split.kind not in ("group", "group-later") or column is None:
+        return None
+    id_column = project.spec.id_column
+    source = next(
+        (f for f in (project.test, project.answers) if column in f.columns),
+        None,
+    )
+    if source is None:
+        return None
+    ids = pd.read_csv(bundle.solution_path, usecols=[id_column])[id_column]
+    by_id = source.set_index(id_column)[column]
+    return by_id.reindex(ids.to_numpy()).to_numpy()
 
 
 def gold_margin(recipe: Recipe, se: float) -> float:

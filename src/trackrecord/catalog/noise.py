@@ -3,8 +3,9 @@
 Medals must sit outside the noise (DESIGN.md, rule 2), so every project stores the standard
 error (SE) of its reference's private score: the spread of the metric over answer keys
 resampled with replacement. The resampling unit follows the data: rows for independent
-rows, whole queries for ranking (a query's rows are scored together), and blocks of
-consecutive rows for forecasts, whose errors are correlated in time (a moving-block
+rows, whole queries for ranking (a query's rows are scored together), whole groups for a
+group split (a school's pupils, a person's years: their errors move together), and blocks
+of consecutive rows for forecasts, whose errors are correlated in time (a moving-block
 bootstrap; resampling single days would make the noise look smaller than it is).
 """
 
@@ -28,17 +29,21 @@ def _row_draws(n: int, rng: np.random.Generator, block: int) -> NDArray[np.intp]
     return (starts[:, None] + np.arange(block)[None, :]).ravel()[:n]
 
 
-def _group_draws(
-    groups: NDArray[np.generic], rng: np.random.Generator
-) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
-    """Rows of whole groups drawn with replacement, and a fresh group id per draw."""
-    _, codes = np.unique(groups, return_inverse=True)
-    order = np.argsort(codes, kind="stable")
-    bounds = np.searchsorted(codes[order], np.arange(codes.max() + 2))
-    picked = rng.integers(0, len(bounds) - 1, size=len(bounds) - 1)
-    rows = [order[bounds[g] : bounds[g + 1]] for g in picked]
-    new_ids = np.repeat(np.arange(len(picked)), [len(r) for r in rows])
-    return np.concatenate(rows), new_ids
+class _Groups:
+    """Rows by group, computed once: a bootstrap draws whole groups hundreds of times."""
+
+    def __init__(self, groups: NDArray[np.generic]) -> None:
+        _, codes = np.unique(groups, return_inverse=True)
+        self.order = np.argsort(codes, kind="stable")
+        self.bounds = np.searchsorted(codes[self.order], np.arange(codes.max() + 2))
+
+    def draw(self, rng: np.random.Generator) -> tuple[NDArray[np.intp], NDArray[np.intp]]:
+        """Rows of whole groups drawn with replacement, and a fresh group id per draw."""
+        count = len(self.bounds) - 1
+        picked = rng.integers(0, count, size=count)
+        rows = [self.order[self.bounds[g] : self.bounds[g + 1]] for g in picked]
+        new_ids = np.repeat(np.arange(len(picked)), [len(r) for r in rows])
+        return np.concatenate(rows), new_ids
 
 
 def bootstrap_se(
@@ -46,6 +51,7 @@ def bootstrap_se(
     *,
     split: int = PRIVATE,
     ordered: bool = False,
+    clusters: NDArray[np.generic] | None = None,
     resamples: int = RESAMPLES,
     seed: int = SEED,
 ) -> float:
@@ -53,18 +59,26 @@ def bootstrap_se(
 
     `ordered`: rows are in time order (forecasts), so resample blocks of about n^(1/3)
     consecutive rows. Rows follow the answer key's order, which is time order for every
-    time-split project (the build checks it).
+    time-split project (the build checks it). `clusters`: one group label per answer-key row
+    (a group split): resample whole groups; the metric never sees them (a ranking metric's
+    own query groups are resampled whole anyway).
     """
     y_true, y_pred, params = data.split(split)
     groups = params.pop("groups", None)
+    if groups is None and clusters is not None:
+        unit: _Groups | None = _Groups(np.compress(data.usage == split, clusters))
+    else:
+        unit = _Groups(groups) if groups is not None else None
     rng = np.random.default_rng(seed)
     n = len(y_true)
     block = max(1, round(n ** (1 / 3))) if ordered else 1
     values = []
     for _ in range(resamples):
         call = dict(params)
-        if groups is not None:
-            idx, call["groups"] = _group_draws(groups, rng)
+        if unit is not None:
+            idx, new_ids = unit.draw(rng)
+            if groups is not None:
+                call["groups"] = new_ids
         else:
             idx = _row_draws(n, rng, block)
         try:

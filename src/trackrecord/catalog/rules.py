@@ -51,12 +51,12 @@ SKILL_TASKS: Mapping[str, tuple[str, ...]] = {
     "recommendation": ("recommendation-ranking",),
     "ranking": ("recommendation-ranking",),
     "matrix-factorization": ("recommendation-ranking",),
-    "discrete-choice": ("multiclass-classification",),
+    "discrete-choice": ("multiclass-classification", "recommendation-ranking"),
 }
 # Tasks whose rows have a time order that the split must respect.
 TIME_TASKS = ("time-series-forecasting",)
 # Other projects whose rows have a time order (their briefs say so): split by time too.
-TIME_ORDERED = ("hotel-rates", "trump-tweets")
+TIME_ORDERED = ("hotel-rates", "trump-tweets", "bird-strikes")
 
 
 def _fmt(x: float) -> str:

