@@ -122,26 +122,26 @@ def _assemble(
 
 
 def _candidates(train: pd.DataFrame, later: pd.DataFrame, cols: Log, pool: int) -> pd.DataFrame:
-    """One row per (held-out user, popular item they have not touched in train)."""
+    """One row per (held-out user, popular item they have not touched in train): users in
+    order, each one's items from the most popular down."""
     popular = train[cols.item].value_counts(sort=True).index[:pool]
     items = train.drop_duplicates(cols.item).set_index(cols.item)
     attrs = items.loc[popular, list(cols.item_columns)].reset_index()
     people = train.sort_values(cols.time, kind="stable").drop_duplicates(cols.user, keep="last")
     people = people.set_index(cols.user)[list(cols.user_columns)]
-    seen = set(zip(train[cols.user], train[cols.item], strict=True))
-    wanted = set(zip(later[cols.user], later[cols.item], strict=True))
     asked = later.groupby(cols.user)[cols.time].min()
-    rows = []
-    for user, when in asked.items():
-        mine = attrs[[(user, i) not in seen for i in attrs[cols.item]]].copy()
-        mine.insert(0, cols.user, [user] * len(mine))
-        for column in cols.user_columns:
-            value: Any = people.at[user, column]
-            mine[column] = value
-        mine[cols.time] = when
-        mine[RELEVANT] = [int((user, i) in wanted) for i in mine[cols.item]]
-        rows.append(mine)
-    out = pd.concat(rows, ignore_index=True)
+    users = np.repeat(asked.index.to_numpy(), len(attrs))
+    out = attrs.iloc[np.tile(np.arange(len(attrs)), len(asked))].reset_index(drop=True)
+    out.insert(0, cols.user, users)
+    pair = pd.MultiIndex.from_arrays([out[cols.user], out[cols.item]])
+    seen = pd.MultiIndex.from_frame(train[[cols.user, cols.item]])
+    out = out[~pair.isin(seen)].reset_index(drop=True)
+    for column in cols.user_columns:
+        out[column] = out[cols.user].map(people[column]).to_numpy()
+    out[cols.time] = out[cols.user].map(asked).to_numpy()
+    wanted = pd.MultiIndex.from_frame(later[[cols.user, cols.item]])
+    pair = pd.MultiIndex.from_arrays([out[cols.user], out[cols.item]])
+    out[RELEVANT] = pair.isin(wanted).astype(int)
     return out[[cols.user, *cols.user_columns, cols.item, cols.time, *cols.item_columns, RELEVANT]]
 
 
@@ -193,7 +193,11 @@ def recent_popularity(item: str, time: str, share: float = 0.2) -> Any:
     """How often each item was touched in the latest `share` of train's time span."""
 
     def fn(train: pd.DataFrame, test: pd.DataFrame, spec: Spec) -> Any:
-        cut = train[time].quantile(1 - share)
+        when = train[time]
+        if pd.api.types.is_numeric_dtype(when):
+            cut = when.quantile(1 - share)
+        else:  # e.g. ISO date strings, which sort in time order
+            cut = when.sort_values().iloc[int((len(when) - 1) * (1 - share))]
         counts = train.loc[train[time] >= cut, item].value_counts()
         return test[item].map(counts).fillna(0).to_numpy(dtype=float)
 
