@@ -221,6 +221,20 @@ def test_the_leak_helps_on_train_and_fails_on_the_private_split() -> None:
     assert gap >= NOTHING_SE * entry.se
 
 
+def test_crash_injuries_are_the_answer_in_train_and_unknown_in_test() -> None:
+    project = _project("crash-fatality")
+    train, test = project.train, project.test
+    dead = train["dead"] == "dead"
+    killed = train["injSeverity"] == 4
+    assert (dead & killed).sum() > 0.9 * dead.sum(), "code 4 (killed) marks the deaths"
+    assert (test["injSeverity"] == 5).all(), "unknown at the scene"
+    assert "caseid" not in train and "weight" not in train
+    entry = _stored("crash-fatality")
+    assert entry.se is not None
+    leaky = "gradient boosting on every column (trusts injSeverity)"
+    assert entry.thresholds.baseline - _private(entry, leaky) >= NOTHING_SE * entry.se
+
+
 # --- drift: computer-prices ----------------------------------------------------------------
 
 
