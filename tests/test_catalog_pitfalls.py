@@ -370,3 +370,25 @@ def test_the_flights_table_is_large_and_every_row_is_worth_fitting() -> None:
     assert everything - sample > 3 * entry.se, "the learning curve has not flattened at 20k"
     names = [f.name for f in entry.field]
     assert any("k-nearest" in n and "sample" in n for n in names), "slow models use a sample"
+
+
+# --- fairness: gss-income ------------------------------------------------------------------
+
+
+def test_gender_is_for_the_audit_only_and_the_test_surveys_are_later() -> None:
+    project = _project("gss-income")
+    assert "gender" in project.train and "gender" not in project.test
+    assert "realrinc" not in project.train, "the income itself would be the answer"
+    assert project.train["year"].max() < project.test["year"].min()
+
+
+@pytest.mark.slow
+def test_a_model_without_gender_overestimates_women_as_the_brief_says() -> None:
+    project = _project("gss-income")
+    reference = project.reference
+    assert isinstance(reference, CodeContender)
+    namespace: dict[str, Any] = {"pd": pd, "np": np, "train": project.train, "test": project.test}
+    exec(compile(reference.code, "reference.py", "exec"), namespace)
+    audit = namespace["audit"]
+    over = audit["mean_predicted"] - audit["share_high"]
+    assert over["Female"] > 0.03 and abs(over["Male"]) < 0.03
