@@ -98,7 +98,7 @@ def features(df: pd.DataFrame, *, plane: bool = True) -> pd.DataFrame:
     X = df[cols].copy()
     for c in ("carrier", "dest", "origin"):
         X[c] = df[c].astype(str).astype("category")
-    X["weekday"] = pd.to_datetime(df["date"]).dt.dayofweek
+    X["weekday"] = pd.to_datetime(df["date"]).dt.day_of_week
     X["share_of_day_gone"] = df.groupby(QUERY)["sched_dep_time"].rank(pct=True)
     return X
 

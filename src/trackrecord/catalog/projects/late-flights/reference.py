@@ -13,7 +13,7 @@ def features(df):
         # one set of categories for train and test, so the codes mean the same
         values = sorted(set(train[c].astype(str)) | set(test[c].astype(str)))
         X[c] = pd.Categorical(df[c].astype(str), categories=values)
-    X["weekday"] = pd.to_datetime(df["date"]).dt.dayofweek
+    X["weekday"] = pd.to_datetime(df["date"]).dt.day_of_week
     # where the flight sits in its day: 0 first departure, 1 last
     X["share_of_day_gone"] = df.groupby("airport_day")["sched_dep_time"].rank(pct=True)
     return X
