@@ -392,3 +392,20 @@ def test_a_model_without_gender_overestimates_women_as_the_brief_says() -> None:
     audit = namespace["audit"]
     over = audit["mean_predicted"] - audit["share_high"]
     assert over["Female"] > 0.03 and abs(over["Male"]) < 0.03
+
+
+# --- scale: births-by-state ----------------------------------------------------------------
+
+
+def test_births_are_51_whole_series_and_trees_cannot_carry_the_level_forward() -> None:
+    project = _project("births-by-state")
+    train, test = project.train, project.test
+    assert train["state"].nunique() == test["state"].nunique() == 51
+    assert len(train) > 300_000 and train["date"].max() < test["date"].min()
+    assert not train.duplicated(["state", "date"]).any(), "split state-days are added up"
+    entry = _stored("births-by-state")
+    assert entry.se is not None
+    raw_calendar = _private(entry, "gradient boosting (Poisson loss)")
+    assert raw_calendar - entry.thresholds.reference > 10 * entry.se
+    naive = _private(entry, "seasonal naive: 52 weeks before")
+    assert naive - entry.thresholds.baseline >= NOTHING_SE * entry.se
