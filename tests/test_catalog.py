@@ -92,7 +92,7 @@ def test_stored_field_has_about_ten_pipelines() -> None:
     stored = load_stored()
     assert set(stored) == set(IDS)
     for rid, entry in stored.items():
-        assert 9 <= len(entry.field) <= 14, rid
+        assert 9 <= len(entry.field) <= 16, rid  # baseline, reference, ~7-14 standard ones
         assert entry.field[0].name.startswith("baseline") and entry.field[1].name.startswith(
             "reference"
         )
