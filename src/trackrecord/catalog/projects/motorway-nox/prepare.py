@@ -1,4 +1,4 @@
-"""Hourly NOx pollution beside a German motorway (robustbase `NOxEmissions`), with the
+"""Hourly NOx pollution beside a busy motorway (robustbase `NOxEmissions`), with the
 traffic's NOx emissions and the wind speed; the last eight weeks are the test set."""
 
 from collections.abc import Sequence
@@ -12,8 +12,9 @@ from trackrecord.catalog.prepare import Prepared, rdata
 DAY = 24
 WEEK = 7 * DAY
 TEST_DAYS = 56
-# Lorries may not drive on German motorways on Sundays: the day with the least traffic
-# (julday % 7 == 4) is Sunday, so Monday is julday % 7 == 5.
+# The source gives day numbers only. The day of the week with by far the least traffic
+# (julday % 7 == 4) is taken as Sunday (lorries may not drive on Sundays in Switzerland,
+# where the data come from), so Monday is julday % 7 == 5.
 MONDAY = 5
 
 
