@@ -8,11 +8,12 @@ the reference's private score, so a reader sees how far apart the lines are in n
 
 from __future__ import annotations
 
+from trackrecord.catalog.families import FAMILIES, family
 from trackrecord.catalog.registry import all_recipes
 from trackrecord.catalog.stored import load_stored
 
 HEADER = (
-    "| id | title | task | metric | level | baseline | reference | gold | SE | skills |\n"
+    "| level | family | id | title | metric | baseline | reference | gold | SE | skills |\n"
     "|---|---|---|---|---|---|---|---|---|---|"
 )
 
@@ -22,18 +23,19 @@ def _num(value: float | None) -> str:
 
 
 def catalog_table() -> str:
-    """One row per project, sorted by level then id."""
+    """One row per project, by level, then family (in the ladder's order), then id."""
     stored = load_stored()
     rows = [HEADER]
-    for r in all_recipes():
+    rank = {f: i for i, f in enumerate(FAMILIES)}
+    for r in sorted(all_recipes(), key=lambda r: (r.level, rank.get(family(r), 99), r.id)):
         entry = stored.get(r.id)
         th = entry.thresholds if entry else None
         cells = [
+            str(r.level),
+            family(r),
             f"`{r.id}`",
             r.title.replace("|", "\\|"),
-            r.task,
             r.metric,
-            str(r.level),
             _num(th.baseline if th else None),
             _num(th.reference if th else None),
             _num(th.gold if th else None),
