@@ -41,6 +41,7 @@ def _predictions(bundle: Bundle, offset: float) -> pd.DataFrame:
 def test_all_names_are_exported() -> None:
     assert set(tr.__all__) == {
         "load", "submit", "status", "submissions", "finalize", "results", "score",
+        "code_jobs",
     }  # fmt: skip
     for name in tr.__all__:
         assert callable(getattr(tr, name))
