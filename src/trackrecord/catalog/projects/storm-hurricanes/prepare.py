@@ -1,5 +1,5 @@
 """Will the storm be a hurricane tomorrow? Atlantic storm tracks (dplyr's `storms`, NOAA's
-HURDAT2 best tracks, 1975-2022) as sequences: each row is one moment of a storm that is not
+HURDAT best tracks, 1975-2022) as sequences: each row is one moment of a storm that is not
 a hurricane yet, with its wind, pressure and position every six hours over the last day;
 the target is whether its wind reaches hurricane force (64 knots) 24 hours later. Split by
 time: the storms of 2013-2022 are the test set."""
@@ -45,7 +45,7 @@ def _moments() -> pd.DataFrame:
     keep = ~np.isnan(later) & out.notna().all(axis=1).to_numpy()
     keep &= (out["status"] != "hurricane").to_numpy()
     out["hurricane_in_24h"] = np.where(later >= HURRICANE_KNOTS, "yes", "no")
-    return out[keep].reset_index(drop=True)
+    return pd.DataFrame(out[keep].reset_index(drop=True))
 
 
 def prepare() -> Prepared:
