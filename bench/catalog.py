@@ -19,7 +19,6 @@ from __future__ import annotations
 
 import argparse
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -27,6 +26,8 @@ import sys
 import tempfile
 import time
 from pathlib import Path
+
+from machine import describe
 
 from trackrecord.catalog.build import evaluate_recipe
 from trackrecord.catalog.registry import all_recipes, get_recipe
@@ -38,19 +39,6 @@ def _timed(cmd: list[str], env: dict[str, str]) -> float:
     start = time.perf_counter()
     subprocess.run(cmd, check=True, env=env, stdout=subprocess.DEVNULL, stderr=subprocess.DEVNULL)
     return time.perf_counter() - start
-
-
-def _machine() -> str:
-    cpu = platform.processor() or platform.machine()
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-    except OSError:
-        pass
-    load = os.getloadavg()[0] if hasattr(os, "getloadavg") else float("nan")
-    return f"{cpu}, {os.cpu_count()} CPUs, load {load:.1f}, Python {platform.python_version()}"
 
 
 def bench_build(repeat: int) -> None:
@@ -92,7 +80,7 @@ def main() -> None:
     parser.add_argument("--fields", action="store_true", help="also re-measure every field")
     parser.add_argument("--only", nargs="*", default=[], help="fields of these ids only")
     args = parser.parse_args()
-    print(_machine())
+    print(describe())
     bench_build(args.repeat)
     if args.fields:
         bench_fields(args.only)

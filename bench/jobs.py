@@ -38,7 +38,6 @@ from __future__ import annotations
 import argparse
 import contextlib
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -56,6 +55,7 @@ from urllib.parse import quote
 
 import numpy as np
 import pandas as pd
+from machine import describe
 
 SLUG = "bench-jobs"
 DEFAULT_POSTGRES = "postgresql+psycopg://postgres@127.0.0.1:5432/test"
@@ -364,22 +364,6 @@ def remove_queue(broker: str, queue: str) -> None:
 # Report ---------------------------------------------------------------------------------
 
 
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    load = os.getloadavg()
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
-        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-    )
-
-
 def med(runs: list[Run], attr: str) -> float:
     return statistics.median(getattr(r, attr) for r in runs)
 
@@ -421,7 +405,7 @@ def main() -> None:
 
     if reason := unavailable():
         raise SystemExit(f"the sandbox cannot run here: {reason}")
-    print(machine())
+    print(describe())
     broker = os.environ.get("TRACKRECORD_BENCH_REDIS_URL", DEFAULT_REDIS)
     queue = f"trackrecord-bench-{uuid.uuid4().hex[:8]}"
     home = Path(tempfile.mkdtemp(prefix="trackrecord-bench-jobs-"))
@@ -438,7 +422,7 @@ def main() -> None:
                 learner = seed(svc, bundle)
                 rates = [throughput(svc, learner, script, env, home, n, args.jobs) for n in (1, 2)]
         report(args, runs, rates)
-        print(machine())
+        print(describe())
     finally:
         remove_queue(broker, queue)
         shutil.rmtree(home, ignore_errors=True)

@@ -25,7 +25,6 @@ from __future__ import annotations
 import argparse
 import json
 import os
-import platform
 import shutil
 import statistics
 import subprocess
@@ -36,6 +35,7 @@ from pathlib import Path
 import numpy as np
 import pyarrow as pa
 import pyarrow.csv as pacsv
+from machine import describe
 
 BASELINE = """
 import sys, pandas as pd
@@ -110,22 +110,6 @@ def run(cmd: list[str], env: dict[str, str]) -> tuple[float, int, str]:
     return elapsed, usage.ru_maxrss // 1024, out
 
 
-def machine() -> str:
-    cpu = "unknown CPU"
-    try:
-        for line in Path("/proc/cpuinfo").read_text().splitlines():
-            if line.startswith("model name"):
-                cpu = line.split(":", 1)[1].strip()
-                break
-        mem = int(Path("/proc/meminfo").read_text().split()[1]) // 1024 // 1024
-    except OSError:
-        mem = 0
-    return (
-        f"{os.cpu_count()} cores, {cpu}, {mem} GiB RAM, Python {platform.python_version()}, "
-        f"{platform.system()} {platform.release()}"
-    )
-
-
 def load() -> str:
     one, five, fifteen = os.getloadavg()
     return f"load average {one:.2f} {five:.2f} {fifteen:.2f} on {os.cpu_count()} CPUs"
@@ -192,7 +176,7 @@ def main() -> None:
     ap.add_argument("--repeat", type=int, default=3)
     ap.add_argument("--out", type=Path, default=Path(__file__).parent / "out" / "scoring")
     args = ap.parse_args()
-    print(f"machine: {machine()}")
+    print(f"machine: {describe()}")
     if args.case in ("sorted", "both"):
         bench_case("sorted", args.out, args.rows, args.repeat)
     if args.case in ("shuffled", "both"):

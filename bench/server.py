@@ -32,7 +32,6 @@ import argparse
 import asyncio
 import contextlib
 import os
-import platform
 import shutil
 import signal
 import socket
@@ -50,6 +49,7 @@ from urllib.parse import quote
 import httpx
 import numpy as np
 import pandas as pd
+from machine import describe
 
 ROWS = 10_000
 SLUG = "bench-reg"
@@ -449,24 +449,8 @@ def report(db: str, args: argparse.Namespace, lb: list[Result], sub: list[Result
     print(f"submission p99: {sub[1].pct(99):.0f} ms (target < 300 ms on PostgreSQL)")
 
 
-def machine() -> str:
-    cpu = next(
-        (
-            line.split(":", 1)[1].strip()
-            for line in Path("/proc/cpuinfo").read_text().splitlines()
-            if line.startswith("model name")
-        ),
-        platform.processor(),
-    )
-    load = os.getloadavg()
-    return (
-        f"{os.cpu_count()} CPUs ({cpu}), Python {platform.python_version()}, "
-        f"load average {load[0]:.2f} {load[1]:.2f} {load[2]:.2f}"
-    )
-
-
 def run(args: argparse.Namespace) -> None:
-    print(machine())
+    print(describe())
     home = Path(tempfile.mkdtemp(prefix="trackrecord-bench-server-"))
     try:
         with database(args.db, home) as url:

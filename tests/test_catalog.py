@@ -28,9 +28,10 @@ from trackrecord.catalog import (
 from trackrecord.catalog.baselines import model_baseline
 from trackrecord.catalog.build import FINGERPRINT_FILE
 from trackrecord.catalog.contenders import SklearnContender
-from trackrecord.catalog.evaluate import RecipeError
+from trackrecord.catalog.evaluate import RecipeError, bronze_step
 from trackrecord.catalog.fields import classification_field, with_pre
 from trackrecord.catalog.prepare import supervised
+from trackrecord.catalog.registry import get_recipe
 from trackrecord.catalog.splits import with_ids
 from trackrecord.catalog.stored import load_stored
 from trackrecord.errors import NotFound
@@ -96,7 +97,11 @@ def test_stored_field_has_about_ten_pipelines() -> None:
         assert entry.field[0].name.startswith("baseline") and entry.field[1].name.startswith(
             "reference"
         )
-        assert entry.field[0].private == entry.thresholds.baseline
+        # the bronze line lies a re-run's noise beyond the baseline's own score
+        sign = 1.0 if get_metric(get_recipe(rid).metric).greater_is_better else -1.0
+        assert entry.se is not None and entry.thresholds.baseline is not None
+        step = (entry.thresholds.baseline - entry.field[0].private) * sign
+        assert math.isclose(step, bronze_step(entry.se), rel_tol=1e-6), rid
 
 
 def test_get_project_and_unknown_ids() -> None:
@@ -365,19 +370,15 @@ def test_registration_validates(scratch_registry: None) -> None:
 
 # --- starter notebooks, executed (slow) -----------------------------------------------------
 
-ONE_PER_FAMILY = {}
-for _p in PROJECTS:
-    ONE_PER_FAMILY.setdefault(_p.task, _p.id)
-
 
 @pytest.mark.slow
-@pytest.mark.parametrize("rid", sorted(ONE_PER_FAMILY.values()))
-def test_starter_notebook_runs_offline_and_scores_the_baseline(
-    rid: str, built: dict[str, Path], tmp_path: Path
-) -> None:
+@pytest.mark.parametrize("rid", [p.id for p in PROJECTS])
+def test_starter_notebook_runs_offline_and_scores_the_baseline(rid: str, tmp_path: Path) -> None:
+    """Every project's starter, run top to bottom in a fresh kernel with only the public
+    files, writes a submission that scores what the stored baseline scores."""
     from nbclient import NotebookClient
 
-    folder = built[rid]
+    folder = build_catalog(tmp_path / "catalog", [rid])[rid]  # this one bundle only
     workspace = tmp_path / "workspace"
     shutil.copytree(folder / "public", workspace / "data")
     shutil.copy(folder / "starter" / "starter.ipynb", workspace / "starter.ipynb")
@@ -386,9 +387,14 @@ def test_starter_notebook_runs_offline_and_scores_the_baseline(
         nb, timeout=300, kernel_name="python3", resources={"metadata": {"path": str(workspace)}}
     ).execute()
     result = score(open_bundle(folder), workspace / "submission.csv")
-    baseline = load_stored()[rid].field[0]
-    assert math.isclose(result.public, baseline.public, rel_tol=1e-6)
-    assert math.isclose(result.private, baseline.private, rel_tol=1e-6)
+    stored = load_stored()[rid]
+    baseline = stored.field[0]
+    # The kernel refits the baseline in another process: BLAS may differ in the last digits,
+    # so the tolerance is a small share of the project's own noise (as in the rebuild test).
+    assert stored.se is not None
+    tol = 0.1 * stored.se
+    assert abs(result.private - baseline.private) <= tol, (result.private, baseline.private)
+    assert abs(result.public - baseline.public) <= tol * math.sqrt(7 / 3)
 
 
 def test_stored_json_is_plain_sorted_json() -> None:

@@ -4,7 +4,10 @@ stored numbers, so its brief tells the truth."""
 
 from __future__ import annotations
 
+import math
+import tempfile
 from functools import cache
+from pathlib import Path
 from typing import Any
 
 import numpy as np
@@ -15,22 +18,25 @@ from sklearn.linear_model import LinearRegression
 from threadpoolctl import threadpool_limits
 
 from trackrecord.bundle import USAGE
-from trackrecord.catalog import registry
+from trackrecord.catalog import evaluate, registry
+from trackrecord.catalog.build import write_project
 from trackrecord.catalog.contenders import CodeContender, SklearnContender
 from trackrecord.catalog.model import Project, Spec
+from trackrecord.catalog.noise import bootstrap_se
 from trackrecord.catalog.pitfalls import (
     SampledContender,
     as_at_decision,
-    group_bootstrap_se,
     group_prepared,
     time_prepared,
     train_only,
     transformed,
 )
+from trackrecord.catalog.registry import get_recipe
 from trackrecord.catalog.rules import NOTHING_SE
 from trackrecord.catalog.splits import ID, with_ids
 from trackrecord.catalog.stored import StoredEntry, load_stored
 from trackrecord.metrics import InputKind
+from trackrecord.scoring.engine import align_frame
 
 # pitfall -> the skill its project must teach
 PITFALL_SKILL = {
@@ -152,17 +158,6 @@ def test_transformed_runs_the_same_function_on_train_and_test() -> None:
     got = transformed(plain, squared).predict(train, test, _spec())["y"].to_numpy()
     want = LinearRegression().fit(squared(train[["t", "x"]]), train["y"])
     assert np.allclose(got, want.predict(squared(test[["t", "x"]])))
-
-
-def test_group_bootstrap_is_wider_than_rows_when_groups_share_their_errors() -> None:
-    rng = np.random.default_rng(1)
-    groups = np.repeat(np.arange(100), 10)
-    shared = rng.normal(size=100)[groups]  # each group's rows are off together
-    truth = rng.normal(size=1000)
-    predicted = truth + shared + rng.normal(scale=0.2, size=1000)
-    by_group = group_bootstrap_se(truth, predicted, groups, metric="rmse")
-    by_row = group_bootstrap_se(truth, predicted, np.arange(1000), metric="rmse")
-    assert by_group > 2 * by_row
 
 
 # --- the strand ----------------------------------------------------------------------------
@@ -315,23 +310,20 @@ def test_shuffled_folds_pick_the_nearest_neighbours_that_grouped_folds_reject() 
     assert rmse(knn, grouped, groups=groups) > rmse(linear, grouped, groups=groups) + 0.01
 
 
-@pytest.mark.slow
-def test_the_medals_stand_when_whole_women_are_resampled() -> None:
-    """The build's SE resamples rows; a woman's rows share their errors, so the margins are
-    checked again with whole women resampled."""
+def test_the_stored_se_resamples_whole_women() -> None:
+    """A woman's rows share their errors: the build's SE resamples whole women (a group
+    split's clusters), which is wider than resampling her rows one by one."""
     project = _project("nls-wages")
     entry = _stored("nls-wages")
-    private = project.answers[project.answers[USAGE] == "Private"]
-    submission = project.reference.predict(project.train, project.test, project.spec)
-    predicted = submission.set_index(ID).loc[private[ID], "ln_wage"].to_numpy()
-    se = group_bootstrap_se(
-        private["ln_wage"].to_numpy(), predicted, private["person"].to_numpy(), metric="rmse"
-    )
-    th = entry.thresholds
-    assert th.baseline - th.reference >= 3 * se
-    assert th.reference - th.gold >= se * 0.999
-    for c in entry.constants:
-        assert c.private - th.baseline >= 2 * se
+    with tempfile.TemporaryDirectory() as tmp:
+        bundle = write_project(get_recipe("nls-wages"), project, Path(tmp) / "b", None)
+        submission = project.reference.predict(project.train, project.test, project.spec)
+        aligned = align_frame(bundle, submission, name="reference")
+        women = evaluate._clusters(project, bundle)
+    assert women is not None and len(set(women)) < len(women)
+    by_women, by_rows = bootstrap_se(aligned, clusters=women), bootstrap_se(aligned)
+    assert entry.se is not None and math.isclose(entry.se, by_women, rel_tol=0.05)
+    assert by_women > 1.2 * by_rows
 
 
 # --- fairness: police-search ---------------------------------------------------------------

@@ -14,7 +14,7 @@ import pytest
 from trackrecord.bundle import FieldEntry, Thresholds
 from trackrecord.catalog import build_catalog, list_projects
 from trackrecord.catalog.contenders import CodeContender
-from trackrecord.catalog.evaluate import check_split, gold_margin
+from trackrecord.catalog.evaluate import PUBLIC_SE_FACTOR, RERUN_SE, check_split, gold_margin
 from trackrecord.catalog.model import Project, SplitInfo
 from trackrecord.catalog.noise import bootstrap_se
 from trackrecord.catalog.registry import all_recipes, get_recipe
@@ -257,8 +257,18 @@ def test_the_starter_earns_nothing_on_either_split(rid: str) -> None:
     entry = load_stored()[rid]
     gib = get_metric(get_recipe(rid).metric).greater_is_better
     baseline = entry.field[0]  # the field lists the baseline first, then the reference
-    assert medal_for(baseline.public, entry.public_thresholds, gib) is None
-    assert medal_for(baseline.private, entry.thresholds, gib) is None
+    assert entry.se is not None
+    # The learner's kernel refits the baseline: on another CPU its score moves by up to
+    # RERUN_SE of the SE (the rebuild test's tolerance), in either direction. Once, the
+    # unmodified co2-mauna-loa starter scored 6e-13 better than the stored baseline and
+    # was judged bronze.
+    better = 1.0 if gib else -1.0
+    for moved in (0.0, 0.99 * RERUN_SE):
+        public = baseline.public + better * moved * entry.se * PUBLIC_SE_FACTOR
+        assert medal_for(public, entry.public_thresholds, gib) is None
+        assert (
+            medal_for(baseline.private + better * moved * entry.se, entry.thresholds, gib) is None
+        )
     reference = entry.field[1]
     assert medal_for(reference.public, entry.public_thresholds, gib) == "silver"
     assert medal_for(reference.private, entry.thresholds, gib) == "silver"

@@ -22,6 +22,7 @@ from trackrecord.bundle import Bundle, Challenge, Thresholds, write_bundle
 from trackrecord.catalog.contenders import CodeContender, sample_submission
 from trackrecord.catalog.describe import description
 from trackrecord.catalog.evaluate import (
+    bronze_step,
     check_split,
     evaluate,
     gold_margin,
@@ -127,9 +128,17 @@ def measure(recipe: Recipe, project: Project, bundle: Bundle) -> StoredEntry:
     return StoredEntry(
         version=recipe.version,
         solution_sha256=sha256(bundle.solution_path),
-        thresholds=thresholds(recipe, ev.baseline.private, ev.reference.private, margin),
+        thresholds=thresholds(
+            recipe, ev.baseline.private, ev.reference.private, margin, bronze_step(ev.se)
+        ),
         field=ev.field,
-        public_thresholds=thresholds(recipe, ev.baseline.public, ev.reference.public, margin),
+        public_thresholds=thresholds(
+            recipe,
+            ev.baseline.public,
+            ev.reference.public,
+            margin,
+            bronze_step(ev.se, "public"),
+        ),
         gold_margin=margin,
         se=ev.se,
         constants=ev.constants,

@@ -126,8 +126,24 @@ def gold_margin(recipe: Recipe, se: float) -> float:
     return max(recipe.gold_margin, round(one_se, digits))
 
 
-def thresholds(recipe: Recipe, baseline: float, reference: float, margin: float) -> Thresholds:
-    """baseline and reference scores; gold = reference improved by the margin.
+# A pipeline run again (in a learner's notebook, on another CPU) moves its score by less
+# than this share of the private score's SE (tests/test_catalog_rebuild.py checks it).
+RERUN_SE = 0.1
+# The public split is 3/7 the size of the private one: its SE is about sqrt(7/3) larger.
+PUBLIC_SE_FACTOR = math.sqrt(7 / 3)
+
+
+def bronze_step(se: float, split: str = "private") -> float:
+    """How far beyond the baseline's score the bronze line lies: what re-running the
+    baseline can move it, so the unmodified starter never earns bronze by rounding."""
+    return RERUN_SE * se * (PUBLIC_SE_FACTOR if split == "public" else 1.0)
+
+
+def thresholds(
+    recipe: Recipe, baseline: float, reference: float, margin: float, step: float = 0.0
+) -> Thresholds:
+    """The medal lines: bronze = the baseline's score improved by `step` (`bronze_step`),
+    silver = the reference's score, gold = the reference improved by the margin.
 
     Raises RecipeError when the reference does not beat the baseline or gold is unreachable.
     """
@@ -143,7 +159,10 @@ def thresholds(recipe: Recipe, baseline: float, reference: float, margin: float)
     gold = reference + sign * margin
     if _out_of_range(recipe.metric, gold):
         raise RecipeError(f"{recipe.id}: gold {gold:.6g} is out of {recipe.metric}'s range")
-    return Thresholds(baseline=baseline, reference=reference, gold=gold)
+    bronze = baseline + sign * step
+    if not metric.better(reference, bronze):
+        raise RecipeError(f"{recipe.id}: the bronze line {bronze:.6g} is beyond the reference")
+    return Thresholds(baseline=bronze, reference=reference, gold=gold)
 
 
 _BOUNDED_ABOVE_BY_ONE = (

@@ -97,6 +97,9 @@ def _truth_and_prediction(project: Project, metric_name: str) -> tuple[str, str,
             f"    truth = (rows[{target!r}].astype(str) == {spec.positive!r}).astype(int)\n"
         )
         return truth, f"predicted[{col!r}]", ""
+    if kind is InputKind.MULTILABEL:  # one 0/1 column per label, scored all at once
+        labels = list(spec.target_columns)
+        return f"    truth = rows[{labels!r}]\n", f"predicted[{labels!r}]", ""
     if kind is InputKind.PROBABILITIES:
         labels = list(spec.target_columns)
         truth = f"    truth = rows[{target!r}].astype(str)\n"

