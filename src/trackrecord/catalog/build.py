@@ -120,10 +120,13 @@ def sha256(path: Path) -> str:
     return hashlib.sha256(path.read_bytes()).hexdigest()
 
 
-def measure(recipe: Recipe, project: Project, bundle: Bundle) -> StoredEntry:
-    """Run every pipeline on the written bundle and derive the stored numbers."""
+def measure(
+    recipe: Recipe, project: Project, bundle: Bundle, *, with_field: bool = True
+) -> StoredEntry:
+    """Run every pipeline on the written bundle and derive the stored numbers
+    (`with_field=False`: the field holds only the baseline and the reference)."""
     check_split(project)
-    ev = evaluate(project, bundle)
+    ev = evaluate(project, bundle, with_field=with_field)
     margin = gold_margin(recipe, ev.se)
     return StoredEntry(
         version=recipe.version,
@@ -152,11 +155,11 @@ def measure(recipe: Recipe, project: Project, bundle: Bundle) -> StoredEntry:
     )
 
 
-def evaluate_recipe(recipe: Recipe, folder: Path) -> StoredEntry:
+def evaluate_recipe(recipe: Recipe, folder: Path, *, with_field: bool = True) -> StoredEntry:
     """Build the recipe into `folder` and measure it from scratch (ignores stored.json)."""
     project = recipe.build()
     bundle = write_project(recipe, project, folder, None)
-    entry = measure(recipe, project, bundle)
+    entry = measure(recipe, project, bundle, with_field=with_field)
     write_project(recipe, project, folder, entry)
     return entry
 

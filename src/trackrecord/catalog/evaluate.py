@@ -71,21 +71,23 @@ def _entry(name: str, bundle: Bundle, submission: pd.DataFrame) -> FieldEntry:
     return FieldEntry(name, public, private)
 
 
-def evaluate(project: Project, bundle: Bundle) -> Evaluation:
-    """Fit and score the baseline, the reference, the field and the no-skill predictions.
+def evaluate(project: Project, bundle: Bundle, *, with_field: bool = True) -> Evaluation:
+    """Fit and score the baseline, the reference, the field and the no-skill predictions
+    (`with_field=False`: all but the field's standard pipelines, which set no medal line).
 
     One thread for OpenMP and BLAS: on a busy machine more threads are far slower, and a
     single thread keeps the numbers independent of the core count.
     """
     with threadpool_limits(limits=1):
-        return _evaluate(project, bundle)
+        return _evaluate(project, bundle, with_field)
 
 
-def _evaluate(project: Project, bundle: Bundle) -> Evaluation:
+def _evaluate(project: Project, bundle: Bundle, with_field: bool) -> Evaluation:
     baseline = _entry(project.baseline.name, bundle, _predict(project.baseline, bundle, project))
     ref_submission = _predict(project.reference, bundle, project)
     reference = _entry(project.reference.name, bundle, ref_submission)
-    field = tuple(_entry(c.name, bundle, _predict(c, bundle, project)) for c in project.field)
+    others = project.field if with_field else ()
+    field = tuple(_entry(c.name, bundle, _predict(c, bundle, project)) for c in others)
     train, test, sample = read_public(bundle)
     nothing = [("sample submission", sample), *constant_submissions(train, test, project)]
     nothing += [(c.name, _predict(c, bundle, project)) for c in project.trivial]
