@@ -84,9 +84,13 @@ def reference_module(project: Project) -> str | None:
     words = [reference.name.rstrip(".") + ".", reference.explanation.strip(), _REFERENCE_USAGE]
     text = "\n\n".join(textwrap.fill(w, 88) for w in words if w)
     text = text.replace("\\", "\\\\").replace('"""', '\\"\\"\\"')
-    return (
-        f'"""{text}\n"""\n\nimport numpy as np\nimport pandas as pd\n\n{reference.code.strip()}\n'
+    code = reference.code.strip()
+    # the names the runner defines, imported unless the snippet imports them itself
+    lines = set(code.splitlines())
+    header = "".join(
+        f"{i}\n" for i in ("import numpy as np", "import pandas as pd") if i not in lines
     )
+    return f'"""{text}\n"""\n\n{header}\n{code}\n' if header else f'"""{text}\n"""\n\n{code}\n'
 
 
 def write_project(
