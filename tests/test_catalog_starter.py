@@ -364,6 +364,7 @@ def test_description_renders_pitfalls_validation_and_the_split_reason() -> None:
     assert "Forecasts are used on days that have not happened yet." in scored
     assert "| `weekday` | number | 0% | 0 = Monday |" in text
     assert "| `load` | number | 0% | **the target**: the load |" in text
+    assert text.count("| `load` |") == 1  # the brief describes the target: one row, last
 
 
 def test_description_omits_teaching_sections_a_recipe_does_not_give() -> None:

@@ -51,7 +51,7 @@ def columns_table(project: Project) -> str:
     """One line per train column: type, share missing, and what it means."""
     train, spec = project.train, project.spec
     lines = ["| column | type | missing | meaning |", "|---|---|---|---|"]
-    described = [c for c in train.columns if c in project.brief.columns]
+    described = [c for c in train.columns if c in project.brief.columns and c != spec.target]
     rest = [
         c for c in train.columns if c not in described and c not in (spec.id_column, spec.target)
     ]
