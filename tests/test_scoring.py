@@ -363,3 +363,45 @@ def test_default_positive_label_is_the_larger_number(tmp_path):
 
     assert sort_labels(["10", "9"]) == ["9", "10"]
     assert sort_labels(["yes", "no"]) == ["no", "yes"]
+
+
+def test_binary_label_f1_counts_the_challenges_positive_label(tmp_path):
+    """labels = (negative, positive) for F1 too: a positive that sorts first ("ball" before
+    "other") is the class counted, as sklearn's pos_label says, not the larger label."""
+    from dataclasses import replace
+
+    from sklearn.metrics import f1_score
+
+    from trackrecord.bundle import open_bundle, write_bundle
+
+    rng = np.random.default_rng(8)
+    n = 400
+    ids = np.arange(n)
+    y = np.where(rng.random(n) < 0.3, "ball", "other")
+    usage = np.where(rng.random(n) < 0.3, "Public", "Private")
+    guess = np.where(rng.random(n) < 0.8, y, np.where(y == "ball", "other", "ball"))
+    labels = labels_bundle(tmp_path / "src").challenge
+    ch = replace(
+        labels,
+        id="pitches",
+        task="binary-classification",
+        metric="f1",
+        target_columns=("pitch",),
+        solution_columns=("pitch",),
+        labels=("other", "ball"),
+    )
+    test = pd.DataFrame({"id": ids, "f": rng.normal(size=n)})
+    write_bundle(
+        tmp_path / "b",
+        ch,
+        description="# Pitches\n",
+        train=test.assign(pitch=y),
+        test=test,
+        solution=pd.DataFrame({"id": ids, "pitch": y, "Usage": usage}),
+        sample_submission=pd.DataFrame({"id": ids, "pitch": "other"}),
+    )
+    result = score_frame(open_bundle(tmp_path / "b"), pd.DataFrame({"id": ids, "pitch": guess}))
+    private = usage == "Private"
+    want = f1_score(y[private], guess[private], pos_label="ball")
+    assert result.private == pytest.approx(want, abs=1e-12)
+    assert want != pytest.approx(f1_score(y[private], guess[private], pos_label="other"))
