@@ -105,6 +105,10 @@ def _truth_and_prediction(project: Project, metric_name: str) -> tuple[str, str,
         truth = f"    truth = rows[{target!r}].astype(str)\n"
         return truth, f"predicted[{labels!r}]", f", labels={labels!r}"
     truth = f"    truth = rows[{target!r}]\n"
+    binary = spec.labels is not None and len(spec.labels) == 2
+    if kind is InputKind.LABELS and "pos_label" in get_metric(metric_name).params and binary:
+        # (negative, positive), as the leaderboard reads them: F1 counts the positive
+        return truth, f"predicted[{col!r}]", f", labels={list(spec.labels or ())!r}"
     if kind is InputKind.SCORES and spec.group_column is not None:
         return truth, f"predicted[{col!r}]", f", groups=rows[{spec.group_column!r}]"
     return truth, f"predicted[{col!r}]", ""
