@@ -8,6 +8,6 @@ from trackrecord.catalog.splits import with_ids
 
 def load() -> pd.DataFrame:
     df = rdata("carData", "SLID")
-    # 3,278 people report no wage (most have no job): there is nothing to predict for them.
+    # 3,278 people have no wage recorded: there is nothing to predict for them.
     df = df[df["wages"].notna()].reset_index(drop=True)
     return with_ids(df, seed=1994)
