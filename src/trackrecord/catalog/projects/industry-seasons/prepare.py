@@ -1,5 +1,5 @@
-"""Which industry is it? US employment by industry (fpp3's `us_employment`, the Bureau of
-Labor Statistics' monthly series, not seasonally adjusted) as sequences: each row is one
+"""Which industry is it? US employment by industry (fpp3's `us_employment`, monthly series of the
+US Bureau of Labor Statistics, not seasonally adjusted) as sequences: each row is one
 industry series in one year, its twelve monthly employment levels and the twelve of the
 year before, divided by the year's average, so only the shape is left. The class is the
 industry's supersector. Split by time: 2010-2018 are the test set."""
