@@ -43,7 +43,9 @@ def _years() -> pd.DataFrame:
     wide = raw.pivot_table(index=["Series_ID", "year"], columns="month", values="Employed")
     wide = wide.dropna()  # whole years only
     before = wide.rename(index=lambda y: y + 1, level="year")  # the year before, aligned
-    both = wide.join(before, how="inner", lsuffix="_now", rsuffix="_before")
+    both = wide.rename(columns=lambda m: f"{m}_now").join(
+        before.rename(columns=lambda m: f"{m}_before"), how="inner"
+    )
     mean = wide.loc[both.index].mean(axis=1)
     out = pd.DataFrame(index=both.index)
     for m in range(1, 13):
