@@ -4,8 +4,10 @@ Nothing may earn bronze for nothing (DESIGN.md, rule 1): the build scores these 
 sample submission, and the rules require every one of them to stay two standard errors
 below the baseline on the private split. Each is the best constant of its kind for the
 usual metrics: the majority class for accuracy and macro F1 (that is the sample submission),
-the training class frequencies for log loss, the training mean (squared errors) and
-median (absolute errors), and the last observed value when the rows have a time order.
+every row positive (binary labels) and every label on (multilabel) for F1, which counts the
+positive class only, the training class frequencies for log loss, the training mean
+(squared errors) and median (absolute errors), and the last observed value when the rows
+have a time order.
 """
 
 from __future__ import annotations
@@ -57,12 +59,23 @@ def _multilabel(train: pd.DataFrame, test: pd.DataFrame, project: Project) -> li
     # not valid 0/1 predictions)
     shares = [float(train[c].mean()) if c in train else 0.0 for c in spec.target_columns]
     values = np.tile((np.array(shares) > 0.5).astype(int), (len(test), 1))
+    ids = test[spec.id_column]
+    # ... and for F1-like metrics, where predicting nothing scores 0: every label on
+    on = np.ones((len(test), len(spec.target_columns)), dtype=int)
     return [
-        (
-            "constant: each label's training majority",
-            submission_frame(test[spec.id_column], values, spec),
-        )
+        ("constant: each label's training majority", submission_frame(ids, values, spec)),
+        ("constant: every label on", submission_frame(ids, on, spec)),
     ]
+
+
+def _labels(train: pd.DataFrame, test: pd.DataFrame, project: Project) -> list[Submission]:
+    """Binary labels: the majority class is the sample submission; for F1, which counts the
+    positive class only, the best constant is to flag every row."""
+    spec = project.spec
+    if spec.labels is None or len(spec.labels) != 2:
+        return []
+    values = np.full(len(test), spec.positive, dtype=object)
+    return [("constant: every row positive", submission_frame(test[spec.id_column], values, spec))]
 
 
 def constant_submissions(
@@ -74,8 +87,8 @@ def constant_submissions(
     kind = project.spec.kind
     if project.spec.target not in train:  # unsupervised: nothing to take a constant from
         return []
-    if kind is InputKind.LABELS:
-        return []  # the sample submission is already the most frequent training class
+    if kind is InputKind.LABELS:  # the sample submission is the most frequent training class
+        return _labels(train, test, project)
     if kind is InputKind.PROBABILITIES:
         return _probabilities(train, test, project)
     if kind is InputKind.VALUES:
