@@ -97,6 +97,9 @@ def _truth_and_prediction(project: Project, metric_name: str) -> tuple[str, str,
             f"    truth = (rows[{target!r}].astype(str) == {spec.positive!r}).astype(int)\n"
         )
         return truth, f"predicted[{col!r}]", ""
+    if kind is InputKind.RISK:  # survival: the metric reads the time and the event together
+        answer = list(project.solution_columns or spec.target_columns)
+        return f"    truth = rows[{answer!r}]\n", f"predicted[{col!r}]", ""
     if kind is InputKind.MULTILABEL:  # one 0/1 column per label, scored all at once
         labels = list(spec.target_columns)
         return f"    truth = rows[{labels!r}]\n", f"predicted[{labels!r}]", ""
