@@ -109,7 +109,7 @@ def _truth_and_prediction(project: Project, metric_name: str) -> tuple[str, str,
         return truth, f"predicted[{labels!r}]", f", labels={labels!r}"
     truth = f"    truth = rows[{target!r}]\n"
     binary = spec.labels is not None and len(spec.labels) == 2
-    if kind is InputKind.LABELS and "pos_label" in get_metric(metric_name).params and binary:
+    if get_metric(metric_name).counts_a_positive_label and binary:
         # (negative, positive), as the leaderboard reads them: F1 counts the positive
         return truth, f"predicted[{col!r}]", f", labels={list(spec.labels or ())!r}"
     if kind is InputKind.SCORES and spec.group_column is not None:

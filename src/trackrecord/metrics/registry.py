@@ -71,6 +71,12 @@ class Metric:
     def greater_is_better(self) -> bool:
         return self.direction is Direction.MAXIMIZE
 
+    @property
+    def counts_a_positive_label(self) -> bool:
+        """Reads hard labels and counts one class (F1): a binary challenge's `labels` say
+        which, as (negative, positive)."""
+        return self.kind is InputKind.LABELS and "pos_label" in self.params
+
     def better(self, a: float, b: float) -> bool:
         """True when score `a` is strictly better than `b`."""
         return a > b if self.greater_is_better else a < b

@@ -381,10 +381,9 @@ def _params(ch: Challenge, metric: Metric) -> dict[str, Any]:
     multiclass = metric.kind is InputKind.PROBABILITIES and len(ch.target_columns) > 1
     if "labels" in metric.params and multiclass:
         params["labels"] = list(ch.target_columns)
-    binary_labels = metric.kind is InputKind.LABELS and "pos_label" in metric.params
-    if binary_labels and "labels" not in params and ch.labels is not None and len(ch.labels) == 2:
-        # (negative, positive), as for binary probabilities: F1 counts labels[1]
-        params["labels"] = list(ch.labels)
+    binary = ch.labels is not None and len(ch.labels) == 2
+    if metric.counts_a_positive_label and binary and "labels" not in params:
+        params["labels"] = list(ch.labels or ())  # (negative, positive): F1 counts labels[1]
     return params
 
 
